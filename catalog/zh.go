@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // This file is the one place where the domain's Chinese vocabulary lives:
 // enumeration values of the guide standard, field labels, classification
 // labels and the message texts users see. Code elsewhere refers to these
@@ -157,3 +159,16 @@ const (
 
 // MsgLine names a line or row of an input file.
 const MsgLine = "第%d行"
+
+// Store and import messages.
+const (
+	MsgUnknownRegion = "行政区划代码 %s 不存在"
+	MsgDuplicateCode = "实施编码 %s 重复：%s 第%d行已有同一编码"
+	MsgRegionCode    = "应为6位数字的行政区划代码"
+	MsgBaseCode      = "基本编码应为12位"
+	MsgMissing       = "不能为空"
+	msgOneOfPrefix   = "应为以下之一："
+)
+
+// msgOneOf is the message for a value outside an enumeration.
+func msgOneOf(list []string) string { return msgOneOfPrefix + strings.Join(list, "、") }

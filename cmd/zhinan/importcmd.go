@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"zhinan/catalog"
+)
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("import", stderr)
+	dryRun := fs.Bool("dry-run", false, "check and report without writing")
+	skip := fs.Bool("skip-invalid", false, "import the valid records when some are invalid")
+	dialect := fs.String("dialect", "", `source dialect: "" (zhinan's own) or "national" (national platform field names)`)
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%w: no file given", errUsage)
+	}
+	var all catalog.Decoded
+	for _, f := range files {
+		d, err := catalog.DecodeFile(f, *dialect)
+		if err != nil {
+			return err
+		}
+		all.Records = append(all.Records, d.Records...)
+		all.Problems = append(all.Problems, d.Problems...)
+	}
+	st, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	res, err := st.Import(ctx, all, catalog.ImportOptions{
+		DryRun: *dryRun, SkipInvalid: *skip,
+		Note: fmt.Sprintf(noteImport, strings.Join(names, "、")),
+	})
+	if res != nil {
+		printImport(stdout, stderr, res)
+	}
+	if errors.Is(err, catalog.ErrRejected) {
+		fmt.Fprintln(stderr, msgNothingDone)
+		return exitError{1}
+	}
+	if err != nil {
+		return err
+	}
+	if res.Rejected > 0 {
+		return exitError{1}
+	}
+	return nil
+}
+
+// maxProblemsShown bounds the problems printed; the count is always shown.
+const maxProblemsShown = 200
+
+func printImport(stdout, stderr io.Writer, res *catalog.ImportResult) {
+	prefix := ""
+	if res.DryRun {
+		prefix = msgDryRun
+	}
+	fmt.Fprintf(stdout, msgSummary, prefix, res.Created, res.Updated, res.Unchanged, res.Rejected,
+		res.Regions, res.Departments, res.Entries)
+	for _, d := range res.NewDepartments {
+		fmt.Fprintf(stdout, msgNewDept, d.Name, d.Region)
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(stderr, msgProblems, len(res.Problems))
+		for i, p := range res.Problems {
+			if i == maxProblemsShown {
+				fmt.Fprintf(stderr, "…\n")
+				break
+			}
+			fmt.Fprintln(stderr, p.Error())
+		}
+	}
+}

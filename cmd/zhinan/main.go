@@ -1,0 +1,124 @@
+// Command zhinan is the catalogue and guide registry of a city's government
+// services: one binary that serves the web pages and the API, imports and
+// exports catalogues, writes reports and generates synthetic data.
+//
+// Every command takes --data DIR (default ./data), where the SQLite
+// database and the search index live. See README.md for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand of zhinan.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed]", runServe},
+		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
+		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
+		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
+	}
+}
+
+// errUsage marks an error in the command line; main prints usage for it.
+var errUsage = errors.New("usage")
+
+// exitError carries an exit status other than 1.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		var ee exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "zhinan: %v\nusage: zhinan %s\n", err, c.usage)
+			return 2
+		case errors.As(err, &ee):
+			return ee.code
+		default:
+			fmt.Fprintf(stderr, "zhinan %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "zhinan: unknown command %q\n", args[0])
+	printUsage(stderr)
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: zhinan COMMAND [--data DIR] [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  zhinan %s\n", c.usage)
+	}
+}
+
+// newFlags returns a flag set with the --data flag every command takes.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "./data", "data directory (SQLite database and search index)")
+	return fs, data
+}
+
+// parseInterleaved parses flags that may stand before, between or after
+// the positional arguments (zhinan import a.jsonl --dry-run) and returns
+// the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"zhinan/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	st, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if !*noSeed {
+		seeded, err := seedIfEmpty(ctx, st)
+		if err != nil {
+			return err
+		}
+		if seeded {
+			slog.Info("loaded the seed catalogue", "data", *data)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.New(st),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	fmt.Fprintf(stdout, "zhinan serving http://%s/ (data %s)\n", ln.Addr(), *data)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
