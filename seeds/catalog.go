@@ -253,15 +253,26 @@ func implement(t Template, kind deptKind, p place, deptName, level, suffix strin
 		it.Location = fmt.Sprintf("%s办公楼一楼%s", deptName, kind.Window)
 	}
 	it.Hours = Hours
-	it.ConsultPhone = fmt.Sprintf("0915-%s%04d", p.phone, hash(p.code, deptName)%10000)
-	it.ComplaintPhone = "0915-12345"
-	if p.code != CityRegion {
-		it.ComplaintPhone = fmt.Sprintf("0915-%s2345", p.phone)
-	}
+	it.ConsultPhone, it.ComplaintPhone = phones(p, deptName)
 	if p.code != CityRegion && t.Flawed == "" {
 		varyCounty(&it, p, h)
 	}
 	return it
+}
+
+// phones returns a department's consulting phone in a place and the
+// place's supervision and complaint phone (the city's is the 12345 hotline).
+func phones(p place, deptName string) (consult, complaint string) {
+	const complaintLine = 2345
+	n := hash(p.code, deptName) % 10000
+	if n == complaintLine {
+		n++
+	}
+	consult = fmt.Sprintf("0915-%s%04d", p.phone, n)
+	if p.code == CityRegion {
+		return consult, "0915-12345"
+	}
+	return consult, fmt.Sprintf("0915-%s%04d", p.phone, complaintLine)
 }
 
 // varyCounty applies the differences a county's implementation of an item

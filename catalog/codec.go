@@ -1,0 +1,441 @@
+package catalog
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Size limits of the interchange decoders (SPEC §9: inputs have documented
+// limits).
+const (
+	// MaxRecordBytes is the largest record a decoder accepts: one JSON line,
+	// one element of a JSON array, or one CSV row (with its quoted line
+	// breaks), without the line terminator. A longer record is reported as a
+	// problem and skipped; the decoder goes on with the next one and never
+	// holds more than this much of it in memory.
+	MaxRecordBytes = 1 << 20
+
+	// MaxFileBytes is the largest file that must be read whole: an XLSX
+	// workbook or a .json file holding a single JSON array. JSON Lines and
+	// CSV files are read record by record and have no file limit.
+	MaxFileBytes = 64 << 20
+)
+
+// Formats lists the export formats NewEncoder accepts.
+var Formats = []string{"jsonl", "csv", "xlsx"}
+
+// DialectNational names the national platform dialect (SPEC §5) for
+// DecodeFile.
+const DialectNational = "national"
+
+// Encoder writes records in one interchange format. Write may buffer; Close
+// flushes what is buffered (an XLSX workbook is written only on Close) but
+// does not close the underlying writer.
+type Encoder interface {
+	Write(Record) error
+	Close() error
+}
+
+// NewEncoder returns an encoder of format "jsonl", "csv" or "xlsx" (see
+// Formats) writing to w. The JSON Lines encoder writes every kind of record;
+// the CSV and XLSX encoders write one row per item and skip other records.
+func NewEncoder(w io.Writer, format string) (Encoder, error) {
+	switch format {
+	case "jsonl":
+		return newJSONLEncoder(w), nil
+	case "csv":
+		return newCSVEncoder(w), nil
+	case "xlsx":
+		return newXLSXEncoder(w)
+	}
+	return nil, fmt.Errorf(msgUnknownFormat, format)
+}
+
+// DecodeFile decodes the file at path, choosing the decoder by its
+// extension (.jsonl and .json: DecodeJSONL; .csv: DecodeCSV; .xlsx:
+// DecodeXLSX; case does not matter). dialect is "" for the canonical format
+// or DialectNational for the national platform's JSON (DecodeNational). The
+// error, in Chinese, is only for an unreadable file or an unknown extension
+// or dialect; everything wrong inside the file is a Problem of the result.
+func DecodeFile(path, dialect string) (Decoded, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	var decode func(io.Reader, string) Decoded
+	switch ext {
+	case ".jsonl", ".json":
+		decode = DecodeJSONL
+		if dialect == DialectNational {
+			decode = DecodeNational
+		}
+	case ".csv":
+		decode = DecodeCSV
+	case ".xlsx":
+		decode = DecodeXLSX
+	default:
+		return Decoded{}, fmt.Errorf(msgUnknownExtension, filepath.Base(path))
+	}
+	switch {
+	case dialect != "" && dialect != DialectNational:
+		return Decoded{}, fmt.Errorf(msgUnknownDialect, dialect)
+	case dialect == DialectNational && ext != ".jsonl" && ext != ".json":
+		return Decoded{}, fmt.Errorf(msgNationalNotJSON, ext)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return Decoded{}, fileError(path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return Decoded{}, fileError(path, err)
+	} else if st.IsDir() {
+		return Decoded{}, fmt.Errorf(msgFileUnreadable, path, msgIsDirectory)
+	}
+	return decode(f, path), nil
+}
+
+// fileError says in Chinese why a file cannot be read, keeping the
+// underlying error for errors.Is.
+func fileError(path string, err error) error {
+	reason := err.Error()
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason = msgNoSuchFile
+	case errors.Is(err, fs.ErrPermission):
+		reason = msgPermission
+	}
+	return &readError{msg: fmt.Sprintf(msgFileUnreadable, path, reason), err: err}
+}
+
+type readError struct {
+	msg string
+	err error
+}
+
+func (e *readError) Error() string { return e.msg }
+func (e *readError) Unwrap() error { return e.err }
+
+// utf8BOM is the byte order mark some editors (and Excel's "CSV UTF-8")
+// put at the start of a file; decoders accept it silently.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// lineReader reads a stream line by line without bufio.Scanner's token
+// limit: a line longer than MaxRecordBytes is consumed and counted but not
+// kept, so a huge line costs no memory beyond the reader's buffer.
+type lineReader struct {
+	br   *bufio.Reader
+	buf  []byte
+	line int // number of the line last returned, 1-based
+	err  error
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// next returns the next line without its "\n" or "\r\n" (and without a
+// leading byte order mark on line 1). size is the line's length in bytes;
+// when it exceeds MaxRecordBytes, line is nil. ok is false at the end of the
+// input or on a read error (then lr.err is set).
+func (lr *lineReader) next() (line []byte, size int, ok bool) {
+	lr.buf = lr.buf[:0]
+	over, read := false, false
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		if len(chunk) > 0 {
+			read = true
+		}
+		size += len(chunk)
+		if !over {
+			if len(lr.buf)+len(chunk) > MaxRecordBytes+len(utf8BOM)+2 { // room for a BOM and "\r\n"
+				over, lr.buf = true, lr.buf[:0]
+			} else {
+				lr.buf = append(lr.buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			lr.err = err
+			return nil, 0, false
+		}
+		if !read {
+			return nil, 0, false // end of input
+		}
+		break
+	}
+	lr.line++
+	line = lr.buf
+	if bytes.HasSuffix(line, []byte("\n")) {
+		line, size = line[:len(line)-1], size-1
+		if bytes.HasSuffix(line, []byte("\r")) {
+			line, size = line[:len(line)-1], size-1
+		}
+	}
+	if lr.line == 1 && bytes.HasPrefix(line, utf8BOM) {
+		line, size = line[len(utf8BOM):], size-len(utf8BOM)
+	}
+	if over || size > MaxRecordBytes {
+		return nil, size, true
+	}
+	return line, size, true
+}
+
+// recordFunc decodes one JSON record (an object's bytes) found at line.
+type recordFunc func(raw []byte, line int) (Record, []Problem)
+
+// decodeJSONStream reads JSON Lines, or a single JSON array of records when
+// the first character of the input is "[", and decodes each record with fn.
+// Blank lines are skipped; every bad line becomes a problem and decoding
+// goes on.
+func decodeJSONStream(r io.Reader, file string, fn recordFunc) Decoded {
+	var out Decoded
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
+		br.Discard(3)
+	}
+	// Look past leading white space: a "[" starts a JSON array.
+	for n := 1; ; n++ {
+		head, err := br.Peek(n)
+		if len(head) < n {
+			if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+				out.Problems = append(out.Problems, Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
+				return out
+			}
+			break
+		}
+		if c := head[n-1]; c == '[' {
+			return decodeJSONArray(br, file, fn)
+		} else if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			break
+		}
+	}
+	lr := newLineReader(br)
+	for {
+		line, size, ok := lr.next()
+		if !ok {
+			break
+		}
+		n := lr.line
+		if line == nil {
+			out.Problems = append(out.Problems, Problem{File: file, Line: n, Message: fmt.Sprintf(msgLineTooLong, size, MaxRecordBytes)})
+			continue
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		rec, probs := decodeJSONRecord(line, n, file, fn)
+		if len(probs) > 0 {
+			out.Problems = append(out.Problems, probs...)
+			continue
+		}
+		out.Records = append(out.Records, rec)
+	}
+	if lr.err != nil {
+		out.Problems = append(out.Problems, Problem{File: file, Line: lr.line + 1, Message: fmt.Sprintf(msgReadFailed, lr.err)})
+	}
+	return out
+}
+
+// decodeJSONRecord checks one record's encoding and syntax, then decodes it
+// with fn, filling in the file and line of the record and its problems.
+func decodeJSONRecord(raw []byte, line int, file string, fn recordFunc) (Record, []Problem) {
+	if p, ok := checkJSONText(raw); !ok {
+		p.File, p.Line = file, line
+		return Record{}, []Problem{p}
+	}
+	rec, probs := fn(raw, line)
+	for i := range probs {
+		probs[i].File, probs[i].Line = file, line
+	}
+	rec.File, rec.Line = file, line
+	return rec, probs
+}
+
+// checkJSONText reports invalid UTF-8, a JSON syntax error (with the
+// character position within the record) or a record that is not an object.
+func checkJSONText(raw []byte) (Problem, bool) {
+	if !utf8.Valid(raw) {
+		return Problem{Message: fmt.Sprintf(msgInvalidUTF8, invalidUTF8At(raw))}, false
+	}
+	if json.Valid(raw) {
+		if t := bytes.TrimLeft(raw, " \t\r\n"); t[0] != '{' {
+			return Problem{Message: fmt.Sprintf(msgNotObject, describeJSON(t))}, false
+		}
+		return Problem{}, true
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return Problem{Message: syntaxMessage(raw, int(se.Offset))}, false
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return Problem{Message: fmt.Sprintf(msgJSONTruncated, utf8.RuneCount(raw))}, false
+		}
+		return Problem{Message: err.Error()}, false
+	}
+	if rest := int(dec.InputOffset()); len(bytes.TrimSpace(raw[rest:])) > 0 {
+		at := rest + len(raw[rest:]) - len(bytes.TrimLeft(raw[rest:], " \t\r\n"))
+		return Problem{Message: syntaxMessage(raw, at+1)}, false
+	}
+	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return Problem{Message: fmt.Sprintf(msgNotObject, describeJSON(t))}, false
+	}
+	return Problem{}, true
+}
+
+// invalidUTF8At returns the 1-based character position of the first byte
+// of raw that is not valid UTF-8.
+func invalidUTF8At(raw []byte) int {
+	pos := 1
+	for len(raw) > 0 {
+		r, n := utf8.DecodeRune(raw)
+		if r == utf8.RuneError && n <= 1 {
+			return pos
+		}
+		raw, pos = raw[n:], pos+1
+	}
+	return pos
+}
+
+// syntaxMessage describes a JSON syntax error found after offset bytes of
+// raw (encoding/json's SyntaxError.Offset: the offending byte is the one
+// before it), with the character position and a short excerpt.
+func syntaxMessage(raw []byte, offset int) string {
+	at := min(max(offset-1, 0), len(raw))
+	return fmt.Sprintf(msgJSONSyntax, utf8.RuneCount(raw[:at])+1, excerpt(raw, at))
+}
+
+// excerpt returns up to ten characters of raw on either side of byte at,
+// line breaks and tabs shown as spaces.
+func excerpt(raw []byte, at int) string {
+	start, end := at, at
+	for i := 0; i < 10 && start > 0; i++ {
+		_, n := utf8.DecodeLastRune(raw[:start])
+		start -= n
+	}
+	for i := 0; i < 10 && end < len(raw); i++ {
+		_, n := utf8.DecodeRune(raw[end:])
+		end += n
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' {
+			return ' '
+		}
+		return r
+	}, string(raw[start:end]))
+}
+
+// describeJSON names the type of a JSON value for a message, with the value
+// itself when it is short.
+func describeJSON(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return jsonTypeNull
+	}
+	short := string(raw)
+	if utf8.RuneCountInString(short) > 40 {
+		short = string([]rune(short)[:40]) + "…"
+	}
+	switch raw[0] {
+	case '"':
+		return fmt.Sprintf(jsonTypeText, short)
+	case '{':
+		return jsonTypeObject
+	case '[':
+		return jsonTypeList
+	case 't', 'f':
+		return fmt.Sprintf(jsonTypeBool, short)
+	case 'n':
+		return jsonTypeNull
+	}
+	return fmt.Sprintf(jsonTypeNumber, short)
+}
+
+// decodeJSONArray decodes a file that is one JSON array of records. The
+// file is read whole (at most MaxFileBytes); each element is a record whose
+// line is the line where it starts. A syntax error in the array ends
+// decoding there, since the rest cannot be told apart.
+func decodeJSONArray(r io.Reader, file string, fn recordFunc) Decoded {
+	var out Decoded
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		out.Problems = append(out.Problems, Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
+		return out
+	}
+	if len(data) > MaxFileBytes {
+		out.Problems = append(out.Problems, Problem{File: file, Message: fmt.Sprintf(msgArrayTooLarge, MaxFileBytes)})
+		return out
+	}
+	// Line numbers are counted incrementally: pos/line is the last place counted.
+	pos, line := 0, 1
+	lineAt := func(off int) int {
+		line += bytes.Count(data[pos:off], []byte("\n"))
+		pos = off
+		return line
+	}
+	fail := func(off int, err error) {
+		off = min(max(off, 0), len(data))
+		n := lineAt(off)
+		lineStart := bytes.LastIndexByte(data[:off], '\n') + 1
+		msg := err.Error()
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			col := utf8.RuneCount(data[lineStart:max(off-1, lineStart)]) + 1
+			msg = fmt.Sprintf(msgJSONSyntax, col, excerpt(data, max(off-1, 0)))
+		} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			msg = fmt.Sprintf(msgJSONTruncated, utf8.RuneCount(data[lineStart:]))
+		}
+		out.Problems = append(out.Problems, Problem{File: file, Line: n, Message: msg + msgArrayAbandoned})
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the opening "["
+		fail(int(dec.InputOffset()), err)
+		return out
+	}
+	for dec.More() {
+		start := int(dec.InputOffset())
+		for start < len(data) && strings.IndexByte(" \t\r\n,", data[start]) >= 0 {
+			start++
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				fail(int(se.Offset), err)
+			} else {
+				fail(len(data), err)
+			}
+			return out
+		}
+		n := lineAt(start)
+		if len(raw) > MaxRecordBytes {
+			out.Problems = append(out.Problems, Problem{File: file, Line: n, Message: fmt.Sprintf(msgLineTooLong, len(raw), MaxRecordBytes)})
+			continue
+		}
+		rec, probs := decodeJSONRecord(raw, n, file, fn)
+		if len(probs) > 0 {
+			out.Problems = append(out.Problems, probs...)
+			continue
+		}
+		out.Records = append(out.Records, rec)
+	}
+	if _, err := dec.Token(); err != nil { // the closing "]"
+		fail(int(dec.InputOffset()), err)
+		return out
+	}
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		out.Problems = append(out.Problems, Problem{File: file, Line: lineAt(len(data) - len(rest)), Message: msgArrayTrailing})
+	}
+	return out
+}

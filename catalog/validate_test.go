@@ -1,0 +1,227 @@
+package catalog
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// minimalGuide has only the fields SPEC §2 marks required.
+func minimalGuide() *Item {
+	return &Item{
+		Code:       "A-1",
+		BaseCode:   "44010200200Y",
+		Name:       "临时价格干预范围事项提价申报",
+		Type:       "行政许可",
+		Region:     "610900",
+		Department: "安康市发展和改革委员会",
+	}
+}
+
+func fieldsOf(errs []FieldError) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		base   func() *Item
+		change func(it *Item)
+		want   []string // field paths, in order
+	}{
+		{"complete guide", completeGuide, func(*Item) {}, nil},
+		{"only required fields", minimalGuide, func(*Item) {}, nil},
+		{"fee not charged, no result type", minimalGuide, func(it *Item) {
+			it.Fee = &Fee{}
+			it.Result = &Result{Name: "批复"}
+		}, nil},
+
+		{"code empty", completeGuide, func(it *Item) { it.Code = "" }, []string{"code"}},
+		{"code with space", completeGuide, func(it *Item) { it.Code = "AB 12" }, []string{"code"}},
+		{"code with underscore", completeGuide, func(it *Item) { it.Code = "AB_12" }, []string{"code"}},
+		{"code with Chinese", completeGuide, func(it *Item) { it.Code = "编码1" }, []string{"code"}},
+		{"code of 64", completeGuide, func(it *Item) { it.Code = strings.Repeat("a", 64) }, nil},
+		{"code of 65", completeGuide, func(it *Item) { it.Code = strings.Repeat("a", 65) }, []string{"code"}},
+
+		{"base code empty", completeGuide, func(it *Item) { it.BaseCode = "" }, []string{"base_code"}},
+		{"base code of 11", completeGuide, func(it *Item) { it.BaseCode = "07100010000" }, []string{"base_code"}},
+		{"base code of 13", completeGuide, func(it *Item) { it.BaseCode = "0710001000000" }, []string{"base_code"}},
+		{"base code of 12 with Chinese", completeGuide, func(it *Item) { it.BaseCode = "07100010000号" }, []string{"base_code"}},
+
+		{"name empty", completeGuide, func(it *Item) { it.Name = "" }, []string{"name"}},
+		{"name blank", completeGuide, func(it *Item) { it.Name = " \t " }, []string{"name"}},
+		{"name of 200", completeGuide, func(it *Item) { it.Name = strings.Repeat("证", 200) }, nil},
+		{"name of 201", completeGuide, func(it *Item) { it.Name = strings.Repeat("证", 201) }, []string{"name"}},
+
+		{"type empty", completeGuide, func(it *Item) { it.Type = "" }, []string{"type"}},
+		{"type unknown", completeGuide, func(it *Item) { it.Type = "行政许可证" }, []string{"type"}},
+		{"level unknown", completeGuide, func(it *Item) { it.Level = "县" }, []string{"level"}},
+		{"level absent", completeGuide, func(it *Item) { it.Level = "" }, nil},
+
+		{"region empty", completeGuide, func(it *Item) { it.Region = "" }, []string{"region"}},
+		{"region of 5", completeGuide, func(it *Item) { it.Region = "61090" }, []string{"region"}},
+		{"region not digits", completeGuide, func(it *Item) { it.Region = "61090a" }, []string{"region"}},
+		{"department blank", completeGuide, func(it *Item) { it.Department = "  " }, []string{"department"}},
+
+		{"audience unknown", completeGuide, func(it *Item) { it.Audience = []string{"自然人", "企业"} }, []string{"audience[1]"}},
+		{"theme empty", completeGuide, func(it *Item) { it.Themes = []string{"身份证件", " "} }, []string{"themes[1]"}},
+		{"theme not in the usual list", completeGuide, func(it *Item) { it.Themes = []string{"价格监管"} }, nil},
+		{"basis without title", completeGuide, func(it *Item) { it.Basis[1].Title = "" }, []string{"basis[1].title"}},
+
+		{"material fields", completeGuide, func(it *Item) {
+			it.Materials[2] = Material{Required: "必须", Form: "扫描件", Copies: Int(-1), Source: "自备"}
+		}, []string{"materials[2].name", "materials[2].required", "materials[2].form", "materials[2].copies", "materials[2].source"}},
+		{"material with name only", completeGuide, func(it *Item) { it.Materials[0] = Material{Name: "申请书"} }, nil},
+		{"material zero copies", completeGuide, func(it *Item) { it.Materials[0].Copies = Int(0) }, nil},
+
+		{"step without name, negative days", completeGuide, func(it *Item) { it.Steps[1] = Step{Days: Int(-1)} }, []string{"steps[1].name", "steps[1].days"}},
+		{"step days too many", completeGuide, func(it *Item) { it.Steps[0].Days = Int(MaxDays + 1) }, []string{"steps[0].days"}},
+
+		{"legal days negative", completeGuide, func(it *Item) { it.LegalDays = Int(-1) }, []string{"legal_days"}},
+		{"legal days 3650", completeGuide, func(it *Item) { it.LegalDays = Int(3650) }, nil},
+		{"legal days 3651", completeGuide, func(it *Item) { it.LegalDays = Int(3651) }, []string{"legal_days"}},
+		{"promised days negative", completeGuide, func(it *Item) { it.PromisedDays = Int(-5) }, []string{"promised_days"}},
+		{"handling unknown", completeGuide, func(it *Item) { it.Handling = "当场办" }, []string{"handling"}},
+		{"visits negative", completeGuide, func(it *Item) { it.Visits = Int(-1) }, []string{"visits"}},
+		{"visits 10", completeGuide, func(it *Item) { it.Visits = Int(10) }, nil},
+		{"visits 11", completeGuide, func(it *Item) { it.Visits = Int(11) }, []string{"visits"}},
+		{"online depth 0", completeGuide, func(it *Item) { it.OnlineDepth = Int(0) }, nil},
+		{"online depth 5", completeGuide, func(it *Item) { it.OnlineDepth = Int(5) }, []string{"online_depth"}},
+		{"online depth -1", completeGuide, func(it *Item) { it.OnlineDepth = Int(-1) }, []string{"online_depth"}},
+
+		{"url without scheme", completeGuide, func(it *Item) { it.OnlineURL = "zwfw.shaanxi.gov.cn/ak" }, []string{"online_url"}},
+		{"url ftp", completeGuide, func(it *Item) { it.OnlineURL = "ftp://zwfw.shaanxi.gov.cn/" }, []string{"online_url"}},
+		{"url javascript", completeGuide, func(it *Item) { it.OnlineURL = "javascript:alert(1)" }, []string{"online_url"}},
+		{"url without host", completeGuide, func(it *Item) { it.OnlineURL = "https:///path" }, []string{"online_url"}},
+		{"url with surrounding space", completeGuide, func(it *Item) { it.OnlineURL = " https://a.cn/" }, []string{"online_url"}},
+		{"url upper-case http", completeGuide, func(it *Item) { it.OnlineURL = "HTTP://ZWFW.SHAANXI.GOV.CN/a?b=1#c" }, nil},
+
+		{"scope unknown", completeGuide, func(it *Item) { it.Scope = "全区" }, []string{"scope"}},
+		{"fee item without name", completeGuide, func(it *Item) { it.Fee.Items[0].Name = "" }, []string{"fee.items[0].name"}},
+		{"result without name", completeGuide, func(it *Item) { it.Result.Name = "" }, []string{"result.name"}},
+		{"result type unknown", completeGuide, func(it *Item) { it.Result.Type = "证书" }, []string{"result.type"}},
+		{"faq empty", completeGuide, func(it *Item) { it.FAQ[1] = FAQ{} }, []string{"faq[1].q", "faq[1].a"}},
+
+		{"bell in conditions", completeGuide, func(it *Item) { it.Conditions = "符合\a条件" }, []string{"conditions"}},
+		{"NUL in material notes", completeGuide, func(it *Item) { it.Materials[1].Notes = "a\x00b" }, []string{"materials[1].notes"}},
+		{"C1 control in hours", completeGuide, func(it *Item) { it.Hours = "周一\u0085周五" }, []string{"hours"}},
+		{"lone CR in location", completeGuide, func(it *Item) { it.Location = "一楼\r窗口" }, []string{"location"}},
+		{"invalid UTF-8 in step description", completeGuide, func(it *Item) { it.Steps[0].Description = "受理\xff" }, []string{"steps[0].description"}},
+		{"invalid UTF-8 in name is one error", completeGuide, func(it *Item) { it.Name = "\xfe\xff" }, []string{"name"}},
+		{"control character in department", completeGuide, func(it *Item) { it.Department = "公安\x1b局" }, []string{"department"}},
+		{"newline, tab and CRLF are text", completeGuide, func(it *Item) {
+			it.Conditions = "一、年满16周岁；\n二、\t有效期满。\r\n三、其他。"
+		}, nil},
+
+		{"every error in interchange order", minimalGuide, func(it *Item) {
+			it.Code = ""
+			it.Type = "许可"
+			it.Region = "6109"
+			it.Materials = []Material{{Name: "申请书"}, {Form: "照片"}}
+			it.LegalDays = Int(-1)
+			it.Visits = Int(99)
+			it.OnlineDepth = Int(9)
+			it.Fee = &Fee{Charged: true, Items: []FeeItem{{}}}
+			it.FAQ = []FAQ{{Q: "问"}}
+		}, []string{"code", "type", "region", "materials[1].name", "materials[1].form", "legal_days", "visits", "online_depth", "fee.items[0].name", "faq[0].a"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			it := tc.base()
+			tc.change(it)
+			errs := Validate(it)
+			if got := fieldsOf(errs); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("fields = %q, want %q\nerrors: %v", got, tc.want, errs)
+			}
+			for _, e := range errs {
+				if e.Message == "" {
+					t.Errorf("%s: empty message", e.Field)
+				}
+			}
+		})
+	}
+}
+
+func TestValidateMessages(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(it *Item)
+		want   string // the Error() of the only field error
+	}{
+		{"negative days", func(it *Item) { it.LegalDays = Int(-1) }, "法定办结时限(legal_days)：应为不小于0的整数"},
+		{"too many days", func(it *Item) { it.PromisedDays = Int(4000) }, "承诺办结时限(promised_days)：不能大于3650"},
+		{"handling names its values", func(it *Item) { it.Handling = "立即办" }, "办件类型(handling)：应为以下之一：即办件、承诺件"},
+		{"list element is named by position", func(it *Item) { it.Materials[2].Form = "传真件" },
+			"申请材料第3项材料形式(materials[2].form)：应为以下之一：原件、复印件、原件和复印件、电子证照"},
+		{"fee item", func(it *Item) { it.Fee.Items[0].Name = " " }, "收费项目第1项名称(fee.items[0].name)：不能为空"},
+		{"required", func(it *Item) { it.Department = "" }, "实施主体(department)：不能为空"},
+		{"base code length", func(it *Item) { it.BaseCode = "0710" }, "基本编码(base_code)：应为12个字符，实为4个"},
+		{"control character", func(it *Item) { it.Hours = "8:30\x0b18:00" }, "办理时间(hours)：含有不可见的控制字符（U+000B）"},
+		{"online depth legend", func(it *Item) { it.OnlineDepth = Int(7) },
+			"网办深度(online_depth)：应为0至4之间的整数（0 不可网办、1 信息公开、2 在线预约/表格下载、3 在线申报/预审、4 全程网办）"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			it := completeGuide()
+			tc.change(it)
+			errs := Validate(it)
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors %v, want 1", len(errs), errs)
+			}
+			if got := errs[0].Error(); got != tc.want {
+				t.Errorf("Error() = %q\nwant      %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateNil(t *testing.T) {
+	errs := Validate(nil)
+	if len(errs) != 1 || errs[0].Field != "" || errs[0].Message == "" {
+		t.Fatalf("Validate(nil) = %v, want one error without field", errs)
+	}
+}
+
+func TestValidateDeterministic(t *testing.T) {
+	it := minimalGuide()
+	it.Code, it.Name, it.Region = "", "", "x"
+	it.Materials = []Material{{Form: "x"}, {Source: "y"}}
+	first := Validate(it)
+	for i := 0; i < 20; i++ {
+		if got := Validate(it); !reflect.DeepEqual(got, first) {
+			t.Fatalf("run %d: %v, first %v", i, got, first)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	if err := Check(completeGuide()); err != nil {
+		t.Fatalf("Check(complete guide) = %v", err)
+	}
+	it := completeGuide()
+	it.Code = ""
+	it.Visits = Int(-2)
+	err := Check(it)
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Check = %v, want an error wrapping ErrInvalid", err)
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Check = %T, want *ValidationError", err)
+	}
+	if got := fieldsOf(ve.Errors); !reflect.DeepEqual(got, []string{"code", "visits"}) {
+		t.Errorf("fields = %q", got)
+	}
+	want := "办事指南有2处错误：实施编码(code)：不能为空；到办事现场次数(visits)：应为不小于0的整数"
+	if got := err.Error(); got != want {
+		t.Errorf("Error() = %q\nwant      %q", got, want)
+	}
+	if (&ValidationError{}).Error() == "" {
+		t.Error("an empty ValidationError has no message")
+	}
+}
