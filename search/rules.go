@@ -1,0 +1,124 @@
+package search
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Ranking data lives in data files, not code: synonyms.txt maps citizens'
+// words to official terms, bestbets.txt pins items first for common
+// queries, stopwords.txt lists filler words.
+
+//go:embed data/synonyms.txt
+var synonymsText string
+
+//go:embed data/bestbets.txt
+var bestBetsText string
+
+//go:embed data/stopwords.txt
+var stopwordsText string
+
+//go:embed data/exclusions.txt
+var exclusionsText string
+
+// synonymRule maps one everyday phrase to the official terms added to a
+// query as alternatives.
+type synonymRule struct {
+	phrase   string
+	official []string
+}
+
+type rules struct {
+	synonyms []synonymRule      // longest phrase first
+	byPinyin map[string]int      // joined syllables of a phrase → index in synonyms
+	byInit   map[string]int      // initials of a phrase (3 letters or more) → index
+	bestBets map[string][]string // normalized query → item names
+	stop     map[string]bool
+	exclude  map[string][]string // query word → longer words it must not match in
+}
+
+var rankingRules = sync.OnceValue(func() *rules {
+	r := &rules{bestBets: map[string][]string{}, stop: map[string]bool{}, exclude: map[string][]string{},
+		byPinyin: map[string]int{}, byInit: map[string]int{}}
+	seen := map[string]int{}
+	for _, line := range dataLines(synonymsText) {
+		left, right, ok := strings.Cut(line, "=>")
+		if !ok {
+			panic("search/data/synonyms.txt: no => in: " + line)
+		}
+		official := splitList(right, ",")
+		for _, p := range splitList(left, ",") {
+			p = normalize(p)
+			if i, dup := seen[p]; dup {
+				r.synonyms[i].official = appendNew(r.synonyms[i].official, official...)
+				continue
+			}
+			seen[p] = len(r.synonyms)
+			r.synonyms = append(r.synonyms, synonymRule{phrase: p, official: official})
+		}
+	}
+	sort.SliceStable(r.synonyms, func(i, j int) bool { return len(r.synonyms[i].phrase) > len(r.synonyms[j].phrase) })
+	for _, line := range dataLines(bestBetsText) {
+		left, right, ok := strings.Cut(line, "=>")
+		if !ok {
+			panic("search/data/bestbets.txt: no => in: " + line)
+		}
+		r.bestBets[normalize(strings.TrimSpace(left))] = splitList(right, "|")
+	}
+	for _, w := range dataLines(stopwordsText) {
+		r.stop[w] = true
+	}
+	for _, line := range dataLines(exclusionsText) {
+		left, right, ok := strings.Cut(line, "=>")
+		if !ok {
+			panic("search/data/exclusions.txt: no => in: " + line)
+		}
+		w := strings.TrimSpace(left)
+		r.exclude[w] = append(r.exclude[w], splitList(right, ",")...)
+	}
+	// Everyday phrases typed in pinyin or with a homophone typo (yibao, 低宝)
+	// find their rule by sound.
+	for i, rule := range r.synonyms {
+		syl := syllables(rule.phrase)
+		if len(syl) < 2 || len(syl) != len([]rune(rule.phrase)) {
+			continue
+		}
+		if _, dup := r.byPinyin[strings.Join(syl, "")]; !dup {
+			r.byPinyin[strings.Join(syl, "")] = i
+		}
+		if ini := strings.Join(initials(syl), ""); len(ini) >= 3 {
+			if _, dup := r.byInit[ini]; !dup {
+				r.byInit[ini] = i
+			}
+		}
+	}
+	return r
+})
+
+func splitList(s, sep string) []string {
+	var out []string
+	for _, p := range strings.Split(s, sep) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func appendNew(list []string, vs ...string) []string {
+	for _, v := range vs {
+		found := false
+		for _, have := range list {
+			if have == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			list = append(list, v)
+		}
+	}
+	return list
+}

@@ -1,0 +1,72 @@
+package search
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-ego/gse"
+	"golang.org/x/text/unicode/norm"
+)
+
+//go:embed data/dict.txt
+var govDictText string
+
+// govWordFreq is the frequency given to government terms without one, high
+// enough that the segmenter prefers them to splits into ordinary words.
+const govWordFreq = 50000
+
+// segmenter is the Chinese word segmenter shared by indexing and queries.
+// Loading its dictionary takes about a second, so it is loaded once.
+var segmenter = sync.OnceValues(func() (*gse.Segmenter, error) {
+	seg := &gse.Segmenter{SkipLog: true}
+	if err := seg.LoadDictEmbed("zh_s"); err != nil {
+		return nil, err
+	}
+	for _, line := range dataLines(govDictText) {
+		f := strings.Fields(line)
+		freq := float64(govWordFreq)
+		if len(f) > 1 {
+			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+				freq = v
+			}
+		}
+		if err := seg.AddToken(f[0], freq); err != nil {
+			return nil, err
+		}
+	}
+	return seg, nil
+})
+
+// normalize folds full-width forms to half-width and upper case to lower
+// case (NFKC, then lower), the form both documents and queries are
+// analysed in.
+func normalize(s string) string {
+	return strings.ToLower(norm.NFKC.String(s))
+}
+
+// cutSearch splits text into words in search mode: every dictionary word
+// and its dictionary sub-words (公积金 → 公积 积金 公积金), for indexing.
+func cutSearch(seg *gse.Segmenter, text string) []string {
+	return keepWords(seg.CutSearch(normalize(text), true))
+}
+
+// cutPrecise splits text into its most likely words, for queries and for
+// the precise name field.
+func cutPrecise(seg *gse.Segmenter, text string) []string {
+	return keepWords(seg.Cut(normalize(text), true))
+}
+
+// keepWords drops tokens that are only punctuation or spaces.
+func keepWords(toks []string) []string {
+	out := toks[:0]
+	for _, t := range toks {
+		t = strings.TrimSpace(t)
+		if t == "" || !hasWordRune(t) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package search
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"zhinan/catalog"
+	"zhinan/seeds"
+)
+
+// seedIndex is a real store and a real bleve index over the seed
+// catalogue, built once for the package's tests in a temporary data dir.
+var seedIndex = sync.OnceValues(func() (*fixture, error) {
+	return newFixture()
+})
+
+type fixture struct {
+	dir   string
+	store *catalog.Store
+	index *Index
+	cat   *seeds.Catalogue
+}
+
+var fixtureDir string
+
+func newFixture() (*fixture, error) {
+	ctx := context.Background()
+	dir := fixtureDir
+	st, err := catalog.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	regions, err := seeds.Regions()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.EnsureRegions(ctx, regions); err != nil {
+		return nil, err
+	}
+	cat, err := seeds.Load()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Import(ctx, cat.Records(), catalog.ImportOptions{}); err != nil {
+		return nil, err
+	}
+	ix, err := Open(ctx, dir, st)
+	if err != nil {
+		return nil, err
+	}
+	return &fixture{dir: dir, store: st, index: ix, cat: cat}, nil
+}
+
+func seedFixture(t testing.TB) *fixture {
+	t.Helper()
+	f, err := seedIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
