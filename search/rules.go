@@ -31,7 +31,7 @@ type synonymRule struct {
 }
 
 type rules struct {
-	synonyms []synonymRule      // longest phrase first
+	synonyms []synonymRule       // longest phrase first
 	byPinyin map[string]int      // joined syllables of a phrase → index in synonyms
 	byInit   map[string]int      // initials of a phrase (3 letters or more) → index
 	bestBets map[string][]string // normalized query → item names
