@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 )
@@ -189,14 +190,35 @@ func (lr *lineReader) next() (line []byte, size int, ok bool) {
 	return line, size, true
 }
 
+// decodeChunk is how many lines one decoding goroutine takes at a time;
+// decodeWorkers bounds how many chunks are in flight.
+const decodeChunk = 256
+
+var decodeWorkers = max(2, runtime.GOMAXPROCS(0))
+
+// numberedLine is one input line and its number; tooLong is its size when
+// it exceeds MaxRecordBytes (and text is then nil).
+type numberedLine struct {
+	n       int
+	text    []byte
+	tooLong int
+}
+
 // recordFunc decodes one JSON record (an object's bytes) found at line.
 type recordFunc func(raw []byte, line int) (Record, []Problem)
+
+// recordDecoder is a dialect's record decoder; canonical records first try
+// the fast path of fastItem.
+type recordDecoder struct {
+	decode    recordFunc
+	canonical bool
+}
 
 // decodeJSONStream reads JSON Lines, or a single JSON array of records when
 // the first character of the input is "[", and decodes each record with fn.
 // Blank lines are skipped; every bad line becomes a problem and decoding
 // goes on.
-func decodeJSONStream(r io.Reader, file string, fn recordFunc) Decoded {
+func decodeJSONStream(r io.Reader, file string, fn recordDecoder) Decoded {
 	var out Decoded
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
@@ -219,25 +241,60 @@ func decodeJSONStream(r io.Reader, file string, fn recordFunc) Decoded {
 		}
 	}
 	lr := newLineReader(br)
-	for {
-		line, size, ok := lr.next()
-		if !ok {
-			break
+	// Lines are decoded by a worker per core, in chunks, and the results
+	// are gathered back in input order.
+	type result struct {
+		records  []Record
+		problems []Problem
+	}
+	pending := make(chan chan result, decodeWorkers*2)
+	go func() {
+		defer close(pending)
+		var chunk []numberedLine
+		flush := func() {
+			if len(chunk) == 0 {
+				return
+			}
+			c, lines := make(chan result, 1), chunk
+			chunk = nil
+			pending <- c
+			go func() {
+				var res result
+				for _, l := range lines {
+					if l.tooLong > 0 {
+						res.problems = append(res.problems, Problem{File: file, Line: l.n, Message: fmt.Sprintf(msgLineTooLong, l.tooLong, MaxRecordBytes)})
+						continue
+					}
+					rec, probs := decodeJSONRecord(l.text, l.n, file, fn)
+					if len(probs) > 0 {
+						res.problems = append(res.problems, probs...)
+						continue
+					}
+					res.records = append(res.records, rec)
+				}
+				c <- res
+			}()
 		}
-		n := lr.line
-		if line == nil {
-			out.Problems = append(out.Problems, Problem{File: file, Line: n, Message: fmt.Sprintf(msgLineTooLong, size, MaxRecordBytes)})
-			continue
+		for {
+			line, size, ok := lr.next()
+			if !ok {
+				break
+			}
+			if line == nil {
+				chunk = append(chunk, numberedLine{n: lr.line, tooLong: size})
+			} else if len(bytes.TrimSpace(line)) > 0 {
+				chunk = append(chunk, numberedLine{n: lr.line, text: bytes.Clone(line)})
+			}
+			if len(chunk) == decodeChunk {
+				flush()
+			}
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		rec, probs := decodeJSONRecord(line, n, file, fn)
-		if len(probs) > 0 {
-			out.Problems = append(out.Problems, probs...)
-			continue
-		}
-		out.Records = append(out.Records, rec)
+		flush()
+	}()
+	for c := range pending {
+		res := <-c
+		out.Records = append(out.Records, res.records...)
+		out.Problems = append(out.Problems, res.problems...)
 	}
 	if lr.err != nil {
 		out.Problems = append(out.Problems, Problem{File: file, Line: lr.line + 1, Message: fmt.Sprintf(msgReadFailed, lr.err)})
@@ -247,12 +304,17 @@ func decodeJSONStream(r io.Reader, file string, fn recordFunc) Decoded {
 
 // decodeJSONRecord checks one record's encoding and syntax, then decodes it
 // with fn, filling in the file and line of the record and its problems.
-func decodeJSONRecord(raw []byte, line int, file string, fn recordFunc) (Record, []Problem) {
+func decodeJSONRecord(raw []byte, line int, file string, fn recordDecoder) (Record, []Problem) {
+	if fn.canonical && utf8.Valid(raw) {
+		if it, ok := fastItem(raw); ok {
+			return Record{File: file, Line: line, Kind: KindItem, Item: it}, nil
+		}
+	}
 	if p, ok := checkJSONText(raw); !ok {
 		p.File, p.Line = file, line
 		return Record{}, []Problem{p}
 	}
-	rec, probs := fn(raw, line)
+	rec, probs := fn.decode(raw, line)
 	for i := range probs {
 		probs[i].File, probs[i].Line = file, line
 	}
@@ -366,7 +428,7 @@ func describeJSON(raw []byte) string {
 // file is read whole (at most MaxFileBytes); each element is a record whose
 // line is the line where it starts. A syntax error in the array ends
 // decoding there, since the rest cannot be told apart.
-func decodeJSONArray(r io.Reader, file string, fn recordFunc) Decoded {
+func decodeJSONArray(r io.Reader, file string, fn recordDecoder) Decoded {
 	var out Decoded
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -113,8 +115,9 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		}
 		good.entries = append(good.entries, r)
 	}
-	for _, r := range items {
-		ps := recordProblems(r, Validate(r.Item))
+	itemErrs := validateAll(items)
+	for i, r := range items {
+		ps := recordProblems(r, itemErrs[i])
 		if r.Item.Region != "" && regionCodeRE.MatchString(r.Item.Region) && !regions[r.Item.Region] {
 			ps = append(ps, problemAt(r, "region", fmt.Sprintf(MsgUnknownRegion, r.Item.Region)))
 		}
@@ -378,6 +381,26 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 		}
 	}
 
+	// Departments named by items that do not exist yet are created, in
+	// batches, before the items that need their ids.
+	var newDepts []departmentRow
+	for _, r := range recs {
+		k := deptKey{r.Item.Region, r.Item.Department}
+		if _, ok := deptIDs[k]; !ok {
+			deptIDs[k] = 0
+			newDepts = append(newDepts, departmentRow{Name: k.name, Region: k.region})
+		}
+	}
+	if len(newDepts) > 0 {
+		if err := tx.CreateInBatches(newDepts, importBatch).Error; err != nil {
+			return fmt.Errorf("create departments: %w", err)
+		}
+		for _, d := range newDepts {
+			deptIDs[deptKey{d.Region, d.Name}] = d.ID
+			res.NewDepartments = append(res.NewDepartments, Department{Name: d.Name, Region: d.Region})
+		}
+	}
+
 	var (
 		editions   []editionRow
 		itemRows   []itemRow
@@ -385,17 +408,7 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 	)
 	for _, r := range recs {
 		it := r.Item
-		k := deptKey{it.Region, it.Department}
-		id, ok := deptIDs[k]
-		if !ok {
-			row := departmentRow{Name: it.Department, Region: it.Region}
-			if err := tx.Create(&row).Error; err != nil {
-				return fmt.Errorf("create department %s: %w", it.Department, err)
-			}
-			id = row.ID
-			deptIDs[k] = id
-			res.NewDepartments = append(res.NewDepartments, Department{Name: it.Department, Region: it.Region})
-		}
+		id := deptIDs[deptKey{it.Region, it.Department}]
 		old, exists := existing[it.Code]
 		number := 1
 		if exists {
@@ -453,4 +466,22 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 		return fmt.Errorf("store items: %w", err)
 	}
 	return nil
+}
+
+// validateAll validates the items of records on every core.
+func validateAll(recs []Record) [][]FieldError {
+	out := make([][]FieldError, len(recs))
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(recs); i += workers {
+				out[i] = Validate(recs[i].Item)
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out
 }

@@ -29,7 +29,7 @@ import (
 // and CRLF line endings are accepted. A line longer than MaxRecordBytes is
 // reported and skipped. Empty lists decode as absent (nil), as do nulls.
 func DecodeJSONL(r io.Reader, file string) Decoded {
-	return decodeJSONStream(r, file, decodeCanonical)
+	return decodeJSONStream(r, file, recordDecoder{decode: decodeCanonical, canonical: true})
 }
 
 // decodeCanonical decodes one canonical record, dispatching on its kind.

@@ -46,7 +46,7 @@ import (
 // that is not a number, an object where text belongs …) is a Problem naming
 // the zhinan field and the source field.
 func DecodeNational(r io.Reader, file string) Decoded {
-	return decodeJSONStream(r, file, decodeNationalRecord)
+	return decodeJSONStream(r, file, recordDecoder{decode: decodeNationalRecord})
 }
 
 // nationalReader reads the fields of one national record, collecting

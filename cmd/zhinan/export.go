@@ -53,6 +53,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		defer os.Remove(file.Name())
 		defer file.Close()
+		if err := file.Chmod(0o644); err != nil {
+			return err
+		}
 		w = file
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
