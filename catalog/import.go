@@ -210,7 +210,7 @@ func checkRegion(r Record, regions map[string]bool) []Problem {
 		ps = append(ps, problemAt(r, "name", MsgMissing))
 	}
 	if !contains(RegionLevels, g.Level) {
-		ps = append(ps, problemAt(r, "level", msgOneOf(RegionLevels)))
+		ps = append(ps, problemAt(r, "level", enumMessage(RegionLevels)))
 	}
 	if g.Parent != "" && !regions[g.Parent] {
 		ps = append(ps, problemAt(r, "parent", fmt.Sprintf(MsgUnknownRegion, g.Parent)))
@@ -240,11 +240,11 @@ func checkEntry(r Record) []Problem {
 		ps = append(ps, problemAt(r, "name", MsgMissing))
 	}
 	if !contains(Types, e.Type) {
-		ps = append(ps, problemAt(r, "type", msgOneOf(Types)))
+		ps = append(ps, problemAt(r, "type", enumMessage(Types)))
 	}
 	for i, l := range e.Levels {
 		if !contains(Levels, l) {
-			ps = append(ps, problemAt(r, fmt.Sprintf("levels[%d]", i), msgOneOf(Levels)))
+			ps = append(ps, problemAt(r, fmt.Sprintf("levels[%d]", i), enumMessage(Levels)))
 		}
 	}
 	return ps

@@ -18,7 +18,7 @@ func labelPath(field string) string {
 	if err != nil {
 		return field
 	}
-	out := fmt.Sprintf("%s第%d项", Label(list), n+1)
+	out := fmt.Sprintf(msgListItem, Label(list), n+1)
 	if sub = strings.TrimPrefix(sub, "."); sub != "" {
 		out += SubLabel(sub)
 	}

@@ -245,7 +245,7 @@ func textProblem(s string) string {
 	return ""
 }
 
-// oneOf names the allowed values of an enumeration.
+// enumMessage names the allowed values of an enumeration.
 func enumMessage(allowed []string) string {
 	return fmt.Sprintf(MsgOneOf, strings.Join(allowed, ListSep))
 }

@@ -1,7 +1,5 @@
 package catalog
 
-import "strings"
-
 // This file is the one place where the domain's Chinese vocabulary lives:
 // enumeration values of the guide standard, field labels, classification
 // labels and the message texts users see. Code elsewhere refers to these
@@ -101,7 +99,7 @@ var FieldLabels = map[string]string{
 
 // Label returns the Chinese name of an interchange field, or the field
 // itself when it has none. A list element such as "materials[2].form" is
-// named by its list and position: "申请材料第3项的形式".
+// named by its list and position: "申请材料第3项材料形式".
 func Label(field string) string {
 	if l, ok := FieldLabels[field]; ok {
 		return l
@@ -167,8 +165,6 @@ const (
 	MsgRegionCode    = "应为6位数字的行政区划代码"
 	MsgBaseCode      = "基本编码应为12位"
 	MsgMissing       = "不能为空"
-	msgOneOfPrefix   = "应为以下之一："
+	// msgListItem names the n-th element of a list field: 申请材料第3项.
+	msgListItem = "%s第%d项"
 )
-
-// msgOneOf is the message for a value outside an enumeration.
-func msgOneOf(list []string) string { return msgOneOfPrefix + strings.Join(list, "、") }
