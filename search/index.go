@@ -23,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bbolt "go.etcd.io/bbolt"
 
 	"zhinan/catalog"
 )
@@ -137,6 +138,17 @@ func newMapping() mapping.IndexMapping {
 	return im
 }
 
+// ErrIndexBusy means another process (a running server) has the index
+// open.
+var ErrIndexBusy = errors.New("the search index is in use by another zhinan process")
+
+// ErrClosed means the index was closed.
+var ErrClosed = errors.New("the search index is closed")
+
+// openTimeout is how long opening an index waits for another process's
+// lock before reporting ErrIndexBusy.
+const openTimeout = 2 * time.Second
+
 // Index is the search index of a data directory, kept up to date with the
 // store.
 type Index struct {
@@ -172,6 +184,9 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	}
 	gen, _ := readCurrent(dir)
 	bi, seq, err := openGeneration(filepath.Join(dir, gen))
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, ErrIndexBusy
+	}
 	if gen == "" || err != nil {
 		if gen != "" {
 			slog.Warn("search index unusable, rebuilding it from the store", "index", filepath.Join(dir, gen), "err", err)
@@ -202,7 +217,7 @@ func openGeneration(path string) (bleve.Index, int64, error) {
 	if filepath.Base(path) == IndexDir || path == "" {
 		return nil, 0, errors.New("no index")
 	}
-	bi, err := bleve.Open(path)
+	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": openTimeout.String()})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -321,6 +336,31 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	return gen, bi, nil
 }
 
+// Reindex builds a fresh index generation of the data directory from the
+// store and makes it the live one, without opening the current generation:
+// a server running on the same directory switches to the new generation
+// within PollInterval and removes the old one (or the next start does).
+func Reindex(ctx context.Context, dataDir string, st *catalog.Store) (int, error) {
+	if _, err := segmenter(); err != nil {
+		return 0, err
+	}
+	dir := filepath.Join(dataDir, IndexDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	ix := &Index{store: st, dir: dir}
+	if err := ix.loadRegions(ctx); err != nil {
+		return 0, err
+	}
+	_, bi, err := ix.build(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer bi.Close()
+	n, err := bi.DocCount()
+	return int(n), err
+}
+
 // Rebuild builds a fresh index generation beside the live one, swaps it in
 // atomically and removes the old one. Searches keep being served from the
 // old generation until the swap.
@@ -348,11 +388,16 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	return ix.catchUpLocked(ctx)
 }
 
-// Close closes the index.
+// Close closes the index; closing it again does nothing.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	return ix.bi.Close()
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	return err
 }
 
 // Seq returns the store sequence the index has caught up to.
@@ -366,6 +411,9 @@ func (ix *Index) Seq() int64 {
 func (ix *Index) DocCount() (uint64, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return 0, ErrClosed
+	}
 	return ix.bi.DocCount()
 }
 
@@ -394,7 +442,11 @@ func (ix *Index) Run(ctx context.Context) {
 		if err := ix.followCurrent(); err != nil {
 			slog.Error("switch to rebuilt search index", "err", err)
 		}
-		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
+		err := ix.CatchUp(ctx)
+		if errors.Is(err, ErrClosed) {
+			return
+		}
+		if err != nil && ctx.Err() == nil {
 			slog.Error("search index catch-up", "err", err)
 		}
 	}
@@ -436,6 +488,9 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		ix.mu.RLock()
 		seq, bi := ix.seq, ix.bi
 		ix.mu.RUnlock()
+		if bi == nil {
+			return ErrClosed
+		}
 		changes, err := ix.store.ChangesSince(ctx, seq, catchUpBatch)
 		if err != nil {
 			return err

@@ -84,12 +84,12 @@ func (r *Request) Validate() error {
 // plan is a parsed query: groups of alternatives that must all match,
 // plus the hints that only rank.
 type plan struct {
-	text    string     // the normalized query without region and filler words
-	groups  [][]string // every group must match; any alternative of a group does
-	region  string     // a region named in the query
-	pins    []string   // best-bet item names
-	browse  bool       // empty query
-	latinOK bool
+	text   string     // the normalized query without region and filler words
+	groups [][]string // every group must match; any alternative of a group does
+	region string     // a region named in the query
+	pins   []string   // best-bet item names
+	browse bool       // empty query
+	none   bool       // a query with nothing searchable in it (only punctuation)
 }
 
 // syntaxChars are characters of bleve's query language; zhinan never
@@ -99,6 +99,7 @@ const syntaxChars = `+-:*"~^()[]{}!\/?&|<>=,.;，。；：！？、（）【】�
 // parse turns a query into a plan.
 func (ix *Index) parse(q string) plan {
 	q = normalize(q)
+	typed := strings.TrimSpace(q) != ""
 	q = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(syntaxChars, r) || unicode.IsSpace(r) {
 			return ' '
@@ -107,7 +108,9 @@ func (ix *Index) parse(q string) plan {
 	}, q)
 	q = strings.Join(strings.Fields(q), " ")
 	if q == "" {
-		return plan{browse: true}
+		// Only punctuation or query syntax is searched as text, and no
+		// item name is made of it; an empty query browses.
+		return plan{browse: !typed, none: typed}
 	}
 	p := plan{}
 	rules := rankingRules()
@@ -205,9 +208,12 @@ const (
 // buildQuery turns a plan and filters into a bleve query.
 func (ix *Index) buildQuery(p plan, r *Request) query.Query {
 	var must []query.Query
-	if p.browse {
+	switch {
+	case p.none:
+		return bleve.NewMatchNoneQuery()
+	case p.browse:
 		must = append(must, bleve.NewMatchAllQuery())
-	} else {
+	default:
 		var groups []query.Query
 		for _, g := range p.groups {
 			var alts []query.Query

@@ -81,6 +81,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	ix.mu.RLock()
 	bi := ix.bi
+	if bi == nil {
+		ix.mu.RUnlock()
+		return nil, ErrClosed
+	}
 	res, err := bi.SearchInContext(ctx, sr)
 	ix.mu.RUnlock()
 	if err != nil {

@@ -6,22 +6,25 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"zhinan/catalog"
+	"zhinan/search"
 )
 
 // Server holds what the handlers need.
 type Server struct {
 	store *catalog.Store
+	index *search.Index
 }
 
-// New returns the HTTP handler of zhinan over the store.
-func New(store *catalog.Store) http.Handler {
+// New returns the HTTP handler of zhinan over the store and its index.
+func New(store *catalog.Store, index *search.Index) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: store}
+	s := &Server{store: store, index: index}
 	r := gin.New()
 	r.Use(gin.Recovery())
 	r.HandleMethodNotAllowed = true
@@ -30,6 +33,9 @@ func New(store *catalog.Store) http.Handler {
 	})
 	r.GET("/healthz", api(s.healthz))
 	v1 := r.Group("/api/v1")
+	v1.GET("/search", api(s.search))
+	v1.GET("/suggest", api(s.suggest))
+	v1.GET("/themes", api(s.themes))
 	v1.GET("/items/:code", api(s.item))
 	v1.GET("/regions", api(s.regions))
 	v1.GET("/departments", api(s.departments))
@@ -40,6 +46,9 @@ func (s *Server) healthz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), healthTimeout)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: MsgUnhealthy}
+	}
+	if _, err := s.index.DocCount(); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: MsgUnhealthy}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
@@ -68,7 +77,7 @@ func (s *Server) departments(c *gin.Context) error {
 	region := c.Query("region")
 	if region != "" {
 		if _, err := s.store.Region(c.Request.Context(), region); err != nil {
-			if err == catalog.ErrNotFound {
+			if errors.Is(err, catalog.ErrNotFound) {
 				return badRequest("region", MsgUnknownRegion)
 			}
 			return err

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"zhinan/search"
 	"zhinan/web"
 )
 
@@ -34,12 +35,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			slog.Info("loaded the seed catalogue", "data", *data)
 		}
 	}
+	index, err := search.Open(ctx, *data, st)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	go index.Run(ctx)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           web.New(st),
+		Handler:           web.New(st, index),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -11,3 +11,6 @@ const (
 	msgNothingDone = "存在无效记录，未导入任何数据（可用 --skip-invalid 只导入有效记录）。"
 	msgExported    = "已导出 %d 项。\n"
 )
+
+// msgReindexed reports a finished reindex.
+const msgReindexed = "已重建搜索索引：%d 项，用时 %.1f 秒。\n"

@@ -1,0 +1,231 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"zhinan/catalog"
+	"zhinan/seeds"
+)
+
+// smallStore is a real store in a fresh data dir holding a few seed
+// items, for tests that change the store or the index.
+func smallStore(t *testing.T, n int) (*catalog.Store, string, []catalog.Item) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := catalog.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	regions, _ := seeds.Regions()
+	if err := st.EnsureRegions(ctx, regions); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := make([]catalog.Item, n)
+	copy(items, cat.Items)
+	importItems(t, st, items...)
+	return st, dir, items
+}
+
+func importItems(t *testing.T, st *catalog.Store, items ...catalog.Item) {
+	t.Helper()
+	var d catalog.Decoded
+	for i := range items {
+		d.Records = append(d.Records, catalog.Record{Line: i + 1, Kind: catalog.KindItem, Item: &items[i]})
+	}
+	if _, err := st.Import(context.Background(), d, catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openIndex(t *testing.T, dir string, st *catalog.Store) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), dir, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// codes returns the codes of every hit of q, in order.
+func codes(t *testing.T, ix *Index, q string) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), Request{Q: q, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Code)
+	}
+	return out
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestIndexFollowsTheStore(t *testing.T) {
+	st, dir, items := smallStore(t, 40)
+	ix := openIndex(t, dir, st)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go ix.Run(ctx)
+
+	if n, _ := ix.DocCount(); n != 40 {
+		t.Fatalf("%d documents, want 40", n)
+	}
+	// An in-process write followed by Notify is searchable at once.
+	renamed := items[0]
+	renamed.Name = "乌托邦特别通行许可"
+	importItems(t, st, renamed)
+	ix.Notify()
+	eventually(t, time.Second, "in-process write searchable", func() bool {
+		got := codes(t, ix, "乌托邦")
+		return len(got) == 1 && got[0] == renamed.Code
+	})
+	res, _ := ix.Search(context.Background(), Request{Q: "乌托邦"})
+	if res.Hits[0].Name != renamed.Name {
+		t.Fatalf("hit shows %q, want the new name", res.Hits[0].Name)
+	}
+	// A write by another store handle (another process) without Notify is
+	// found by polling.
+	other, err := catalog.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	fresh := items[1]
+	fresh.Code, fresh.Name = "ZZ-NEW-1", "桃花源居住登记"
+	importItems(t, other, fresh)
+	eventually(t, 5*time.Second, "other process's write searchable", func() bool {
+		return contains(codes(t, ix, "桃花源"), "ZZ-NEW-1")
+	})
+	if ix.Seq() == 0 {
+		t.Fatal("the index does not record the sequence it caught up to")
+	}
+}
+
+func TestIndexRebuiltWhenMissingCorruptOrOld(t *testing.T) {
+	st, dir, items := smallStore(t, 60)
+	ix := openIndex(t, dir, st)
+	want := fmt.Sprint(codes(t, ix, "登记"), codes(t, ix, items[3].Name))
+	ix.Close()
+
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T)
+	}{
+		{"index folder deleted", func(t *testing.T) {
+			if err := os.RemoveAll(filepath.Join(dir, IndexDir)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"index files corrupt", func(t *testing.T) {
+			gen, _ := readCurrent(filepath.Join(dir, IndexDir))
+			filepath.Walk(filepath.Join(dir, IndexDir, gen), func(p string, fi os.FileInfo, err error) error {
+				if err == nil && !fi.IsDir() {
+					os.WriteFile(p, []byte("not an index"), 0o644)
+				}
+				return nil
+			})
+		}},
+		{"old mapping version", func(t *testing.T) {
+			gen, _ := readCurrent(filepath.Join(dir, IndexDir))
+			bi, _, err := openGeneration(filepath.Join(dir, IndexDir, gen))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bi.SetInternal(keyMapping, []byte("0"))
+			bi.Close()
+		}},
+		{"CURRENT names a missing generation", func(t *testing.T) {
+			writeCurrent(filepath.Join(dir, IndexDir), "gen-0")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.spoil(t)
+			ix, err := Open(context.Background(), dir, st)
+			if err != nil {
+				t.Fatalf("the index was not rebuilt: %v", err)
+			}
+			defer ix.Close()
+			if got := fmt.Sprint(codes(t, ix, "登记"), codes(t, ix, items[3].Name)); got != want {
+				t.Fatalf("after rebuild: %s\nbefore: %s", got, want)
+			}
+			gens, _ := filepath.Glob(filepath.Join(dir, IndexDir, "gen-*"))
+			if len(gens) != 1 {
+				t.Fatalf("generations left: %v", gens)
+			}
+		})
+	}
+}
+
+func TestReindexIsSwappedIntoARunningIndex(t *testing.T) {
+	st, dir, items := smallStore(t, 30)
+	ix := openIndex(t, dir, st)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go ix.Run(ctx)
+	before := fmt.Sprint(codes(t, ix, items[0].Name))
+	oldGen := ix.gen
+
+	n, err := Reindex(ctx, dir, st)
+	if err != nil || n != 30 {
+		t.Fatalf("reindex: %d items, %v", n, err)
+	}
+	eventually(t, 5*time.Second, "running index follows the rebuilt one", func() bool {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		return ix.gen != oldGen
+	})
+	if after := fmt.Sprint(codes(t, ix, items[0].Name)); after != before {
+		t.Fatalf("results changed by a rebuild: %s vs %s", after, before)
+	}
+	if _, err := os.Stat(filepath.Join(dir, IndexDir, oldGen)); !os.IsNotExist(err) {
+		t.Fatalf("old generation not removed: %v", err)
+	}
+	// An in-process rebuild swaps as well.
+	if err := ix.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := fmt.Sprint(codes(t, ix, items[0].Name)); after != before {
+		t.Fatalf("results changed by Rebuild: %s vs %s", after, before)
+	}
+}
+
+func TestIndexInUseByAnotherOpener(t *testing.T) {
+	st, dir, _ := smallStore(t, 5)
+	openIndex(t, dir, st)
+	if _, err := Open(context.Background(), dir, st); err != ErrIndexBusy {
+		t.Fatalf("second opener: %v, want ErrIndexBusy", err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,281 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"zhinan/catalog"
+)
+
+// allHits pages through every hit of a request.
+func allHits(t *testing.T, ix *Index, r Request) (*Result, []Hit) {
+	t.Helper()
+	r.Size = MaxSize
+	var hits []Hit
+	var first *Result
+	for page := 1; ; page++ {
+		r.Page = page
+		res, err := ix.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = res
+		}
+		hits = append(hits, res.Hits...)
+		if len(hits) >= res.Total || len(res.Hits) == 0 {
+			break
+		}
+	}
+	return first, hits
+}
+
+// TestFacetCountsEqualTheHits: the facet counts are the classification
+// counts a citizen sees, so they must equal counting the hits by hand.
+func TestFacetCountsEqualTheHits(t *testing.T) {
+	f := seedFixture(t)
+	items := map[string]catalog.Item{}
+	for _, it := range f.cat.Items {
+		items[it.Code] = it
+	}
+	for _, r := range []Request{
+		{Q: "公积金"},
+		{Q: "身份证"},
+		{Q: "许可"},
+		{Q: "社保", Region: "610921"},
+		{Q: "登记", Flags: []string{catalog.FlagOneVisit}},
+		{Q: "", Flags: []string{catalog.FlagOnline, catalog.FlagImmediate}},
+		{Q: "", Region: "610900", Type: "行政许可"},
+		{Q: "", Audience: "法人", Theme: "准营准办"},
+	} {
+		t.Run(fmt.Sprintf("%+v", r), func(t *testing.T) {
+			res, hits := allHits(t, f.index, r)
+			if res.Total != len(hits) || res.Total == 0 {
+				t.Fatalf("total %d, paged %d hits", res.Total, len(hits))
+			}
+			want := map[string]map[string]int{}
+			count := func(dim, v string) {
+				if want[dim] == nil {
+					want[dim] = map[string]int{}
+				}
+				want[dim][v]++
+			}
+			for _, h := range hits {
+				it, ok := items[h.Code]
+				if !ok {
+					t.Fatalf("hit %s is not a seed item", h.Code)
+				}
+				for _, fl := range catalog.Flags(&it) {
+					count("flag", fl)
+				}
+				count("type", it.Type)
+				count("region", it.Region)
+				count("department", it.Department)
+				for _, a := range it.Audience {
+					count("audience", a)
+				}
+				for _, th := range it.Themes {
+					count("theme", th)
+				}
+				// Every hit satisfies the filters.
+				for _, fl := range r.Flags {
+					if !catalog.HasFlag(&it, fl) {
+						t.Errorf("%s lacks flag %s", h.Code, fl)
+					}
+				}
+				if r.Type != "" && it.Type != r.Type {
+					t.Errorf("%s has type %s", h.Code, it.Type)
+				}
+			}
+			for _, dim := range FacetFields {
+				got := map[string]int{}
+				for _, v := range res.Facets[dim] {
+					got[v.Value] = v.Count
+					if v.Label == "" {
+						t.Errorf("%s %s has no label", dim, v.Value)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want[dim]) && !(len(got) == 0 && len(want[dim]) == 0) {
+					t.Errorf("facet %s = %v, counted %v", dim, got, want[dim])
+				}
+			}
+		})
+	}
+}
+
+func TestRegionFilterIncludesChildren(t *testing.T) {
+	f := seedFixture(t)
+	res, err := f.index.Search(context.Background(), Request{Region: "610900", Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != len(f.cat.Items) {
+		t.Fatalf("安康市 and its children: %d items, want all %d", res.Total, len(f.cat.Items))
+	}
+	if len(res.Facets["region"]) < 10 {
+		t.Fatalf("region facet %v: want the city and its counties", res.Facets["region"])
+	}
+	res, _ = f.index.Search(context.Background(), Request{Region: "610921", Size: 1})
+	for _, v := range res.Facets["region"] {
+		if v.Value != "610921" {
+			t.Fatalf("汉阴县 filter returned items of %s", v.Value)
+		}
+	}
+}
+
+func TestGongjijinFirst(t *testing.T) {
+	f := seedFixture(t)
+	res, err := f.index.Search(context.Background(), Request{Q: "公积金"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range res.Hits[:5] {
+		if !strings.Contains(h.Name, "住房公积金") {
+			t.Fatalf("hit %d is %s, want 住房公积金 items first", i+1, h.Name)
+		}
+		if !strings.Contains(h.Highlight, "<mark>公积金</mark>") {
+			t.Fatalf("highlight %q", h.Highlight)
+		}
+	}
+}
+
+func TestRequestLimits(t *testing.T) {
+	f := seedFixture(t)
+	for _, tc := range []struct {
+		name  string
+		r     Request
+		field string // "" = accepted
+	}{
+		{"201 characters", Request{Q: strings.Repeat("证", 201)}, "q"},
+		{"200 characters", Request{Q: strings.Repeat("证", 200)}, ""},
+		{"control character", Request{Q: "身份\x00证"}, "q"},
+		{"invalid utf-8", Request{Q: "身份\xff证"}, "q"},
+		{"page 0 means 1", Request{Q: "证", Page: 0}, ""},
+		{"negative page", Request{Q: "证", Page: -1}, "page"},
+		{"page too deep", Request{Q: "证", Page: MaxPage + 1}, "page"},
+		{"size too large", Request{Q: "证", Size: MaxSize + 1}, "size"},
+		{"too many flags", Request{Flags: make([]string, MaxFlags+1)}, "flag"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.index.Search(context.Background(), tc.r)
+			var re *RequestError
+			switch {
+			case tc.field == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.field != "" && (!errors.As(err, &re) || re.Field != tc.field || re.Message == ""):
+				t.Fatalf("err = %v, want a RequestError on %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestUnknownFilterValuesGiveAnEmptyResult(t *testing.T) {
+	f := seedFixture(t)
+	for _, r := range []Request{
+		{Q: "身份证", Region: "999999"},
+		{Q: "身份证", Department: "不存在的部门"},
+		{Type: "行政许可证"},
+		{Flags: []string{"no_such_flag"}},
+		{Audience: "外星人"},
+		{Theme: "<script>"},
+	} {
+		res, err := f.index.Search(context.Background(), r)
+		if err != nil || res.Total != 0 || len(res.Hits) != 0 {
+			t.Errorf("%+v: %v, %d hits", r, err, res.Total)
+		}
+	}
+}
+
+// TestQuerySyntaxIsPlainText: bleve's query-language characters are text,
+// never operators.
+func TestQuerySyntaxIsPlainText(t *testing.T) {
+	f := seedFixture(t)
+	search := func(q string) *Result {
+		res, err := f.index.Search(context.Background(), Request{Q: q, Size: MaxSize})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		return res
+	}
+	plain := search("身份证 换领")
+	for _, q := range []string{"+身份证 -换领", "身份证^ 换领~", `"身份证" 换领*`, "(身份证) [换领]", "身份证:换领"} {
+		res := search(q)
+		if res.Total == 0 || res.Hits[0].Name != plain.Hits[0].Name {
+			t.Errorf("%q: %d hits, first %v; want the same as 身份证 换领 (%s)", q, res.Total, res.Hits, plain.Hits[0].Name)
+		}
+	}
+	if res := search(`+-:*"~^`); res.Total != 0 {
+		t.Errorf("a query of syntax characters found %d items", res.Total)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	f := seedFixture(t)
+	for _, tc := range []struct {
+		q, want string
+	}{
+		{"gjj", "住房公积金"},
+		{"gongjijin", "住房公积金"},
+		{"公积", "住房公积金"},
+		{"zhufang", "住房公积金"},
+		{"sfz", "身份证"},
+		{"居民身", "居民身份证"},
+		{"ＧＪＪ", "住房公积金"}, // full-width letters
+	} {
+		got, err := f.index.Suggest(context.Background(), tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || len(got) > MaxSuggestions || !strings.Contains(got[0], tc.want) {
+			t.Errorf("suggest %q = %v, want ≤ %d names starting with one containing %s", tc.q, got, MaxSuggestions, tc.want)
+		}
+	}
+	if got, _ := f.index.Suggest(context.Background(), "xyzzyq"); len(got) != 0 {
+		t.Errorf("nonsense prefix suggested %v", got)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		terms []string
+		want  string
+	}{
+		{"住房公积金提取", []string{"公积金"}, "住房<mark>公积金</mark>提取"},
+		{"<b>身份证</b>&换领", []string{"身份证"}, "&lt;b&gt;<mark>身份证</mark>&lt;/b&gt;&amp;换领"},
+		{"住房公积金提取", []string{"gjj"}, "住房<mark>公积金</mark>提取"},
+		{"住房公积金提取", []string{"gongjijin"}, "住房<mark>公积金</mark>提取"},
+		{"银行开户", []string{"yinhang"}, "<mark>银行</mark>开户"},
+		{"<script>alert(1)</script>", []string{"script"}, "&lt;script&gt;alert(1)&lt;/script&gt;"},
+	} {
+		if got := highlight(tc.name, tc.terms); got != tc.want {
+			t.Errorf("highlight(%q, %v) = %q, want %q", tc.name, tc.terms, got, tc.want)
+		}
+	}
+}
+
+func TestSplitPinyin(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"gongjijin", "gong ji jin", true},
+		{"shenfenzheng", "shen fen zheng", true},
+		{"xian", "xian", true},
+		{"jiehundengji", "jie hun deng ji", true},
+		{"sfz", "", false},
+		{"xyz", "", false},
+	} {
+		got, ok := splitPinyin(tc.in)
+		if ok != tc.ok || strings.Join(got, " ") != tc.want {
+			t.Errorf("splitPinyin(%q) = %v %v", tc.in, got, ok)
+		}
+	}
+	if got := strings.Join(syllables("银行行政重新办理"), " "); got != "yin hang xing zheng chong xin ban li" {
+		t.Errorf("polyphones: %s", got)
+	}
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"zhinan/search"
+)
+
+// searchRequest decodes the search parameters of SPEC §7.
+func searchRequest(c *gin.Context) (search.Request, error) {
+	r := search.Request{
+		Q:          c.Query("q"),
+		Region:     c.Query("region"),
+		Department: c.Query("department"),
+		Type:       c.Query("type"),
+		Audience:   c.Query("audience"),
+		Theme:      c.Query("theme"),
+		Flags:      c.QueryArray("flag"),
+	}
+	var err error
+	if r.Page, err = intParam(c, "page", search.MsgPageRange, search.MaxPage); err != nil {
+		return r, err
+	}
+	if r.Size, err = intParam(c, "size", search.MsgSizeRange, search.MaxSize); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// intParam reads an optional positive integer query parameter.
+func intParam(c *gin.Context, name, msg string, limit int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, badRequest(name, fmt.Sprintf(msg, limit))
+	}
+	return n, nil
+}
+
+// searchError maps a refused search request to 400.
+func searchError(err error) error {
+	var re *search.RequestError
+	if errors.As(err, &re) {
+		return badRequest(re.Field, re.Message)
+	}
+	return err
+}
+
+func (s *Server) search(c *gin.Context) error {
+	r, err := searchRequest(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.index.Search(c.Request.Context(), r)
+	if err != nil {
+		return searchError(err)
+	}
+	c.JSON(http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) suggest(c *gin.Context) error {
+	names, err := s.index.Suggest(c.Request.Context(), c.Query("q"))
+	if err != nil {
+		return searchError(err)
+	}
+	c.JSON(http.StatusOK, gin.H{"suggestions": names})
+	return nil
+}
+
+func (s *Server) themes(c *gin.Context) error {
+	res, err := s.index.Search(c.Request.Context(), search.Request{})
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"themes": res.Facets["theme"]})
+	return nil
+}
