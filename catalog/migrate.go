@@ -99,6 +99,14 @@ var migrations = []migration{
 			`CREATE INDEX editions_state ON editions (state)`,
 		)
 	}},
+	{2, "item views", func(tx *gorm.DB, d dialect) error {
+		return execAll(tx,
+			`CREATE TABLE item_views (
+				code TEXT PRIMARY KEY,
+				views BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE INDEX item_views_views ON item_views (views)`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {
@@ -155,3 +163,4 @@ func migrate(db *gorm.DB) error {
 	}
 	return nil
 }
+

@@ -3,7 +3,10 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Published is an item's current published edition as citizens see it.
@@ -227,4 +230,73 @@ func (s *Store) EnsureRegions(ctx context.Context, regions []Region) error {
 		return fmt.Errorf("add reference regions: %w", err)
 	}
 	return nil
+}
+
+// Department returns the department with the given id, or ErrNotFound.
+func (s *Store) Department(ctx context.Context, id uint) (*Department, error) {
+	var row departmentRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	d := Department(row)
+	return &d, nil
+}
+
+// Sibling is another region's implementation of the same catalogue entry
+// (三级四同).
+type Sibling struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Region     string `json:"region"`
+	Department string `json:"department"`
+}
+
+// Siblings returns the published items implementing baseCode, ordered by
+// region and code.
+func (s *Store) Siblings(ctx context.Context, baseCode string) ([]Sibling, error) {
+	var out []Sibling
+	err := s.db.WithContext(ctx).Table("items i").
+		Select("i.code, i.name, i.region, d.name AS department").
+		Joins("JOIN departments d ON d.id = i.department_id").
+		Where("i.base_code = ? AND i.published > 0", baseCode).
+		Order("i.region, i.code").Scan(&out).Error
+	return out, err
+}
+
+// AddViews adds page views to items, in one transaction.
+func (s *Store) AddViews(ctx context.Context, views map[string]int64) error {
+	if len(views) == 0 {
+		return nil
+	}
+	codes := make([]string, 0, len(views))
+	for c := range views {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, c := range codes {
+			res := tx.Exec(`UPDATE item_views SET views = views + ? WHERE code = ?`, views[c], c)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				if err := tx.Exec(`INSERT INTO item_views (code, views) VALUES (?, ?)`, c, views[c]).Error; err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// MostViewed returns up to n published items with the most page views,
+// most viewed first.
+func (s *Store) MostViewed(ctx context.Context, n int) ([]Sibling, error) {
+	var out []Sibling
+	err := s.db.WithContext(ctx).Table("item_views v").
+		Select("i.code, i.name, i.region, d.name AS department").
+		Joins("JOIN items i ON i.code = v.code AND i.published > 0").
+		Joins("JOIN departments d ON d.id = i.department_id").
+		Order("v.views DESC, i.code").Limit(n).Scan(&out).Error
+	return out, err
 }

@@ -7,7 +7,11 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
+	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,31 +19,96 @@ import (
 	"zhinan/search"
 )
 
-// Server holds what the handlers need.
-type Server struct {
-	store *catalog.Store
-	index *search.Index
+// Options configure the web layer.
+type Options struct {
+	// HomeRegion is the city whose catalogue the pages present first
+	// (安康市 610900); its children are offered in the region chooser.
+	HomeRegion string
 }
 
-// New returns the HTTP handler of zhinan over the store and its index.
-func New(store *catalog.Store, index *search.Index) http.Handler {
+// Server is zhinan's HTTP handler: the JSON API and the web pages.
+type Server struct {
+	store     *catalog.Store
+	index     *search.Index
+	opts      Options
+	handler   http.Handler
+	templates map[string]*template.Template
+	assets    *assets
+	regions   *regionCache
+	views     *viewCounter
+}
+
+// viewFlush is how often page views are written to the store.
+const viewFlush = 10 * time.Second
+
+// New returns the HTTP server of zhinan over the store and its index.
+func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: store, index: index}
+	s := &Server{store: store, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.regions, err = newRegionCache(ctx, store); err != nil {
+		return nil, err
+	}
+	if s.templates, err = newTemplates(s.assets, s.regions.name); err != nil {
+		return nil, err
+	}
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(gin.Recovery(), securityHeaders)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
-		writeAPIError(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: MsgNoRoute})
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			writeAPIError(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: MsgNoRoute})
+			return
+		}
+		s.page(func(*gin.Context) error { return catalog.ErrNotFound })(c)
 	})
 	r.GET("/healthz", api(s.healthz))
+	r.GET(assetPrefix+"*file", s.assets.serve)
+	r.GET("/", s.page(s.home))
+	r.GET("/search", s.page(s.searchPage))
+	r.GET("/items/:code", s.page(s.itemHandler("item")))
+	r.GET("/items/:code/brief", s.page(s.itemHandler("brief")))
+	r.GET("/departments/:id", s.page(s.departmentPage))
+	r.GET("/themes/:name", s.page(s.themePage))
+	r.GET("/regions/:code", s.page(s.regionPage))
+	r.GET("/region", s.page(s.setRegion))
 	v1 := r.Group("/api/v1")
 	v1.GET("/search", api(s.search))
 	v1.GET("/suggest", api(s.suggest))
 	v1.GET("/themes", api(s.themes))
 	v1.GET("/items/:code", api(s.item))
-	v1.GET("/regions", api(s.regions))
+	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
-	return r
+	s.handler = r
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Run writes page views to the store every viewFlush until ctx ends, and
+// once more then.
+func (s *Server) Run(ctx context.Context) {
+	t := time.NewTicker(viewFlush)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.flushViews(context.Background())
+			return
+		case <-t.C:
+			s.flushViews(ctx)
+		}
+	}
+}
+
+func (s *Server) flushViews(ctx context.Context) {
+	if err := s.store.AddViews(ctx, s.views.take()); err != nil {
+		slog.Error("record page views", "err", err)
+	}
 }
 
 func (s *Server) healthz(c *gin.Context) error {
@@ -64,7 +133,7 @@ func (s *Server) item(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) regions(c *gin.Context) error {
+func (s *Server) regionList(c *gin.Context) error {
 	rs, err := s.store.Regions(c.Request.Context())
 	if err != nil {
 		return err

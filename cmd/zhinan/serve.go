@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zhinan/search"
+	"zhinan/seeds"
 	"zhinan/web"
 )
 
@@ -41,12 +42,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer index.Close()
 	go index.Run(ctx)
+	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion})
+	if err != nil {
+		return err
+	}
+	viewsDone := make(chan struct{})
+	go func() { handler.Run(ctx); close(viewsDone) }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           web.New(st, index),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -65,5 +72,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-viewsDone // the last page views are written before the store closes
 	return nil
 }

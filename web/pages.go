@@ -1,0 +1,478 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"zhinan/catalog"
+	"zhinan/search"
+)
+
+// regionCookie remembers the region a citizen chose; it scopes searches.
+const regionCookie = "region"
+
+// Named limits of the pages.
+const (
+	hotItems         = 8  // items in the 热门 lists
+	pageWindow       = 2  // page links shown on each side of the current page
+	chipsPerDim      = 12 // facet values shown before the rest are folded
+	regionCookieDays = 365
+)
+
+// layout builds the layout data every page needs.
+func (s *Server) layout(c *gin.Context, title, body string, page any) layoutData {
+	d := layoutData{Title: title, Body: body, Page: page, Q: c.Query("q"), Regions: s.homeRegions()}
+	if code := s.chosenRegion(c); code != "" {
+		r := s.regions.get(code)
+		d.Region = &r
+	}
+	return d
+}
+
+// chosenRegion returns the region remembered in the cookie, if it exists.
+func (s *Server) chosenRegion(c *gin.Context) string {
+	code, err := c.Cookie(regionCookie)
+	if err != nil || !s.regions.exists(code) {
+		return ""
+	}
+	return code
+}
+
+// homeRegions are the regions offered in the region chooser: the home
+// region and its children.
+func (s *Server) homeRegions() []catalog.Region {
+	return s.regions.family(s.opts.HomeRegion)
+}
+
+// setRegion remembers (or, with an empty code, forgets) the citizen's
+// region and goes back to the page they came from.
+func (s *Server) setRegion(c *gin.Context) error {
+	code := c.Query("code")
+	if code != "" && !s.regions.exists(code) {
+		return badRequest("code", MsgUnknownRegion)
+	}
+	maxAge := regionCookieDays * 24 * 3600
+	if code == "" {
+		maxAge = -1
+	}
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(regionCookie, code, maxAge, "/", "", false, true)
+	next := c.Query("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/" // only local paths: no open redirect
+	}
+	c.Redirect(http.StatusSeeOther, next)
+	return nil
+}
+
+// homePage is the data of /.
+type homePage struct {
+	Counts      []search.FacetValue
+	Total       int
+	Personal    []search.FacetValue
+	Business    []search.FacetValue
+	Departments []deptLink
+	Regions     []search.FacetValue
+	Hot         []hotItem
+}
+
+type deptLink struct {
+	ID    uint
+	Name  string
+	Count int
+}
+
+type hotItem struct {
+	Code, Name, RegionName, Department string
+}
+
+func (s *Server) home(c *gin.Context) error {
+	ctx := c.Request.Context()
+	region := s.chosenRegion(c)
+	scope := region
+	if scope == "" {
+		scope = s.opts.HomeRegion
+	}
+	all, err := s.index.Search(ctx, search.Request{Region: scope, Size: 1})
+	if err != nil {
+		return err
+	}
+	personal, err := s.index.Search(ctx, search.Request{Region: scope, Audience: "自然人", Size: 1})
+	if err != nil {
+		return err
+	}
+	business, err := s.index.Search(ctx, search.Request{Region: scope, Audience: "法人", Size: 1})
+	if err != nil {
+		return err
+	}
+	deptScope := region
+	if deptScope == "" {
+		deptScope = s.opts.HomeRegion
+	}
+	depts, err := s.departmentLinks(ctx, deptScope, all.Facets["department"])
+	if err != nil {
+		return err
+	}
+	hot, err := s.hotItems(ctx, region)
+	if err != nil {
+		return err
+	}
+	p := homePage{Counts: all.Facets["flag"], Total: all.Total, Personal: personal.Facets["theme"],
+		Business: business.Facets["theme"], Departments: depts, Regions: all.Facets["region"], Hot: hot}
+	s.render(c, http.StatusOK, "home", s.layout(c, label("site.name"), "page-home", p))
+	return nil
+}
+
+// departmentLinks pairs the department facet of a region with the
+// departments' ids, for links to /departments/{id}.
+func (s *Server) departmentLinks(ctx context.Context, region string, facet []search.FacetValue) ([]deptLink, error) {
+	ds, err := s.store.Departments(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]uint{}
+	for _, d := range ds {
+		ids[d.Name] = d.ID
+	}
+	var out []deptLink
+	for _, f := range facet {
+		if id, ok := ids[f.Value]; ok {
+			out = append(out, deptLink{ID: id, Name: f.Value, Count: f.Count})
+		}
+	}
+	return out, nil
+}
+
+// hotItems are the most viewed items, completed with the items citizens
+// most often come for (the best bets) while there are few views yet.
+func (s *Server) hotItems(ctx context.Context, region string) ([]hotItem, error) {
+	var out []hotItem
+	seen := map[string]bool{}
+	viewed, err := s.store.MostViewed(ctx, hotItems*4)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range viewed {
+		if len(out) == hotItems {
+			return out, nil
+		}
+		if region != "" && v.Region != region || seen[v.Name] {
+			continue
+		}
+		seen[v.Name] = true
+		out = append(out, hotItem{Code: v.Code, Name: v.Name, RegionName: s.regions.name(v.Region), Department: v.Department})
+	}
+	scope := region
+	if scope == "" {
+		scope = s.opts.HomeRegion
+	}
+	for _, name := range search.PopularNames() {
+		if len(out) == hotItems {
+			break
+		}
+		if seen[name] {
+			continue
+		}
+		res, err := s.index.Search(ctx, search.Request{Q: name, Region: scope, Size: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(res.Hits) == 1 && res.Hits[0].Name == name {
+			h := res.Hits[0]
+			seen[name] = true
+			out = append(out, hotItem{Code: h.Code, Name: h.Name, RegionName: h.RegionName, Department: h.Department})
+		}
+	}
+	return out, nil
+}
+
+// searchPage is the data of /search and the browse pages.
+type searchPage struct {
+	Heading    string
+	Q          string
+	Result     *search.Result
+	Active     []chip // filters in force, each with a link that removes it
+	Facets     []facetGroup
+	Pages      []pageLink
+	Prev, Next string
+	DidYouMean []string
+	Hot        []hotItem
+	Scoped     string // the remembered region that scopes the results
+	ClearScope string
+	Error      string
+	Action     string // the form's action: /search or the browse page
+}
+
+type chip struct {
+	Label string
+	Count int
+	URL   string
+	On    bool
+}
+
+type facetGroup struct {
+	Field string
+	Label string
+	Chips []chip
+	More  []chip
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+// searchPageHandler serves /search.
+func (s *Server) searchPage(c *gin.Context) error {
+	return s.results(c, "", "/search", search.Request{})
+}
+
+// results runs the search of the request's parameters on top of fixed
+// (the browse page's own filter) and renders the results page.
+func (s *Server) results(c *gin.Context, heading, action string, fixed search.Request) error {
+	q := c.Request.URL.Query()
+	r, perr := searchRequest(c)
+	if fixed.Department != "" {
+		r.Department, r.Region = fixed.Department, fixed.Region
+	}
+	if fixed.Theme != "" {
+		r.Theme = fixed.Theme
+	}
+	if fixed.Region != "" && fixed.Department == "" {
+		r.Region = fixed.Region
+	}
+	p := searchPage{Heading: heading, Q: r.Q, Action: action}
+	title := label("search.results")
+	if heading != "" {
+		title = heading
+	}
+	if perr != nil {
+		p.Error = toError(perr).Message
+		s.render(c, http.StatusBadRequest, "search", s.layout(c, title, "page-search", p))
+		return nil
+	}
+	ctx := c.Request.Context()
+	scope := ""
+	if r.Region == "" {
+		scope = s.chosenRegion(c)
+		r.Region = scope
+	}
+	res, err := s.index.Search(ctx, r)
+	if err != nil {
+		if e := searchError(err); e != err {
+			p.Error = toError(e).Message
+			s.render(c, http.StatusBadRequest, "search", s.layout(c, title, "page-search", p))
+			return nil
+		}
+		return err
+	}
+	// A region named in the query overrides the remembered one.
+	if scope != "" && res.Region != "" && res.Region != scope {
+		r.Region, scope = "", ""
+		if res, err = s.index.Search(ctx, r); err != nil {
+			return err
+		}
+	}
+	p.Result = res
+	if scope != "" {
+		p.Scoped = s.regions.name(scope)
+		p.ClearScope = "/region?code=&next=" + url.QueryEscape(c.Request.URL.RequestURI())
+	}
+	p.Active, p.Facets = s.chips(action, q, r, res, fixed)
+	p.Pages, p.Prev, p.Next = pagination(action, q, r.Page, r.Size, res.Total)
+	if res.Total == 0 && r.Q != "" {
+		p.DidYouMean = s.index.DidYouMean(r.Q)
+		if p.Hot, err = s.hotItems(ctx, scope); err != nil {
+			return err
+		}
+	}
+	if r.Q != "" && heading == "" {
+		title = r.Q + " - " + label("search.results")
+	}
+	s.render(c, http.StatusOK, "search", s.layout(c, title, "page-search", p))
+	return nil
+}
+
+// chips builds the facet chips: each links to the same search with that
+// filter added (or, when active, removed), on the first page.
+func (s *Server) chips(action string, q url.Values, r search.Request, res *search.Result, fixed search.Request) ([]chip, []facetGroup) {
+	link := func(change func(v url.Values)) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = append([]string(nil), vs...)
+		}
+		v.Del("page")
+		change(v)
+		if len(v) == 0 {
+			return action
+		}
+		return action + "?" + v.Encode()
+	}
+	param := map[string]string{"flag": "flag", "type": "type", "region": "region", "department": "department", "audience": "audience", "theme": "theme"}
+	current := map[string][]string{"type": {r.Type}, "audience": {r.Audience}, "theme": {r.Theme}, "flag": r.Flags,
+		"region": {q.Get("region")}, "department": {q.Get("department")}}
+	var active []chip
+	var groups []facetGroup
+	for _, field := range search.FacetFields {
+		if field == "department" && fixed.Department != "" || field == "theme" && fixed.Theme != "" {
+			continue
+		}
+		g := facetGroup{Field: field, Label: search.FacetLabel(field)}
+		for i, v := range res.Facets[field] {
+			on := slices.Contains(current[field], v.Value)
+			value := v.Value
+			ch := chip{Label: v.Label, Count: v.Count, On: on}
+			if on {
+				ch.URL = link(func(u url.Values) {
+					vs := slices.DeleteFunc(u[param[field]], func(x string) bool { return x == value })
+					if len(vs) == 0 {
+						u.Del(param[field])
+					} else {
+						u[param[field]] = vs
+					}
+				})
+				active = append(active, ch)
+			} else {
+				ch.URL = link(func(u url.Values) {
+					if field == "flag" {
+						u.Add("flag", value)
+					} else {
+						u.Set(param[field], value)
+					}
+				})
+			}
+			if on {
+				continue
+			}
+			if i < chipsPerDim {
+				g.Chips = append(g.Chips, ch)
+			} else {
+				g.More = append(g.More, ch)
+			}
+		}
+		if len(g.Chips) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	// Flags that are on but matched nothing still need a way out.
+	for _, f := range r.Flags {
+		found := false
+		for _, a := range active {
+			if a.Label == catalog.FlagShort(f) {
+				found = true
+			}
+		}
+		if !found && catalog.IsFlag(f) {
+			flag := f
+			active = append(active, chip{Label: catalog.FlagShort(f), On: true, URL: link(func(u url.Values) {
+				u["flag"] = slices.DeleteFunc(u["flag"], func(x string) bool { return x == flag })
+			})})
+		}
+	}
+	return active, groups
+}
+
+// pagination returns the page links around the current page.
+func pagination(action string, q url.Values, current, size, total int) ([]pageLink, string, string) {
+	if size <= 0 {
+		size = search.DefaultSize
+	}
+	if current <= 0 {
+		current = 1
+	}
+	last := min((total+size-1)/size, search.MaxPage)
+	if last <= 1 {
+		return nil, "", ""
+	}
+	at := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return action + "?" + v.Encode()
+	}
+	var out []pageLink
+	for n := max(1, current-pageWindow); n <= min(last, current+pageWindow); n++ {
+		out = append(out, pageLink{N: n, URL: at(n), Current: n == current})
+	}
+	prev, next := "", ""
+	if current > 1 {
+		prev = at(current - 1)
+	}
+	if current < last {
+		next = at(current + 1)
+	}
+	return out, prev, next
+}
+
+// itemPage is the data of /items/{code}.
+type itemPage struct {
+	*catalog.Published
+	RegionName string
+	Siblings   []hotItem
+	Print      bool
+	Days       int // sum of the steps' days, when every step has them
+}
+
+func (s *Server) itemHandler(view string) pageFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		p, err := s.store.Published(ctx, c.Param("code"))
+		if err != nil {
+			return err
+		}
+		s.views.add(p.Code)
+		sibs, err := s.store.Siblings(ctx, p.BaseCode)
+		if err != nil {
+			return err
+		}
+		d := itemPage{Published: p, RegionName: s.regions.name(p.Region), Print: c.Query("print") != ""}
+		for _, sib := range sibs {
+			if sib.Code != p.Code {
+				d.Siblings = append(d.Siblings, hotItem{Code: sib.Code, Name: sib.Name, RegionName: s.regions.name(sib.Region), Department: sib.Department})
+			}
+		}
+		title := fmt.Sprintf("%s - %s", p.Name, d.RegionName)
+		body := "page-item"
+		if d.Print {
+			body += " print-view"
+		}
+		s.render(c, http.StatusOK, view, s.layout(c, title, body, d))
+		return nil
+	}
+}
+
+func (s *Server) departmentPage(c *gin.Context) error {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil {
+		return catalog.ErrNotFound
+	}
+	d, err := s.store.Department(c.Request.Context(), uint(id))
+	if err != nil {
+		return err
+	}
+	heading := fmt.Sprintf(label("browse.department"), d.Name)
+	return s.results(c, heading, c.Request.URL.Path, search.Request{Department: d.Name, Region: d.Region})
+}
+
+func (s *Server) themePage(c *gin.Context) error {
+	name := c.Param("name")
+	return s.results(c, fmt.Sprintf(label("browse.theme"), name), c.Request.URL.Path, search.Request{Theme: name})
+}
+
+func (s *Server) regionPage(c *gin.Context) error {
+	code := c.Param("code")
+	if !s.regions.exists(code) {
+		return catalog.ErrNotFound
+	}
+	return s.results(c, fmt.Sprintf(label("browse.region"), s.regions.name(code)), c.Request.URL.Path, search.Request{Region: code})
+}
