@@ -16,6 +16,7 @@ func TestMain(m *testing.M) {
 		f.index.Close()
 		f.store.Close()
 	}
+	closeBenchFixture()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
