@@ -107,6 +107,39 @@ var migrations = []migration{
 			`CREATE INDEX item_views_views ON item_views (views)`,
 		)
 	}},
+	{3, "accounts and audit log", func(tx *gorm.DB, d dialect) error {
+		return execAll(tx,
+			`CREATE TABLE users (
+				id `+d.autoID()+`,
+				name TEXT NOT NULL UNIQUE,
+				password_hash TEXT NOT NULL,
+				role TEXT NOT NULL,
+				department_id BIGINT NOT NULL DEFAULT 0,
+				region TEXT NOT NULL DEFAULT '',
+				demo BOOLEAN NOT NULL DEFAULT FALSE,
+				disabled BOOLEAN NOT NULL DEFAULT FALSE,
+				created_at TIMESTAMP NOT NULL)`,
+			`CREATE TABLE sessions (
+				token_hash TEXT PRIMARY KEY,
+				user_id BIGINT NOT NULL,
+				kind TEXT NOT NULL,
+				created_at TIMESTAMP NOT NULL,
+				expires_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX sessions_user ON sessions (user_id)`,
+			`CREATE TABLE audit_log (
+				id `+d.autoID()+`,
+				at TIMESTAMP NOT NULL,
+				user_name TEXT NOT NULL DEFAULT '',
+				action TEXT NOT NULL,
+				item_code TEXT NOT NULL DEFAULT '',
+				edition INTEGER NOT NULL DEFAULT 0,
+				detail TEXT NOT NULL DEFAULT '',
+				remote TEXT NOT NULL DEFAULT '')`,
+			`CREATE INDEX audit_log_at ON audit_log (at)`,
+			`CREATE INDEX audit_log_item ON audit_log (item_code)`,
+			`CREATE INDEX audit_log_user ON audit_log (user_name)`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {

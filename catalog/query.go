@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -299,4 +300,22 @@ func (s *Store) MostViewed(ctx context.Context, n int) ([]Sibling, error) {
 		Joins("JOIN departments d ON d.id = i.department_id").
 		Order("v.views DESC, i.code").Limit(n).Scan(&out).Error
 	return out, err
+}
+
+// Within reports whether region code is ancestor or lies below it.
+func (s *Store) Within(ctx context.Context, code, ancestor string) (bool, error) {
+	for depth := 0; code != "" && depth < 8; depth++ {
+		if code == ancestor {
+			return true, nil
+		}
+		r, err := s.Region(ctx, code)
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return false, nil
+			}
+			return false, err
+		}
+		code = r.Parent
+	}
+	return false, nil
 }
