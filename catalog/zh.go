@@ -168,3 +168,11 @@ const (
 	// msgListItem names the n-th element of a list field: 申请材料第3项.
 	msgListItem = "%s第%d项"
 )
+
+// Account messages.
+const (
+	MsgUserName          = "用户名应为2到32个字母、数字、汉字或 _ . -"
+	MsgPasswordShort     = "密码至少 %d 个字符"
+	MsgEditorDepartment  = "编辑账号必须指定所属部门和行政区划"
+	MsgUnknownDepartment = "行政区划 %[2]s 下没有实施主体“%[1]s”"
+)
