@@ -196,4 +196,3 @@ func migrate(db *gorm.DB) error {
 	}
 	return nil
 }
-
