@@ -53,7 +53,7 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 	if err != nil {
 		return nil, err
 	}
-	pages := []string{"home", "search", "item", "brief", "error"}
+	pages := []string{"home", "search", "item", "brief", "error", "login"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")
@@ -89,6 +89,8 @@ type layoutData struct {
 	Page    any
 	// Body selects the page's CSS class, e.g. "page-item".
 	Body string
+	User *catalog.User // the signed-in user, if any
+	CSRF string        // the form token of the session
 }
 
 // render executes a page template into a buffer first, so that a template

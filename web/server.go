@@ -36,6 +36,8 @@ type Server struct {
 	assets    *assets
 	regions   *regionCache
 	views     *viewCounter
+	limiter   *loginLimiter
+	secret    []byte // keys the form tokens (CSRF)
 }
 
 // viewFlush is how often page views are written to the store.
@@ -44,8 +46,11 @@ const viewFlush = 10 * time.Second
 // New returns the HTTP server of zhinan over the store and its index.
 func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: store, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}}
+	s := &Server{store: store, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter()}
 	var err error
+	if s.secret, err = formSecret(ctx, store); err != nil {
+		return nil, err
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -56,7 +61,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 		return nil, err
 	}
 	r := gin.New()
-	r.Use(gin.Recovery(), securityHeaders)
+	r.Use(gin.Recovery(), securityHeaders, limitBody, s.authenticate, s.crossSite)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
@@ -75,7 +80,12 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	r.GET("/themes/:name", s.page(s.themePage))
 	r.GET("/regions/:code", s.page(s.regionPage))
 	r.GET("/region", s.page(s.setRegion))
+	r.GET("/login", s.page(s.loginPage))
+	r.POST("/login", s.page(s.loginForm))
+	r.POST("/logout", s.page(s.logoutForm))
 	v1 := r.Group("/api/v1")
+	v1.POST("/login", api(s.apiLogin))
+	v1.POST("/logout", api(s.apiLogout))
 	v1.GET("/search", api(s.search))
 	v1.GET("/suggest", api(s.suggest))
 	v1.GET("/themes", api(s.themes))

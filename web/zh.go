@@ -21,6 +21,15 @@ var labels = map[string]string{
 	"nav.skip":           "跳到主要内容",
 	"nav.home":           "首页",
 	"nav.main":           "主导航",
+	"nav.account":        "账号",
+	"nav.login":          "部门登录",
+	"nav.logout":         "退出",
+	"nav.workbench":      "工作台",
+	"login.title":        "部门工作人员登录",
+	"login.username":     "用户名",
+	"login.password":     "密码",
+	"login.submit":       "登录",
+	"login.note":         "本页面供各实施部门编辑、审核人员和督查人员使用。",
 	"search.label":       "搜索办事事项",
 	"search.placeholder": "输入要办的事，如：公积金提取、身份证、开饭店、gjj",
 	"search.submit":      "搜索",
@@ -124,3 +133,13 @@ var labels = map[string]string{
 	"footer.note":        "本目录由各实施部门维护，经审核后发布。",
 	"footer.api":         "开放接口",
 }
+
+// Account and request messages.
+const (
+	MsgLoginRequired  = "请先登录"
+	MsgBadCredentials = "用户名或密码错误"
+	MsgTooManyLogins  = "登录失败次数过多，请稍后再试"
+	MsgCrossSite      = "拒绝来自其他网站的请求"
+	MsgBadJSON        = "请求内容不是有效的 JSON"
+	MsgTooLarge       = "请求内容过大"
+)

@@ -14,3 +14,11 @@ const (
 
 // msgReindexed reports a finished reindex.
 const msgReindexed = "已重建搜索索引：%d 项，用时 %.1f 秒。\n"
+
+// Account messages.
+const (
+	msgUserAdded  = "已创建账号 %s（%s）。\n"
+	msgUserExists = "账号 %s 已存在"
+	msgDemoHeader = "演示账号（仅供本机试用，切勿用于生产）："
+	msgDemoUser   = "  %-10s %-8s 密码 %s  %s\n"
+)
