@@ -110,7 +110,11 @@ func sameOrigin(r *http.Request) bool {
 // csrfToken is the form token of a session: an HMAC of the session token,
 // so it needs no storage and dies with the session.
 func (s *Server) csrfToken(c *gin.Context) string {
-	tok := c.GetString(ctxToken)
+	return s.formToken(c.GetString(ctxToken))
+}
+
+// formToken is the form token of a session token ("" for none).
+func (s *Server) formToken(tok string) string {
 	if tok == "" {
 		return ""
 	}

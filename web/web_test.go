@@ -78,6 +78,11 @@ func seedServer(t testing.TB) *fixture {
 		if _, fixtureErr = st.Import(ctx, d, catalog.ImportOptions{}); fixtureErr != nil {
 			return
 		}
+		for _, nu := range testUsers {
+			if _, fixtureErr = st.AddUser(ctx, nu); fixtureErr != nil {
+				return
+			}
+		}
 		ix, err := search.Open(ctx, fixtureDir, st)
 		if err != nil {
 			fixtureErr = err
@@ -94,6 +99,19 @@ func seedServer(t testing.TB) *fixture {
 		t.Fatal(fixtureErr)
 	}
 	return theFixture
+}
+
+// testPassword is every test account's password.
+const testPassword = "测试口令-long-enough"
+
+// testUsers are the accounts of the fixture, one per role and scope.
+var testUsers = []catalog.NewUser{
+	{Name: "editor-police", Role: catalog.RoleEditor, Department: "市公安局", Region: "610900", Password: testPassword},
+	{Name: "editor-hanyin", Role: catalog.RoleEditor, Department: "汉阴县民政局", Region: "610921", Password: testPassword},
+	{Name: "reviewer-city", Role: catalog.RoleReviewer, Region: "610900", Password: testPassword},
+	{Name: "reviewer-pingli", Role: catalog.RoleReviewer, Region: "610926", Password: testPassword},
+	{Name: "auditor", Role: catalog.RoleAuditor, Password: testPassword},
+	{Name: "admin", Role: catalog.RoleAdmin, Password: testPassword},
 }
 
 type response struct {
