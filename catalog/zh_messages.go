@@ -126,3 +126,16 @@ var ruleTitles = [...]string{
 	"材料不重名且有形式和来源",
 	"办理地点具体到大厅窗口",
 }
+
+// ---- Edition workflow (workflow.go) ----
+
+// MsgCodeMismatch: a saved draft names another item code than the item
+// being edited; %s is the code of the item being edited.
+const MsgCodeMismatch = "与正在编辑的事项实施编码 %s 不一致，实施编码不能修改"
+
+// Labels of the workflow's own input fields, used to name them in field
+// errors (FieldError.Error, Label).
+func init() {
+	FieldLabels["note"] = "修改说明"
+	FieldLabels["reason"] = "退回理由"
+}

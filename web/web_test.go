@@ -88,6 +88,7 @@ func seedServer(t testing.TB) *fixture {
 			fixtureErr = err
 			return
 		}
+		go ix.Run(context.Background()) // publishes reach search as in a server
 		srv, err := New(ctx, st, ix, Options{HomeRegion: seeds.CityRegion})
 		if err != nil {
 			fixtureErr = err

@@ -143,3 +143,10 @@ const (
 	MsgBadJSON        = "请求内容不是有效的 JSON"
 	MsgTooLarge       = "请求内容过大"
 )
+
+// Editing messages.
+const (
+	MsgIfMatch     = "请在 If-Match 中给出所依据的版本号"
+	MsgDiffRange   = "请用 from 和 to 给出两个版本号"
+	MsgSinceFormat = "since 应为日期（2021-06-30）或 RFC 3339 时间"
+)
