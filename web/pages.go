@@ -29,7 +29,7 @@ const (
 // layout builds the layout data every page needs.
 func (s *Server) layout(c *gin.Context, title, body string, page any) layoutData {
 	d := layoutData{Title: title, Body: body, Page: page, Q: c.Query("q"), Regions: s.homeRegions(),
-		User: currentUser(c), CSRF: s.csrfToken(c)}
+		User: currentUser(c), CSRF: s.csrfToken(c), Here: c.Request.URL.RequestURI()}
 	if code := s.chosenRegion(c); code != "" {
 		r := s.regions.get(code)
 		d.Region = &r

@@ -89,6 +89,7 @@ type layoutData struct {
 	Page    any
 	// Body selects the page's CSS class, e.g. "page-item".
 	Body string
+	Here string        // this page's path and query, where the region chooser returns to
 	User *catalog.User // the signed-in user, if any
 	CSRF string        // the form token of the session
 }

@@ -43,6 +43,7 @@ var labels = map[string]string{
 	"search.scope":       "仅显示%s的事项",
 	"search.scope.clear": "查看全部地区",
 	"search.filters":     "筛选",
+	"search.more":        "更多",
 	"search.clear":       "清除全部筛选",
 	"search.remove":      "取消",
 	"search.region.note": "已按搜索词中的地区“%s”优先排序",
