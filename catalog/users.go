@@ -224,3 +224,22 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, string, e
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return s.db.WithContext(ctx).Where("token_hash = ?", tokenHash(token)).Delete(&sessionRow{}).Error
 }
+
+// SetPassword replaces an account's password.
+func (s *Store) SetPassword(ctx context.Context, name, password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordRunes {
+		return &ValidationError{Errors: []FieldError{{Field: "password", Message: fmt.Sprintf(MsgPasswordShort, MinPasswordRunes)}}}
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("name = ?", name).Update("password_hash", hash)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -28,7 +28,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed]", runServe},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo]", runServe},
 		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
 		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
 		{"user", "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)", runUser},

@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, data := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
+	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +35,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		if seeded {
 			slog.Info("loaded the seed catalogue", "data", *data)
+		}
+	}
+	if *demo {
+		if err := ensureDemoAccounts(ctx, st, stdout); err != nil {
+			return err
 		}
 	}
 	index, err := search.Open(ctx, *data, st)
