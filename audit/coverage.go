@@ -305,3 +305,26 @@ func (t *tree) regionRows(counts []catalog.CoverageCounts, root string) []Row {
 	}
 	return out
 }
+
+// ChinaTime is the time zone report dates are given in.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// ErrBadDate is a malformed as-of date.
+var ErrBadDate = fmt.Errorf("%w: as_of must be a date like 2021-06-30", catalog.ErrInvalid)
+
+// AsOfDate reads a report date (YYYY-MM-DD): the end of that day in China
+// time, or now when the day is today. A later day is ErrFutureDate.
+func AsOfDate(v string, now time.Time) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", v, ChinaTime)
+	if err != nil {
+		return time.Time{}, ErrBadDate
+	}
+	end := d.Add(24*time.Hour - time.Nanosecond)
+	if end.After(now) {
+		if d.After(now) {
+			return time.Time{}, ErrFutureDate
+		}
+		return now, nil
+	}
+	return end, nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zhinan/audit"
 	"zhinan/catalog"
 )
 
@@ -44,16 +45,32 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 			}
 			return label("item.no")
 		},
-		"isTrue": func(b *bool) bool { return b != nil && *b },
-		"date":   func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") },
-		"add":    func(a, b int) int { return a + b },
-		"safe":   func(s string) template.HTML { return template.HTML(s) }, // only for HTML the search escaped
+		"isTrue":    func(b *bool) bool { return b != nil && *b },
+		"date":      func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") },
+		"add":       func(a, b int) int { return a + b },
+		"safe":      func(s string) template.HTML { return template.HTML(s) }, // only for HTML the search escaped
+		"rateIDs":   func() []string { return audit.RateIDs },
+		"rateLabel": func(id string) string { return audit.RateLabels[id] },
+		"rateText": func(r audit.Row, id string) string {
+			if v := rateOf(r, id); v != nil {
+				return fmt.Sprintf("%.2f", *v)
+			}
+			return "—"
+		},
+		"belowTarget": func(r audit.Row, id string) bool {
+			for _, b := range r.BelowTarget {
+				if b == id {
+					return true
+				}
+			}
+			return false
+		},
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := []string{"home", "search", "item", "brief", "error", "login"}
+	pages := []string{"home", "search", "item", "brief", "error", "login", "audit"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")

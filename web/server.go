@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zhinan/audit"
 	"zhinan/catalog"
 	"zhinan/search"
 )
@@ -24,6 +25,8 @@ type Options struct {
 	// HomeRegion is the city whose catalogue the pages present first
 	// (安康市 610900); its children are offered in the region chooser.
 	HomeRegion string
+	// Targets are the coverage targets reports mark groups against.
+	Targets audit.Targets
 }
 
 // Server is zhinan's HTTP handler: the JSON API and the web pages.
@@ -83,6 +86,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	r.GET("/login", s.page(s.loginPage))
 	r.POST("/login", s.page(s.loginForm))
 	r.POST("/logout", s.page(s.logoutForm))
+	r.GET("/audit", s.page(s.auditPage))
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"zhinan/audit"
 	"zhinan/search"
 	"zhinan/seeds"
 	"zhinan/web"
@@ -48,7 +49,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer index.Close()
 	go index.Run(ctx)
-	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion})
+	targets, err := audit.LoadTargets(*data)
+	if err != nil {
+		return err
+	}
+	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion, Targets: targets})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"zhinan/audit"
+	"zhinan/catalog"
+)
+
+// auditPageData is the data of /audit.
+type auditPageData struct {
+	Region    string
+	AsOf      string
+	Regions   []catalog.Region
+	ByRegion  *audit.Coverage
+	ByDept    *audit.Coverage
+	Charts    []barChart
+	DeptChart []barChart
+	Below     []belowTarget
+	Error     string
+	Downloads []download
+}
+
+type belowTarget struct {
+	Name  string
+	Rate  string
+	Value float64
+	Goal  float64
+}
+
+type download struct {
+	Label string
+	URL   string
+}
+
+// chartRates are the rates charted on the audit page.
+var chartRates = []string{"one_visit_rate", "online_rate", "in_hall_rate"}
+
+// auditPage shows coverage by region and by department as charts and
+// tables, the groups below target, and the downloads. Auditors and admins.
+func (s *Server) auditPage(c *gin.Context) error {
+	u := currentUser(c)
+	if u == nil {
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return nil
+	}
+	if !catalog.Allowed(u, catalog.ActionAudit, 0, true) {
+		return catalog.ErrForbidden
+	}
+	ctx := c.Request.Context()
+	d := auditPageData{Region: c.DefaultQuery("region", s.opts.HomeRegion), AsOf: c.Query("as_of"), Regions: s.homeRegions()}
+	req := audit.Request{By: catalog.ByRegion, Region: d.Region}
+	if d.AsOf != "" {
+		t, err := audit.AsOfDate(d.AsOf, s.store.Now())
+		if err != nil {
+			return coverageError(err)
+		}
+		req.AsOf = t
+	}
+	var err error
+	if d.ByRegion, err = audit.BuildCoverage(ctx, s.store, req, s.opts.Targets); err != nil {
+		return coverageError(err)
+	}
+	req.By = catalog.ByDepartment
+	if d.ByDept, err = audit.BuildCoverage(ctx, s.store, req, s.opts.Targets); err != nil {
+		return coverageError(err)
+	}
+	for _, id := range chartRates {
+		d.Charts = append(d.Charts, rateChart(id, d.ByRegion.Rows, s.opts.Targets, func(r audit.Row) bool { return true }))
+		d.DeptChart = append(d.DeptChart, rateChart(id, d.ByDept.Rows, s.opts.Targets, func(r audit.Row) bool { return r.Region == d.Region }))
+	}
+	for _, rows := range [][]audit.Row{d.ByRegion.Rows, d.ByDept.Rows} {
+		for _, r := range rows {
+			for _, id := range r.BelowTarget {
+				d.Below = append(d.Below, belowTarget{Name: r.Name, Rate: audit.RateLabels[id], Value: *rateOf(r, id), Goal: s.opts.Targets[id]})
+			}
+		}
+	}
+	q := url.Values{"region": {d.Region}}
+	if d.AsOf != "" {
+		q.Set("as_of", d.AsOf)
+	}
+	d.Downloads = append(d.Downloads, download{label("audit.download.json"), "/api/v1/coverage?" + q.Encode()})
+	s.render(c, http.StatusOK, "audit", s.layout(c, label("audit.title"), "page-audit", d))
+	return nil
+}
+
+// rateChart charts one rate over the rows that keep selects.
+func rateChart(id string, rows []audit.Row, targets audit.Targets, keep func(audit.Row) bool) barChart {
+	ch := barChart{Title: audit.RateLabels[id], Unit: "%", Target: targets[id]}
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		v := rateOf(r, id)
+		below := false
+		for _, b := range r.BelowTarget {
+			below = below || b == id
+		}
+		ch.Bars = append(ch.Bars, bar{Label: r.Name, Value: v, Below: below})
+	}
+	return ch
+}
+
+// rateOf returns a row's rate by id.
+func rateOf(r audit.Row, id string) *float64 {
+	switch id {
+	case "online_rate":
+		return r.OnlineRate
+	case "full_online_rate":
+		return r.FullOnlineRate
+	case "one_visit_rate":
+		return r.OneVisitRate
+	case "zero_visit_rate":
+		return r.ZeroVisitRate
+	case "immediate_rate":
+		return r.ImmediateRate
+	case "in_hall_rate":
+		return r.InHallRate
+	case "nearby_rate":
+		return r.NearbyRate
+	}
+	return nil
+}
+
+// coverageError maps the report's request errors to 400.
+func coverageError(err error) error {
+	switch {
+	case errors.Is(err, audit.ErrUnknownRegion):
+		return badRequest("region", MsgUnknownRegion)
+	case errors.Is(err, audit.ErrFutureDate):
+		return badRequest("as_of", MsgAsOfFuture)
+	case errors.Is(err, audit.ErrBadDate):
+		return badRequest("as_of", MsgAsOf)
+	case errors.Is(err, audit.ErrBadGrouping):
+		return badRequest("by", MsgBadGrouping)
+	}
+	return err
+}

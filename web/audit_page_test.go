@@ -1,0 +1,63 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zhinan/audit"
+	"zhinan/catalog"
+)
+
+func TestAuditPage(t *testing.T) {
+	f := seedServer(t)
+	// Anonymous: to the login page; an editor: forbidden.
+	if r := get(t, f.srv, "/audit"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Fatalf("anonymous: %d %s", r.status, r.header.Get("Location"))
+	}
+	_, editor := apiLogin(t, f.srv, "editor-police")
+	if r := get(t, f.srv, "/audit", editor); r.status != 403 {
+		t.Fatalf("editor: %d", r.status)
+	}
+	_, auditor := apiLogin(t, f.srv, "auditor")
+	r := get(t, f.srv, "/audit?region=610900", auditor)
+	if r.status != 200 {
+		t.Fatalf("auditor: %d %s", r.status, r.body)
+	}
+	if strings.Count(r.body, "<svg") != 6 || !strings.Contains(r.body, "最多跑一次比例") {
+		t.Fatalf("charts missing: %d svg", strings.Count(r.body, "<svg"))
+	}
+	// The numbers in the page's table equal the report the API serves.
+	rep, err := audit.BuildCoverage(t.Context(), f.store, audit.Request{By: catalog.ByRegion, Region: "610900"}, f.srv.opts.Targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rep.Rows {
+		cell := regexp.MustCompile(`data-group="` + row.Group + `" data-rollup="` + boolText(row.Rollup) + `"><th scope="row">[^<]*</th><td class="num">(\d+)</td>`).FindStringSubmatch(r.body)
+		if cell == nil || cell[1] != itoa(row.Items) {
+			t.Errorf("row %s rollup %v: page %v, report %d items", row.Group, row.Rollup, cell, row.Items)
+		}
+	}
+	b, _ := json.Marshal(rep.Rows[0].OneVisitRate)
+	if !strings.Contains(r.body, `data-rate="one_visit_rate">`+string(b)) && rep.Rows[0].OneVisitRate != nil {
+		t.Errorf("first row's one_visit_rate %s not in the page", b)
+	}
+	if r := get(t, f.srv, "/audit?region=999999", auditor); r.status != 400 {
+		t.Fatalf("unknown region: %d", r.status)
+	}
+	if r := get(t, f.srv, "/audit?as_of=2999-01-01", auditor); r.status != 400 {
+		t.Fatalf("future as_of: %d", r.status)
+	}
+	if r := get(t, f.srv, "/audit?as_of=yesterday", auditor); r.status != 400 {
+		t.Fatalf("malformed as_of: %d", r.status)
+	}
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
