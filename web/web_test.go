@@ -293,3 +293,37 @@ func BenchmarkItemPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkResultsPageUncached renders results pages whose searches the
+// result cache has not seen: every iteration is a different combination
+// of query, flag, audience and page (720 of them; run with -benchtime ≤ 720x).
+func BenchmarkResultsPageUncached(b *testing.B) {
+	f := seedServer(b)
+	queries := []string{"公积金", "身份证", "登记", "汉阴 身份证", "gjj", "许可", "", "开饭店"}
+	flags := append([]string{""}, catalog.FlagIDs...)
+	audiences := []string{"", "自然人", "法人"}
+	var targets []string
+	for _, q := range queries {
+		for _, fl := range flags {
+			for _, a := range audiences {
+				for page := 1; page <= 3; page++ {
+					v := url.Values{"q": {q}, "page": {itoa(page)}}
+					if fl != "" {
+						v.Set("flag", fl)
+					}
+					if a != "" {
+						v.Set("audience", a)
+					}
+					targets = append(targets, "/search?"+v.Encode())
+				}
+			}
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := get(b, f.srv, targets[i%len(targets)])
+		if r.status != 200 {
+			b.Fatal(r.status)
+		}
+	}
+}
