@@ -24,6 +24,10 @@ type Chart struct {
 	Title       string
 	LabelColumn string   // column id of the category labels
 	Columns     []string // column ids of the series (percent columns)
+	// Rows are the indices of the table rows to chart, in order; nil
+	// charts every row. (The by-region coverage report charts its 本级
+	// rows only, so that no item is counted in two bars.)
+	Rows []int
 }
 
 // Column kinds.

@@ -86,6 +86,17 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	r.GET("/login", s.page(s.loginPage))
 	r.POST("/login", s.page(s.loginForm))
 	r.POST("/logout", s.page(s.logoutForm))
+	r.GET("/edit", s.page(s.workbench))
+	r.GET("/edit/new", s.page(s.newItemGet))
+	r.POST("/edit/new", s.page(s.newItemPost))
+	r.GET("/edit/items/:code", s.page(s.editItemPage))
+	r.POST("/edit/items/:code", s.page(s.editItemPost))
+	r.GET("/edit/items/:code/history", s.page(s.historyGet))
+	r.GET("/edit/items/:code/diff", s.page(s.diffPage))
+	r.GET("/review/items/:code", s.page(s.reviewItemPage))
+	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
+	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
+	r.GET("/audit-log", s.page(s.auditLogPage))
 	r.GET("/audit", s.page(s.auditPage))
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", api(s.apiLogin))
@@ -105,6 +116,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	v1.GET("/audit-log", api(s.apiAuditLog))
 	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
+	v1.GET("/coverage", api(s.apiCoverage))
 	s.handler = r
 	return s, nil
 }

@@ -31,6 +31,7 @@ func init() {
 		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo]", runServe},
 		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
 		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
+		{"report", reportUsage, runReport},
 		{"user", "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)", runUser},
 		{"reindex", "reindex", runReindex},
 		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},

@@ -22,3 +22,17 @@ const (
 	msgDemoHeader = "演示账号（仅供本机试用，切勿用于生产）："
 	msgDemoUser   = "  %-10s %-8s 密码 %s  %s\n"
 )
+
+// Report messages (zhinan report).
+const (
+	msgReportKind    = "请指明报告：coverage（覆盖率）、conformance（三级四同）或 quality（指南质量）"
+	msgReportUnknown = "未知的报告 %q：应为 coverage、conformance 或 quality"
+	msgReportArgs    = "多余的参数：%s"
+	msgReportFormat  = "未知的输出格式 %q：应为 table、csv、xlsx 或 json"
+	msgReportBy      = "未知的分组方式 %q：--by 应为 region（地区）、department（部门）或 type（事项类型）"
+	msgReportRegion  = "行政区划代码 %q 不存在"
+	msgReportDept    = "实施部门 %q 不存在"
+	msgReportAsOf    = "日期 %q 格式不对：--as-of 应为 YYYY-MM-DD，如 2021-06-30"
+	msgReportFuture  = "日期 %s 晚于今天：--as-of 不能是将来的日期"
+	msgReportWritten = "报告已写入 %s。\n"
+)
