@@ -151,7 +151,7 @@ func BuildCoverage(ctx context.Context, st *catalog.Store, req Request, targets 
 	if err != nil {
 		return nil, err
 	}
-	rep := &Coverage{AsOf: req.AsOf.UTC(), By: req.By, Region: req.Region, Targets: targets}
+	rep := &Coverage{AsOf: req.AsOf.In(ChinaTime), By: req.By, Region: req.Region, Targets: targets}
 	switch req.By {
 	case catalog.ByRegion:
 		rep.Rows = tree.regionRows(counts, req.Region)

@@ -106,7 +106,7 @@ func TestReportCoverageEqualsAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.AsOf != "2025-06-30T15:59:59.999999999Z" {
+	if doc.AsOf != "2025-06-30T23:59:59.999999999+08:00" {
 		t.Errorf("as_of %s: want the end of 2025-06-30 in China", doc.AsOf)
 	}
 	f, err := excelize.OpenFile(file)
