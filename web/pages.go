@@ -422,6 +422,8 @@ type itemPage struct {
 	Siblings   []hotItem
 	Print      bool
 	Days       int // sum of the steps' days, when every step has them
+	// Preview is set when the page shows unsaved edit form content.
+	Preview *previewInfo
 }
 
 func (s *Server) itemHandler(view string) pageFunc {

@@ -66,11 +66,12 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 			return false
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/edit-partials.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := []string{"home", "search", "item", "brief", "error", "login", "audit"}
+	pages := []string{"home", "search", "item", "brief", "error", "login", "audit",
+		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")

@@ -1,0 +1,1056 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zhinan/catalog"
+)
+
+// The editor pages (Chinese): the workbench, the edit form with preview and
+// submission, new items from a catalogue entry, review, history with diffs
+// and the audit log. They take the same domain steps as the JSON editing
+// API; every form post of a signed-in user carries the session's form
+// token (checkCSRF) besides the same-origin check of crossSite.
+
+// Edit page form actions (the submit buttons' name="action").
+const (
+	actionSave    = "save"
+	actionPreview = "preview"
+	actionSubmit  = "submit"
+	actionAdd     = "add"
+	actionEdit    = "edit" // back from the preview to the form
+)
+
+// timeFormat is how the editor pages show an instant (China time).
+const timeFormat = "2006-01-02 15:04"
+
+func showTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(chinaTime).Format(timeFormat)
+}
+
+func showTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return showTime(*t)
+}
+
+// stateLabel is the Chinese name of an edition state.
+func stateLabel(state string) string {
+	if l, ok := labels["state."+state]; ok {
+		return l
+	}
+	return state
+}
+
+// signedIn returns the signed-in user; for anyone else it redirects to the
+// login page, which comes back here (or to the workbench after a form
+// post), and returns nil.
+func (s *Server) signedIn(c *gin.Context) *catalog.User {
+	if u := currentUser(c); u != nil {
+		return u
+	}
+	next := c.Request.URL.RequestURI()
+	if c.Request.Method != http.MethodGet {
+		next = "/edit"
+	}
+	c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+	return nil
+}
+
+// readForm parses a posted form (413 when over the body limit) and checks
+// its form token.
+func (s *Server) readForm(c *gin.Context) error {
+	if err := c.Request.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return badRequest("body", label("form.err.body"))
+	}
+	return s.checkCSRF(c)
+}
+
+// editLayout is the layout of an editor page: never indexed.
+func (s *Server) editLayout(c *gin.Context, title, body string, page any) layoutData {
+	d := s.layout(c, title, "page-edit "+body, page)
+	d.NoIndex = true
+	return d
+}
+
+// canEdit reports whether u edits guides at all (editors their
+// department's, admins every one); the store checks the item itself.
+func canEdit(u *catalog.User) bool {
+	return catalog.Allowed(u, catalog.ActionEdit, u.DepartmentID, true)
+}
+
+// canReview reports whether u reviews at all; the store checks the item.
+func canReview(u *catalog.User) bool { return catalog.Allowed(u, catalog.ActionReview, 0, true) }
+
+func canAudit(u *catalog.User) bool { return catalog.Allowed(u, catalog.ActionAudit, 0, true) }
+
+// ---------------------------------------------------------------- workbench
+
+// queueRow is a line of the workbench's lists.
+type queueRow struct {
+	catalog.QueueEntry
+	StateLabel string
+	Submitted  string
+	Created    string
+}
+
+type workbenchPage struct {
+	User      *catalog.User
+	Mine      []queueRow
+	Review    []queueRow
+	Entries   []catalog.Entry
+	CanEdit   bool
+	CanReview bool
+	CanAudit  bool
+	Notice    string
+}
+
+func (s *Server) workbench(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	ctx := c.Request.Context()
+	p := workbenchPage{User: u, CanEdit: canEdit(u), CanReview: canReview(u), CanAudit: canAudit(u)}
+	if p.CanEdit || p.CanReview {
+		q, err := s.store.Queue(ctx, catalog.Actor{User: u, Remote: clientIP(c)})
+		if err != nil && !errors.Is(err, catalog.ErrForbidden) {
+			return err
+		}
+		for _, e := range q {
+			r := queueRow{QueueEntry: e, StateLabel: stateLabel(e.State), Submitted: showTimePtr(e.SubmittedAt), Created: showTime(e.CreatedAt)}
+			if p.CanReview {
+				p.Review = append(p.Review, r)
+			} else {
+				p.Mine = append(p.Mine, r)
+			}
+		}
+	}
+	if p.CanEdit {
+		es, err := s.store.Entries(ctx)
+		if err != nil {
+			return err
+		}
+		p.Entries = es
+	}
+	for _, n := range []struct{ param, key string }{{"published", "edit.notice.published"}, {"rejected", "edit.notice.rejected"}} {
+		if v := c.Query(n.param); v != "" {
+			p.Notice = tf(n.key, v)
+		}
+	}
+	s.render(c, http.StatusOK, "edit-home", s.editLayout(c, label("edit.title"), "page-workbench", p))
+	return nil
+}
+
+// ---------------------------------------------------------------- edit form
+
+// editPage is the data of the edit form.
+type editPage struct {
+	Code       string
+	Name       string
+	Action     string
+	Base       int
+	State      string
+	StateLabel string
+	Edition    int
+	Published  int
+	Author     string
+	CreatedAt  string
+	Reason     string
+	Flags      []string
+	Form       *formView
+	Errors     []issue
+	Warnings   []issue
+	Conflict   *conflictView
+	Saved      int
+	Submitted  int
+	Created    bool
+	Note       formField
+}
+
+// conflictView explains a save refused because someone else saved first.
+type conflictView struct {
+	Base, Latest int
+	Author, At   string
+	DiffURL      string
+}
+
+// editView is how one edit page is drawn.
+type editView struct {
+	w        *catalog.Working
+	form     *guideForm
+	base     int
+	note     string
+	errs     []catalog.FieldError
+	extra    map[string]int
+	focus    string
+	conflict *conflictView
+}
+
+// regionChoices are the regions an item may be placed in: those with
+// departments, in code order.
+func (s *Server) regionChoices(ctx context.Context) ([]catalog.Region, error) {
+	ds, err := s.store.Departments(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []catalog.Region
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if !seen[d.Region] {
+			seen[d.Region] = true
+			r, ok := s.regions.lookup(d.Region)
+			if !ok {
+				r = catalog.Region{Code: d.Region, Name: d.Region}
+			}
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, nil
+}
+
+func (s *Server) editPageData(c *gin.Context, u *catalog.User, code string, v editView) (*editPage, error) {
+	regions, err := s.regionChoices(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	it, _ := v.form.item()
+	warns := catalog.Quality(it)
+	b := newFormBuilder(v.form, formOpts{scopeFixed: u.Role == catalog.RoleEditor, regions: regions,
+		errs: v.errs, warns: warns, extra: v.extra, focus: v.focus})
+	w := v.w
+	p := &editPage{Code: code, Name: w.Name, Action: "/edit/items/" + url.PathEscape(code), Base: v.base,
+		State: w.State, StateLabel: stateLabel(w.State), Edition: w.Edition, Published: w.Published,
+		Author: w.Author, CreatedAt: showTime(w.CreatedAt), Reason: w.Reason, Flags: catalog.Flags(&w.Item),
+		Form: b.build(), Conflict: v.conflict}
+	p.Note = b.control("note", "note", label("edit.note"), "textarea", v.note)
+	p.Note.Hint = label("edit.note.hint")
+	p.Errors = b.summary(v.errs)
+	p.Warnings = b.findings(warns)
+	return p, nil
+}
+
+func (s *Server) renderEdit(c *gin.Context, status int, u *catalog.User, code string, v editView) error {
+	p, err := s.editPageData(c, u, code, v)
+	if err != nil {
+		return err
+	}
+	title := tf("edit.item.title", v.w.Name)
+	if len(p.Errors) > 0 {
+		title = label("edit.errors.prefix") + title
+	}
+	s.render(c, status, "edit-item", s.editLayout(c, title, "page-edit-item", p))
+	return nil
+}
+
+// editItemPage is GET /edit/items/{code}: the form of the working edition.
+func (s *Server) editItemPage(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	code := c.Param("code")
+	w, err := s.store.Draft(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code)
+	if err != nil {
+		return err
+	}
+	if !canEdit(u) {
+		// Reviewers and auditors read; their view is the history.
+		c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(code)+"/history")
+		return nil
+	}
+	v := editView{w: w, form: formFromItem(&w.Item), base: w.Edition, note: w.Note}
+	if w.State != catalog.StateDraft {
+		v.note = ""
+	}
+	p, err := s.editPageData(c, u, code, v)
+	if err != nil {
+		return err
+	}
+	p.Saved, _ = strconv.Atoi(c.Query("saved"))
+	p.Submitted, _ = strconv.Atoi(c.Query("submitted"))
+	p.Created = c.Query("created") != ""
+	s.render(c, http.StatusOK, "edit-item", s.editLayout(c, tf("edit.item.title", w.Name), "page-edit-item", p))
+	return nil
+}
+
+// formBase reads the edition a form was based on.
+func formBase(c *gin.Context) (int, error) {
+	v := c.PostForm("base")
+	if r := c.PostForm("rebase"); r != "" {
+		v = r // the editor chose to overwrite the latest edition
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 {
+		return 0, badRequest("base", label("form.err.base"))
+	}
+	return n, nil
+}
+
+// allErrors merges the form's conversion errors with the guide's
+// validation errors, in the order of the fields.
+func allErrors(parse []catalog.FieldError, it *catalog.Item) []catalog.FieldError {
+	errs := slices.Clone(parse)
+	for _, e := range catalog.Validate(it) {
+		dup := false
+		for _, p := range parse {
+			dup = dup || p.Field == e.Field
+		}
+		if !dup {
+			errs = append(errs, e)
+		}
+	}
+	rank := map[string]int{}
+	for i, name := range formScalars {
+		rank[name] = i
+	}
+	order := func(path string) int {
+		top := path
+		if i := strings.IndexAny(path, "["); i >= 0 {
+			top = path[:i]
+		}
+		if r, ok := rank[top]; ok {
+			return r
+		}
+		return len(rank)
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return order(errs[i].Field) < order(errs[j].Field) })
+	return errs
+}
+
+// blankRows is how many blank rows to draw per list: those posted, and
+// one more for the list whose "add a row" button was pressed.
+func blankRows(f *guideForm, add string) map[string]int {
+	out := map[string]int{}
+	for k, n := range f.Blank {
+		out[k] = n
+	}
+	if add != "" {
+		out[add] = max(out[add], 1) + 1
+	}
+	return out
+}
+
+// editItemPost is POST /edit/items/{code}: save, preview, submit or add a
+// row, by the button pressed.
+func (s *Server) editItemPost(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	if err := s.readForm(c); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	code := c.Param("code")
+	w, err := s.store.Draft(ctx, a, code)
+	if err != nil {
+		return err
+	}
+	if !canEdit(u) {
+		return catalog.ErrForbidden
+	}
+	form := parseGuideForm(c.Request.PostForm)
+	form.Values["code"] = code
+	note := formText(c.PostForm("note"))
+	base, err := formBase(c)
+	if err != nil {
+		return err
+	}
+	v := editView{w: w, form: form, base: base, note: note, extra: blankRows(form, "")}
+	if add := c.PostForm("add"); add != "" || c.PostForm("action") == actionAdd {
+		if !slices.ContainsFunc(formLists, func(l formList) bool { return l.Key == add }) {
+			return badRequest("add", label("form.err.action"))
+		}
+		v.extra, v.focus = blankRows(form, add), add
+		return s.renderEdit(c, http.StatusOK, u, code, v)
+	}
+	if c.PostForm("action") == actionEdit {
+		// Back from the preview: the form as it was.
+		return s.renderEdit(c, http.StatusOK, u, code, v)
+	}
+	it, perrs := form.item()
+	action := c.PostForm("action")
+	if action == "" && c.PostForm("rebase") != "" {
+		action = actionSave // the conflict notice's "overwrite" button
+	}
+	switch action {
+	case actionSave, actionPreview, actionSubmit:
+	default:
+		return badRequest("action", label("form.err.action"))
+	}
+	if errs := allErrors(perrs, it); len(errs) > 0 {
+		v.errs = errs
+		return s.renderEdit(c, http.StatusUnprocessableEntity, u, code, v)
+	}
+	switch action {
+	case actionPreview:
+		return s.renderPreview(c, form, it, base, note, "/edit/items/"+url.PathEscape(code))
+	case actionSave:
+		n, err := s.store.SaveDraft(ctx, a, code, base, it, note)
+		if err != nil {
+			return s.editFailed(c, u, code, v, err)
+		}
+		s.changed()
+		c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(code)+"?saved="+strconv.Itoa(n))
+		return nil
+	}
+	// Submit: save first when the form differs from the working edition
+	// or that edition is no longer a draft.
+	d := catalog.DiffItems(&w.Item, it)
+	changed := len(d.Fields)+len(d.Lists) > 0
+	n := base
+	if changed || w.State != catalog.StateDraft {
+		if w.State == catalog.StateSubmitted && !changed && base == w.Edition && (note == "" || note == w.Note) {
+			c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(code)+"?submitted="+strconv.Itoa(base))
+			return nil
+		}
+		if n, err = s.store.SaveDraft(ctx, a, code, base, it, note); err != nil {
+			return s.editFailed(c, u, code, v, err)
+		}
+		s.changed()
+	}
+	if err := s.store.Submit(ctx, a, code, n, note); err != nil {
+		if n != base {
+			// The draft is saved; the form now stands on it.
+			if v.w, err = s.store.Draft(ctx, a, code); err != nil {
+				return err
+			}
+			v.base = n
+		}
+		return s.editFailed(c, u, code, v, err)
+	}
+	s.changed()
+	c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(code)+"?submitted="+strconv.Itoa(n))
+	return nil
+}
+
+// editFailed re-renders the form with the editor's input after a refused
+// save or submission: every field error (422), or the conflict (409).
+func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v editView, err error) error {
+	var verr *catalog.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		v.errs = verr.Errors
+		return s.renderEdit(c, http.StatusUnprocessableEntity, u, code, v)
+	case errors.Is(err, catalog.ErrConflict):
+		latest, lerr := s.store.Draft(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code)
+		if lerr != nil {
+			return lerr
+		}
+		v.w = latest
+		v.conflict = &conflictView{Base: v.base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt),
+			DiffURL: fmt.Sprintf("/edit/items/%s/diff?from=%d&to=%d", url.PathEscape(code), v.base, latest.Edition)}
+		return s.renderEdit(c, http.StatusConflict, u, code, v)
+	}
+	return err
+}
+
+// ---------------------------------------------------------------- preview
+
+// previewInfo marks a citizen page drawn from unsaved form content and
+// carries that content back to the edit form.
+type previewInfo struct {
+	Action string
+	Hidden []hiddenField
+}
+
+type hiddenField struct{ Name, Value string }
+
+// renderPreview draws the citizen page of a guide exactly as it would be
+// published, saving nothing.
+func (s *Server) renderPreview(c *gin.Context, form *guideForm, it *catalog.Item, base int, note, action string) error {
+	vals := form.values()
+	vals.Set("base", strconv.Itoa(base))
+	if note != "" {
+		vals.Set("note", note)
+	}
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	pi := &previewInfo{Action: action}
+	for _, k := range keys {
+		for _, x := range vals[k] {
+			pi.Hidden = append(pi.Hidden, hiddenField{Name: k, Value: x})
+		}
+	}
+	p := &catalog.Published{Item: *it, Flags: catalog.Flags(it), Edition: base, UpdatedAt: time.Now()}
+	d := itemPage{Published: p, RegionName: s.regions.name(it.Region), Preview: pi}
+	sibs, err := s.store.Siblings(c.Request.Context(), it.BaseCode)
+	if err != nil {
+		return err
+	}
+	for _, sib := range sibs {
+		if sib.Code != it.Code {
+			d.Siblings = append(d.Siblings, hotItem{Code: sib.Code, Name: sib.Name, RegionName: s.regions.name(sib.Region), Department: sib.Department})
+		}
+	}
+	layout := s.layout(c, label("edit.preview.title")+" - "+it.Name, "page-item page-preview", d)
+	layout.NoIndex = true
+	s.render(c, http.StatusOK, "item", layout)
+	return nil
+}
+
+// ---------------------------------------------------------------- new item
+
+// newItemPage is the data of /edit/new.
+type newItemPage struct {
+	Entries    []catalog.Entry
+	Entry      *catalog.Entry
+	BaseCode   string
+	Code       formField
+	Suffix     formField
+	Region     formField
+	Department formField
+	Note       formField
+	Errors     []issue
+	NotFound   bool
+}
+
+func findEntry(es []catalog.Entry, code string) *catalog.Entry {
+	for i := range es {
+		if es[i].BaseCode == code {
+			return &es[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) newItemData(c *gin.Context, u *catalog.User, baseCode string, vals url.Values, errs []catalog.FieldError) (*newItemPage, error) {
+	ctx := c.Request.Context()
+	es, err := s.store.Entries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	regions, err := s.regionChoices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := newGuideForm()
+	f.Values["code"] = vals.Get("code")
+	f.Values["region"] = vals.Get("region")
+	f.Values["department"] = vals.Get("department")
+	if u.Role == catalog.RoleEditor {
+		f.Values["region"], f.Values["department"] = u.Region, u.Department
+	}
+	b := newFormBuilder(f, formOpts{codeEditable: true, scopeFixed: u.Role == catalog.RoleEditor, regions: regions, errs: errs})
+	p := &newItemPage{Entries: es, BaseCode: baseCode, Entry: findEntry(es, baseCode)}
+	p.NotFound = baseCode != "" && p.Entry == nil
+	fv := b.build().Sections[0].Fields
+	for _, ff := range fv {
+		switch ff.Name {
+		case "code":
+			p.Code = ff
+		case "region":
+			p.Region = ff
+		case "department":
+			p.Department = ff
+		}
+	}
+	p.Suffix = b.control("name_suffix", "name_suffix", label("new.suffix"), "text", vals.Get("name_suffix"))
+	p.Suffix.Hint = label("new.suffix.hint")
+	p.Note = b.control("note", "note", label("edit.note"), "textarea", vals.Get("note"))
+	// Only these controls are on the page; errors about the fields the
+	// entry fixes are shown in the summary, the name's at its suffix.
+	b.ids = map[string]string{"code": p.Code.ID, "region": p.Region.ID, "department": p.Department.ID,
+		"name": p.Suffix.ID, "note": p.Note.ID}
+	p.Errors = b.summary(errs)
+	return p, nil
+}
+
+// newItemGet is GET /edit/new[?base_code=]: choose an entry, then the
+// form of the new item.
+func (s *Server) newItemGet(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	if !canEdit(u) {
+		return catalog.ErrForbidden
+	}
+	p, err := s.newItemData(c, u, strings.TrimSpace(c.Query("base_code")), url.Values{}, nil)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if p.NotFound {
+		status = http.StatusNotFound
+	}
+	s.render(c, status, "edit-new", s.editLayout(c, label("new.title"), "page-edit-new", p))
+	return nil
+}
+
+// newItemPost is POST /edit/new: create the item from its entry, keeping
+// the entry's name, type and basis (三级四同).
+func (s *Server) newItemPost(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	if err := s.readForm(c); err != nil {
+		return err
+	}
+	if !canEdit(u) {
+		return catalog.ErrForbidden
+	}
+	ctx := c.Request.Context()
+	vals := c.Request.PostForm
+	baseCode := strings.TrimSpace(vals.Get("base_code"))
+	es, err := s.store.Entries(ctx)
+	if err != nil {
+		return err
+	}
+	fail := func(status int, errs []catalog.FieldError) error {
+		p, err := s.newItemData(c, u, baseCode, vals, errs)
+		if err != nil {
+			return err
+		}
+		s.render(c, status, "edit-new", s.editLayout(c, label("edit.errors.prefix")+label("new.title"), "page-edit-new", p))
+		return nil
+	}
+	e := findEntry(es, baseCode)
+	if e == nil {
+		return fail(http.StatusUnprocessableEntity, []catalog.FieldError{{Field: "base_code", Message: label("new.err.entry")}})
+	}
+	it := &catalog.Item{Code: strings.TrimSpace(vals.Get("code")), BaseCode: e.BaseCode,
+		Name: e.Name + strings.TrimSpace(formText(vals.Get("name_suffix"))), Type: e.Type,
+		Basis: slices.Clone(e.Basis), Region: strings.TrimSpace(vals.Get("region")), Department: strings.TrimSpace(vals.Get("department"))}
+	if u.Role == catalog.RoleEditor {
+		it.Region, it.Department = u.Region, u.Department
+	}
+	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	if _, err := s.store.CreateItem(ctx, a, it, formText(vals.Get("note"))); err != nil {
+		var verr *catalog.ValidationError
+		switch {
+		case errors.As(err, &verr):
+			return fail(http.StatusUnprocessableEntity, verr.Errors)
+		case errors.Is(err, catalog.ErrConflict):
+			return fail(http.StatusConflict, []catalog.FieldError{{Field: "code", Message: tf("new.err.taken", it.Code)}})
+		}
+		return err
+	}
+	s.changed()
+	c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(it.Code)+"?created=1")
+	return nil
+}
+
+// ---------------------------------------------------------------- review
+
+// reviewPage is the data of /review/items/{code}.
+type reviewPage struct {
+	Code        string
+	Name        string
+	RegionName  string
+	Department  string
+	Edition     int
+	Published   int
+	State       string
+	StateLabel  string
+	Author      string
+	Note        string
+	SubmittedAt string
+	Reviewable  bool // the working edition is submitted
+	CanReview   bool
+	Diff        *diffView
+	Findings    []issue
+	Reason      formField
+	Errors      []issue
+	Conflict    bool
+}
+
+func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*reviewPage, *catalog.Working, error) {
+	ctx := c.Request.Context()
+	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	w, err := s.store.Draft(ctx, a, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &reviewPage{Code: code, Name: w.Name, RegionName: s.regions.name(w.Region), Department: w.Department,
+		Edition: w.Edition, Published: w.Published, State: w.State, StateLabel: stateLabel(w.State), Author: w.Author,
+		Note: w.Note, Reviewable: w.State == catalog.StateSubmitted, CanReview: canReview(u)}
+	if eds, err := s.store.Editions(ctx, a, code); err == nil {
+		for _, e := range eds {
+			if e.Number == w.Edition {
+				p.SubmittedAt = showTimePtr(e.SubmittedAt)
+			}
+		}
+	}
+	switch {
+	case w.Published == 0:
+		d := catalog.DiffItems(nil, &w.Item)
+		d.Code, d.To = code, w.Edition
+		p.Diff = newDiffView(d)
+	case w.Published != w.Edition:
+		d, err := s.store.Diff(ctx, a, code, w.Published, w.Edition)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Diff = newDiffView(d)
+	}
+	b := newFormBuilder(newGuideForm(), formOpts{})
+	p.Findings = b.findings(w.Findings)
+	p.Reason = formField{Name: "reason", ID: "f-reason", Label: label("review.reason"), Kind: "textarea", Required: true,
+		Hint: label("review.reason.hint")}
+	return p, w, nil
+}
+
+// reviewItemPage is GET /review/items/{code}.
+func (s *Server) reviewItemPage(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	p, _, err := s.reviewData(c, u, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "edit-review", s.editLayout(c, tf("review.title", p.Name), "page-review", p))
+	return nil
+}
+
+// reviewPost is POST /review/items/{code}/publish and …/reject.
+func (s *Server) reviewPost(publish bool) pageFunc {
+	return func(c *gin.Context) error {
+		u := s.signedIn(c)
+		if u == nil {
+			return nil
+		}
+		if err := s.readForm(c); err != nil {
+			return err
+		}
+		if !canReview(u) {
+			return catalog.ErrForbidden
+		}
+		ctx := c.Request.Context()
+		code := c.Param("code")
+		a := catalog.Actor{User: u, Remote: clientIP(c)}
+		base, err := formBase(c)
+		if err != nil {
+			return err
+		}
+		reason := formText(c.PostForm("reason"))
+		if publish {
+			err = s.store.Publish(ctx, a, code, base)
+		} else {
+			err = s.store.Reject(ctx, a, code, base, reason)
+		}
+		if err == nil {
+			s.changed()
+			param := "rejected"
+			if publish {
+				param = "published"
+			}
+			c.Redirect(http.StatusSeeOther, "/edit?"+param+"="+url.QueryEscape(code))
+			return nil
+		}
+		var verr *catalog.ValidationError
+		status := http.StatusConflict
+		switch {
+		case errors.As(err, &verr):
+			status = http.StatusUnprocessableEntity
+		case errors.Is(err, catalog.ErrConflict):
+		default:
+			return err
+		}
+		p, _, derr := s.reviewData(c, u, code)
+		if derr != nil {
+			return derr
+		}
+		p.Reason.Value = reason
+		if verr != nil {
+			for _, e := range verr.Errors {
+				if e.Field == "reason" {
+					p.Reason.Errors = append(p.Reason.Errors, e.Message)
+				}
+				p.Errors = append(p.Errors, issue{Label: pathLabel(e.Field), Message: e.Message, Anchor: "#f-reason"})
+			}
+		} else {
+			p.Conflict = true
+		}
+		s.render(c, status, "edit-review", s.editLayout(c, label("edit.errors.prefix")+tf("review.title", p.Name), "page-review", p))
+		return nil
+	}
+}
+
+// ---------------------------------------------------------------- history
+
+// historyPage is the data of /edit/items/{code}/history and …/diff.
+type historyPage struct {
+	Code     string
+	Name     string
+	Editions []editionRow
+	Numbers  []int
+	From, To int
+	Diff     *diffView
+	CanEdit  bool
+}
+
+type editionRow struct {
+	catalog.EditionInfo
+	StateLabel                           string
+	Created, Submitted, Published, Ended string
+}
+
+func (s *Server) historyData(c *gin.Context, u *catalog.User, code string) (*historyPage, error) {
+	ctx := c.Request.Context()
+	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	w, err := s.store.Draft(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	eds, err := s.store.Editions(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	p := &historyPage{Code: code, Name: w.Name, CanEdit: canEdit(u)}
+	for _, e := range eds {
+		p.Editions = append(p.Editions, editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
+			Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt), Published: showTimePtr(e.PublishedAt),
+			Ended: showTimePtr(e.SupersededAt)})
+		p.Numbers = append(p.Numbers, e.Number)
+	}
+	if len(p.Numbers) > 0 {
+		p.To = p.Numbers[0]
+		p.From = p.Numbers[min(1, len(p.Numbers)-1)]
+	}
+	return p, nil
+}
+
+// historyGet is GET /edit/items/{code}/history.
+func (s *Server) historyGet(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	p, err := s.historyData(c, u, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "edit-history", s.editLayout(c, tf("history.title", p.Name), "page-history", p))
+	return nil
+}
+
+// diffPage is GET /edit/items/{code}/diff?from=&to=.
+func (s *Server) diffPage(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	code := c.Param("code")
+	p, err := s.historyData(c, u, code)
+	if err != nil {
+		return err
+	}
+	from, err1 := strconv.Atoi(c.Query("from"))
+	to, err2 := strconv.Atoi(c.Query("to"))
+	if err1 != nil || err2 != nil || from < 1 || to < 1 {
+		return badRequest("from", label("diff.err.range"))
+	}
+	d, err := s.store.Diff(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code, from, to)
+	if err != nil {
+		return err
+	}
+	p.From, p.To, p.Diff = from, to, newDiffView(d)
+	s.render(c, http.StatusOK, "edit-history", s.editLayout(c, tf("diff.title", p.Name, from, to), "page-diff", p))
+	return nil
+}
+
+// ---------------------------------------------------------------- audit log
+
+type auditLogData struct {
+	Since, User, Item string
+	Error             string
+	Entries           []auditRow
+	Max               int
+}
+
+type auditRow struct {
+	catalog.AuditEntry
+	When        string
+	ActionLabel string
+}
+
+// maxAuditPageRows is the most audit entries one page shows.
+const maxAuditPageRows = 1000
+
+// auditLogPage is GET /audit-log: admins and auditors.
+func (s *Server) auditLogPage(c *gin.Context) error {
+	u := s.signedIn(c)
+	if u == nil {
+		return nil
+	}
+	if !canAudit(u) {
+		return catalog.ErrForbidden
+	}
+	p := auditLogData{Since: strings.TrimSpace(c.Query("since")), User: strings.TrimSpace(c.Query("user")),
+		Item: strings.TrimSpace(c.Query("item")), Max: maxAuditPageRows}
+	f := catalog.AuditFilter{User: p.User, Item: p.Item, Limit: maxAuditPageRows}
+	status := http.StatusOK
+	if p.Since != "" {
+		t, err := parseTime(p.Since)
+		if err != nil {
+			p.Error, status = MsgSinceFormat, http.StatusBadRequest
+		}
+		f.Since = t
+	}
+	if p.Error == "" {
+		log, err := s.store.AuditLog(c.Request.Context(), f)
+		if err != nil {
+			return err
+		}
+		for _, e := range log {
+			p.Entries = append(p.Entries, auditRow{AuditEntry: e, When: e.At.In(chinaTime).Format("2006-01-02 15:04:05"),
+				ActionLabel: actionLabel(e.Action)})
+		}
+	}
+	s.render(c, status, "edit-audit", s.editLayout(c, label("auditlog.title"), "page-audit-log", p))
+	return nil
+}
+
+func actionLabel(a string) string {
+	if l, ok := labels["auditlog.action."+a]; ok {
+		return l
+	}
+	return a
+}
+
+// ---------------------------------------------------------------- diff view
+
+// diffView is a field-level diff as the pages draw it.
+type diffView struct {
+	From, To int
+	Fields   []changeRow
+	Lists    []listChange
+	Empty    bool
+}
+
+type changeRow struct{ Label, Old, New string }
+
+type listChange struct {
+	Label     string
+	Added     []elemView
+	Removed   []elemView
+	Changed   []elemChange
+	Reordered bool
+}
+
+type elemView struct {
+	Key   string
+	Pos   int // from 1
+	Parts []changeRow
+}
+
+type elemChange struct {
+	Key            string
+	OldPos, NewPos int
+	Fields         []changeRow
+}
+
+func newDiffView(d *catalog.Diff) *diffView {
+	v := &diffView{From: d.From, To: d.To, Empty: len(d.Fields)+len(d.Lists) == 0}
+	for _, f := range d.Fields {
+		v.Fields = append(v.Fields, changeRow{Label: f.Label, Old: showValue(f.Field, f.Old), New: showValue(f.Field, f.New)})
+	}
+	for _, l := range d.Lists {
+		lc := listChange{Label: l.Label, Reordered: l.Reordered}
+		for _, e := range l.Added {
+			lc.Added = append(lc.Added, elemView{Key: e.Key, Pos: e.Index + 1, Parts: elemParts(e.Value)})
+		}
+		for _, e := range l.Removed {
+			lc.Removed = append(lc.Removed, elemView{Key: e.Key, Pos: e.Index + 1, Parts: elemParts(e.Value)})
+		}
+		for _, e := range l.Changed {
+			ec := elemChange{Key: e.Key, OldPos: e.OldIndex + 1, NewPos: e.NewIndex + 1}
+			for _, f := range e.Fields {
+				ec.Fields = append(ec.Fields, changeRow{Label: f.Label, Old: showValue(f.Field, f.Old), New: showValue(f.Field, f.New)})
+			}
+			lc.Changed = append(lc.Changed, ec)
+		}
+		v.Lists = append(v.Lists, lc)
+	}
+	return v
+}
+
+// showValue writes a diffed value as text: absent, yes/no, lists joined,
+// the online depth with its meaning.
+func showValue(field string, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return label("diff.absent")
+	case bool:
+		if x {
+			return label("item.yes")
+		}
+		return label("item.no")
+	case int:
+		if field == "online_depth" && x >= 0 && x < len(catalog.OnlineDepthLabels) {
+			return strconv.Itoa(x) + " " + catalog.OnlineDepthLabels[x]
+		}
+		return strconv.Itoa(x)
+	case string:
+		return x
+	case []string:
+		return strings.Join(x, label("list.sep"))
+	}
+	return fmt.Sprint(v)
+}
+
+// elemParts lists the given fields of an added or removed list element.
+func elemParts(v any) []changeRow {
+	var out []changeRow
+	part := func(sub, val string) {
+		if val != "" {
+			out = append(out, changeRow{Label: catalog.SubLabel(sub), New: val})
+		}
+	}
+	switch x := v.(type) {
+	case catalog.Material:
+		part("name", x.Name)
+		part("required", x.Required)
+		part("form", x.Form)
+		part("copies", intValue(x.Copies))
+		part("source", x.Source)
+		part("notes", x.Notes)
+	case catalog.Step:
+		part("name", x.Name)
+		part("description", x.Description)
+		part("days", intValue(x.Days))
+	case catalog.Basis:
+		part("title", x.Title)
+		part("clause", x.Clause)
+		part("text", x.Text)
+	case catalog.FeeItem:
+		part("name", x.Name)
+		part("standard", x.Standard)
+		part("basis", x.Basis)
+	case catalog.FAQ:
+		part("q", x.Q)
+		part("a", x.A)
+	default:
+		out = append(out, changeRow{New: fmt.Sprint(v)})
+	}
+	return out
+}
