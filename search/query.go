@@ -32,8 +32,12 @@ type Request struct {
 	Audience   string
 	Theme      string
 	Flags      []string
-	Page       int // 1-based; 0 means 1
-	Size       int // 0 means DefaultSize
+	// Prefer ranks the items of this region first among equally relevant
+	// ones, without filtering (the site's own city when no region is chosen),
+	// unless the query names a region itself.
+	Prefer string
+	Page   int // 1-based; 0 means 1
+	Size   int // 0 means DefaultSize
 }
 
 // RequestError is a request the search refuses: which parameter and why,
@@ -73,7 +77,7 @@ func (r *Request) Validate() error {
 	if len(r.Flags) > MaxFlags {
 		return &RequestError{"flag", fmt.Sprintf(MsgTooManyFlags, MaxFlags)}
 	}
-	for _, f := range append([]string{r.Region, r.Department, r.Type, r.Audience, r.Theme}, r.Flags...) {
+	for _, f := range append([]string{r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer}, r.Flags...) {
 		if !utf8.ValidString(f) || utf8.RuneCountInString(f) > MaxFilterLen {
 			return &RequestError{"filter", MsgFilterInvalid}
 		}
@@ -195,6 +199,7 @@ const (
 	boostExact     = 20
 	boostPin       = 100
 	boostRegion    = 8
+	boostPrefer    = 0.5 // just enough to break ties between regions
 	boostPhrase    = 4
 	boostPrecise   = 3
 	boostWord      = 2
@@ -249,6 +254,8 @@ func (ix *Index) buildQuery(p plan, r *Request) query.Query {
 		}
 		if p.region != "" {
 			should = append(should, boosted(term("region", p.region), boostRegion))
+		} else if r.Prefer != "" {
+			should = append(should, boosted(term("region", r.Prefer), boostPrefer))
 		}
 		if len(p.pins) > 0 {
 			should = append(should, pinQuery(p.pins))

@@ -275,6 +275,6 @@ func markSequence(marked []bool, seq, parts []string) {
 func (r *Request) cacheKey() string {
 	flags := append([]string(nil), r.Flags...)
 	sort.Strings(flags)
-	return strings.Join([]string{r.Q, r.Region, r.Department, r.Type, r.Audience, r.Theme,
+	return strings.Join([]string{r.Q, r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer,
 		strings.Join(flags, ","), itoa(r.Page), itoa(r.Size)}, "\x00")
 }

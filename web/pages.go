@@ -266,6 +266,9 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 		scope = s.chosenRegion(c)
 		r.Region = scope
 	}
+	if r.Region == "" {
+		r.Prefer = s.opts.HomeRegion // the city's own items first among equals
+	}
 	res, err := s.index.Search(ctx, r)
 	if err != nil {
 		if e := searchError(err); e != err {
