@@ -70,8 +70,12 @@ func (s *Server) auditPage(c *gin.Context) error {
 		return coverageError(err)
 	}
 	for _, id := range chartRates {
-		d.Charts = append(d.Charts, rateChart(id, d.ByRegion.Rows, s.opts.Targets, func(r audit.Row) bool { return true }))
-		d.DeptChart = append(d.DeptChart, rateChart(id, d.ByDept.Rows, s.opts.Targets, func(r audit.Row) bool { return r.Region == d.Region }))
+		byRegion := rateChart(id, d.ByRegion.Rows, s.opts.Targets, func(r audit.Row) bool { return true })
+		byRegion.ID = "chart-region-" + id
+		d.Charts = append(d.Charts, byRegion)
+		byDept := rateChart(id, d.ByDept.Rows, s.opts.Targets, func(r audit.Row) bool { return r.Region == d.Region })
+		byDept.ID = "chart-department-" + id
+		d.DeptChart = append(d.DeptChart, byDept)
 	}
 	for _, rows := range [][]audit.Row{d.ByRegion.Rows, d.ByDept.Rows} {
 		for _, r := range rows {

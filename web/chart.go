@@ -10,6 +10,7 @@ import (
 // barChart is a horizontal bar chart of one rate over groups, drawn as SVG
 // on the server: it needs no script and prints.
 type barChart struct {
+	ID     string // unique in the page
 	Title  string
 	Unit   string
 	Target float64 // 0 = none
@@ -45,8 +46,8 @@ func (c barChart) SVG() template.HTML {
 	h := chartTop + len(bars)*(chartBarH+chartGap) + chartBottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg" aria-labelledby="%s">`,
-		chartWidth, h, chartID(c.Title))
-	fmt.Fprintf(&b, `<title id="%s">%s</title>`, chartID(c.Title), html.EscapeString(c.Title))
+		chartWidth, h, c.ID)
+	fmt.Fprintf(&b, `<title id="%s">%s</title>`, c.ID, html.EscapeString(c.Title))
 	fmt.Fprintf(&b, `<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">%s</text>`, html.EscapeString(c.Title))
 	for i, br := range bars {
 		y := chartTop + i*(chartBarH+chartGap)
@@ -74,13 +75,4 @@ func (c barChart) SVG() template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // built from escaped parts above
-}
-
-func chartID(title string) string {
-	var b strings.Builder
-	b.WriteString("chart-")
-	for _, r := range title {
-		fmt.Fprintf(&b, "%x", r)
-	}
-	return b.String()
 }
