@@ -957,8 +957,9 @@ func subChanges(o, n []subValue) []FieldChange {
 
 // diffList compares a list field of two guides, or returns nil when the
 // lists are the same. Identical elements are paired first, then the
-// remaining ones by key in order of occurrence; what is left is removed
-// from the old list or added to the new one.
+// remaining ones by key in order of occurrence, then what is left at the
+// same position (an element edited in place, renamed too); what is left
+// after that is removed from the old list or added to the new one.
 func diffList[T any](field string, from, to []T, key func(T) string, values func(T) []subValue) *ListDiff {
 	ov := make([][]subValue, len(from))
 	for i, e := range from {
@@ -988,6 +989,13 @@ func diffList[T any](field string, from, to []T, key func(T) string, values func
 				pair[j], used[i] = i, true
 				break
 			}
+		}
+	}
+	// An element edited in place, name included, is a change, not a removal
+	// and an addition: pair what is left at the same position.
+	for j := range to {
+		if pair[j] < 0 && j < len(from) && !used[j] {
+			pair[j], used[j] = j, true
 		}
 	}
 	ld := &ListDiff{Field: field, Label: Label(field)}

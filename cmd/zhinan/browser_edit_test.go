@@ -205,10 +205,10 @@ func TestBrowserEditorReviewerFlow(t *testing.T) {
 		t.Errorf("the review page's diff has no 申请材料 list")
 	default:
 		if !diff["old"] {
-			t.Errorf("the review page's diff does not show the old material %q as removed", oldName)
+			t.Errorf("the review page's diff does not show the old material %q (removed or changed from)", oldName)
 		}
 		if !diff["new"] {
-			t.Errorf("the review page's diff does not show the new material %q as added", newName)
+			t.Errorf("the review page's diff does not show the new material %q (added or changed to)", newName)
 		}
 	}
 	if !diff["note"] {
