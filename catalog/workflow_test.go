@@ -1102,3 +1102,24 @@ func TestDiffItemsScalarFields(t *testing.T) {
 		t.Fatalf("fee items of a removed fee: %+v", d.Lists)
 	}
 }
+
+// TestDiffRenamedMaterialIsAChange: a material renamed in place is one
+// changed element with the name among its changed fields.
+func TestDiffRenamedMaterialIsAChange(t *testing.T) {
+	a := completeGuide()
+	b := completeGuide()
+	b.Materials[0].Name = "居民户口簿（首页）"
+	d := DiffItems(a, b)
+	var mats *ListDiff
+	for i := range d.Lists {
+		if d.Lists[i].Field == "materials" {
+			mats = &d.Lists[i]
+		}
+	}
+	if mats == nil || len(mats.Changed) != 1 || len(mats.Added)+len(mats.Removed) != 0 {
+		t.Fatalf("materials diff %+v", mats)
+	}
+	if f := mats.Changed[0].Fields; len(f) != 1 || f[0].Field != "name" || f[0].New != "居民户口簿（首页）" {
+		t.Fatalf("changed fields %+v", f)
+	}
+}
