@@ -88,7 +88,16 @@ func (s *Server) auditPage(c *gin.Context) error {
 	if d.AsOf != "" {
 		q.Set("as_of", d.AsOf)
 	}
-	d.Downloads = append(d.Downloads, download{label("audit.download.json"), "/api/v1/coverage?" + q.Encode()})
+	for _, kind := range reportKinds {
+		for _, format := range []string{audit.FormatXLSX, audit.FormatCSV, audit.FormatJSON} {
+			v := url.Values{"report": {kind}, "format": {format}}
+			for k, vs := range q {
+				v[k] = vs
+			}
+			d.Downloads = append(d.Downloads, download{Label: label("audit.report."+kind) + " " + label("audit.format."+format),
+				URL: "/audit/download?" + v.Encode()})
+		}
+	}
 	s.render(c, http.StatusOK, "audit", s.layout(c, label("audit.title"), "page-audit", d))
 	return nil
 }

@@ -61,3 +61,33 @@ func boolText(b bool) string {
 	}
 	return "false"
 }
+
+func TestAuditDownloads(t *testing.T) {
+	f := seedServer(t)
+	_, auditor := apiLogin(t, f.srv, "auditor")
+	_, editor := apiLogin(t, f.srv, "editor-police")
+	page := get(t, f.srv, "/audit?region=610900", auditor)
+	for _, kind := range reportKinds {
+		for _, format := range []string{"xlsx", "csv", "json"} {
+			link := "/audit/download?format=" + format + "&amp;region=610900&amp;report=" + kind
+			if !strings.Contains(page.body, link) {
+				t.Errorf("the audit page has no %s %s download (%s)", kind, format, link)
+				continue
+			}
+			path := strings.ReplaceAll(link, "&amp;", "&")
+			r := get(t, f.srv, path, auditor)
+			if r.status != 200 || len(r.body) < 100 || !strings.Contains(r.header.Get("Content-Disposition"), kind+"."+format) {
+				t.Errorf("%s: %d, %d bytes", path, r.status, len(r.body))
+			}
+			if format == "xlsx" && !strings.HasPrefix(r.body, "PK") {
+				t.Errorf("%s is not an XLSX file", path)
+			}
+			if r := get(t, f.srv, path, editor); r.status != 403 {
+				t.Errorf("%s as an editor: %d", path, r.status)
+			}
+		}
+	}
+	if r := get(t, f.srv, "/audit/download?report=secrets&format=csv", auditor); r.status != 400 {
+		t.Errorf("unknown report: %d", r.status)
+	}
+}

@@ -98,6 +98,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
 	r.GET("/audit-log", s.page(s.auditLogPage))
 	r.GET("/audit", s.page(s.auditPage))
+	r.GET("/audit/download", s.page(s.auditDownload))
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))
