@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -25,6 +26,11 @@ func init() {
 	})
 }
 
+// The words of recently tokenized texts (names, analysed for two fields of
+// every item; the same name recurs in hundreds of regions). The shared
+// slices are never modified.
+var preciseWordsMemo, searchWordsMemo memo[[]string]
+
 // wordTokenizer is a bleve tokenizer over the Chinese word segmenter.
 type wordTokenizer struct{ precise bool }
 
@@ -36,9 +42,9 @@ func (t *wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	}
 	var words []string
 	if t.precise {
-		words = cutPrecise(seg, string(input))
+		words = preciseWordsMemo.get(string(input), func(s string) []string { return slices.Clip(cutPrecise(seg, s)) })
 	} else {
-		words = cutSearch(seg, string(input))
+		words = searchWordsMemo.get(string(input), func(s string) []string { return slices.Clip(cutSearch(seg, s)) })
 	}
 	out := make(analysis.TokenStream, 0, len(words))
 	for i, w := range words {

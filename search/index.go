@@ -305,6 +305,11 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// The store is read and documents are made while bleve indexes the
+	// previous batches, so that every core works. The batch that records
+	// the sequence may be applied before others, but the generation is
+	// only made live once all are.
+	pipe := newBatchPipe(bi, buildWorkers)
 	batch := bi.NewBatch()
 	n := 0
 	err = ix.store.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
@@ -313,20 +318,25 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 		}
 		n++
 		if batch.Size() >= catchUpBatch {
-			if err := bi.Batch(batch); err != nil {
+			if err := pipe.send(batch); err != nil {
 				return err
 			}
-			batch.Reset()
+			batch = bi.NewBatch()
 		}
 		return nil
 	})
 	if err != nil {
+		pipe.close()
 		return fail(fmt.Errorf("index items: %w", err))
 	}
 	// Items written while the build ran are caught up afterwards: the
 	// sequence was read before the first item.
 	batch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
-	if err := bi.Batch(batch); err != nil {
+	if err := pipe.send(batch); err != nil {
+		pipe.close()
+		return fail(err)
+	}
+	if err := pipe.close(); err != nil {
 		return fail(err)
 	}
 	if err := writeCurrent(ix.dir, gen); err != nil {
@@ -334,6 +344,72 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	}
 	slog.Info("built search index", "items", n, "took", time.Since(start).Round(time.Millisecond))
 	return gen, bi, nil
+}
+
+// buildWorkers is how many batches a build has bleve index at once: while
+// one batch's segment is written (one core), the next one is analysed (on
+// every core).
+var buildWorkers = 2
+
+// batchPipe indexes the batches sent to it on workers goroutines, while the
+// sender prepares the next batch. After a failed batch it indexes nothing
+// more, and send and close report the failure. Batches may be applied out
+// of order: a build's batches hold distinct items.
+type batchPipe struct {
+	pending chan *bleve.Batch
+	wg      sync.WaitGroup
+	once    sync.Once
+	failed  chan struct{} // closed on the first failure
+	err     error         // the first failure; read after failed is closed
+}
+
+func newBatchPipe(bi bleve.Index, workers int) *batchPipe {
+	p := &batchPipe{pending: make(chan *bleve.Batch), failed: make(chan struct{})}
+	for range max(workers, 1) {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for b := range p.pending {
+				select {
+				case <-p.failed:
+					continue // drain
+				default:
+				}
+				if err := bi.Batch(b); err != nil {
+					p.once.Do(func() { p.err = err; close(p.failed) })
+				}
+			}
+		}()
+	}
+	return p
+}
+
+// send hands a batch to a worker, waiting until one is free.
+func (p *batchPipe) send(b *bleve.Batch) error {
+	select {
+	case <-p.failed:
+		return p.err
+	default:
+	}
+	select {
+	case p.pending <- b:
+		return nil
+	case <-p.failed:
+		return p.err
+	}
+}
+
+// close waits until every batch sent is indexed and returns the first
+// failure.
+func (p *batchPipe) close() error {
+	close(p.pending)
+	p.wg.Wait()
+	select {
+	case <-p.failed:
+		return p.err
+	default:
+		return nil
+	}
 }
 
 // Reindex builds a fresh index generation of the data directory from the
@@ -541,18 +617,39 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 	}
 }
 
-// makeDocument turns a published item into its index document.
-func (ix *Index) makeDocument(p *catalog.Published) document {
-	name := normalize(p.Name)
-	syl := syllables(p.Name)
+// nameFields are the index fields derived from an item name alone.
+type nameFields struct {
+	name, pinyin, initials, wordPinyin, wordInitials string
+}
+
+// nameFieldsMemo keeps the name fields of recent names: one item name is
+// implemented in hundreds of regions, and segmenting and romanizing it is
+// a good part of making a document.
+var nameFieldsMemo memo[nameFields]
+
+func makeNameFields(n string) nameFields {
+	syl := syllables(n)
 	seg, _ := segmenter()
 	var wordPy, wordIni []string
-	for _, w := range cutSearch(seg, p.Name) {
+	for _, w := range cutSearch(seg, n) {
 		if ws := syllables(w); len(ws) > 1 {
 			wordPy = append(wordPy, strings.Join(ws, ""))
 			wordIni = append(wordIni, strings.Join(initials(ws), ""))
 		}
 	}
+	return nameFields{
+		name:         normalize(n),
+		pinyin:       strings.Join(syl, " "),
+		initials:     strings.Join(initials(syl), " "),
+		wordPinyin:   strings.Join(wordPy, " "),
+		wordInitials: strings.Join(wordIni, " "),
+	}
+}
+
+// makeDocument turns a published item into its index document.
+func (ix *Index) makeDocument(p *catalog.Published) document {
+	nf := nameFieldsMemo.get(p.Name, makeNameFields)
+	name := nf.name
 	var body strings.Builder
 	body.WriteString(p.Department)
 	for _, m := range p.Materials {
@@ -579,10 +676,10 @@ func (ix *Index) makeDocument(p *catalog.Published) document {
 		NamePrecise: name,
 		NameCJK:     name,
 		NameExact:   name,
-		NamePinyin:  strings.Join(syl, " "),
-		NameInitial: strings.Join(initials(syl), " "),
-		WordPinyin:  strings.Join(wordPy, " "),
-		WordInitial: strings.Join(wordIni, " "),
+		NamePinyin:  nf.pinyin,
+		NameInitial: nf.initials,
+		WordPinyin:  nf.wordPinyin,
+		WordInitial: nf.wordInitials,
 		Body:        normalize(body.String()),
 		Type:        p.Type,
 		Region:      p.Region,

@@ -70,3 +70,38 @@ func keepWords(toks []string) []string {
 	}
 	return out
 }
+
+// memoSize bounds a memo; a full memo starts over. Keys longer than
+// memoMaxKey bytes are not kept.
+const (
+	memoSize   = 1 << 14
+	memoMaxKey = 256
+)
+
+// memo caches a pure function of a string, for index-time text work that
+// repeats (item names). It is safe for concurrent use; the zero value is
+// ready.
+type memo[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
+}
+
+func (c *memo[V]) get(k string, f func(string) V) V {
+	if len(k) > memoMaxKey {
+		return f(k)
+	}
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = f(k)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= memoSize {
+		c.m = make(map[string]V, 256)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v
+}

@@ -35,6 +35,7 @@ func init() {
 		{"user", "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)", runUser},
 		{"reindex", "reindex", runReindex},
 		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
+		{"bench", benchUsage, runBench},
 	}
 }
 

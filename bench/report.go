@@ -1,0 +1,122 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+)
+
+// checks evaluates the targets of issue 7 for the run's size: the
+// 100,000-item targets, and at 1,000,000 items or more the import + index
+// time and search p99 targets instead.
+func checks(r *Report) []Check {
+	var cs []Check
+	add := func(fig string, v float64, target string, met bool) {
+		cs = append(cs, Check{Figure: fig, Value: v, Target: target, Met: met})
+	}
+	if r.Items >= 1_000_000 {
+		secs := r.ImportSeconds + r.IndexSeconds
+		add("import + index time (s)", secs, "≤ 300 s", secs <= 300)
+		add("search p99 (ms, in-process)", r.Search.P99, "≤ 60 ms", r.Search.P99 <= 60)
+		add("HTTP distinct p99 (ms)", r.Distinct.P99, "≤ 60 ms", r.Distinct.P99 <= 60)
+		add("HTTP Zipf p99 (ms)", r.Zipf.P99, "≤ 60 ms", r.Zipf.P99 <= 60)
+		return cs
+	}
+	add("HTTP Zipf req/s of ceiling", r.ZipfOfCeiling*100, "≥ 20 %", r.ZipfOfCeiling >= 0.20)
+	add("HTTP distinct req/s of ceiling", r.DistinctOfCeiling*100, "≥ 2 %", r.DistinctOfCeiling >= 0.02)
+	add("HTTP Zipf p99 (ms)", r.Zipf.P99, "≤ 25 ms", r.Zipf.P99 <= 25)
+	add("HTTP distinct p99 (ms)", r.Distinct.P99, "≤ 25 ms", r.Distinct.P99 <= 25)
+	add("FTS5 p50 / zhinan p50", r.FTS.P50Ratio, "≥ 10×", r.FTS.P50Ratio >= 10)
+	gain := (r.FTS.RecallZhinan - r.FTS.RecallFTS) * 100
+	add("recall@10 zhinan − FTS5 (points)", gain, "≥ 20", gain >= 20)
+	rss := max(r.RSSStartMB, r.RSSAfterMB)
+	add("server RSS, max (MiB)", rss, "≤ 600 MiB", rss <= 600)
+	add("start-up with existing index (s)", r.StartupSeconds, "≤ 3 s", r.StartupSeconds <= 3)
+	add("import + index (items/s)", r.ImportIndexPerSec, "≥ 5,000", r.ImportIndexPerSec >= 5000)
+	return cs
+}
+
+// WriteTable prints the report as aligned tables: the figures, then the
+// targets.
+func (r *Report) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	p := func(name, value string) { fmt.Fprintf(tw, "%s\t%s\n", name, value) }
+	f1 := func(v float64) string { return fmt.Sprintf("%.1f", v) }
+	f2 := func(v float64) string { return fmt.Sprintf("%.2f", v) }
+	lat := func(l Latency) string {
+		return fmt.Sprintf("p50 %.2f  p95 %.2f  p99 %.2f  max %.2f ms  (n=%d)", l.P50, l.P95, l.P99, l.Max, l.N)
+	}
+	httpRun := func(h HTTPRun) string {
+		s := fmt.Sprintf("%.0f req/s  p50 %.2f  p99 %.2f ms  (%d requests, %d errors", h.ReqPerSec, h.P50, h.P99, h.Requests, h.Errors)
+		if h.Repeated > 0 {
+			s += fmt.Sprintf(", %d repeated", h.Repeated)
+		}
+		return s + ")"
+	}
+	m := r.Machine
+	fmt.Fprintf(w, "zhinan bench: %d items (seed %d), %d clients × %gs, %d queries, server %s\n",
+		r.Items, r.Seed, r.Clients, r.DurationS, r.Queries, r.ServerMode)
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %.1f GiB RAM, %s %s\n\n", m.CPUs, m.CPUModel, m.MemGB, m.GoVersion, m.OS)
+	p("figure", "value")
+	p("------", "-----")
+	p("generate", f1(r.GenSeconds)+" s")
+	p("import", fmt.Sprintf("%s s  (%.0f items/s)", f1(r.ImportSeconds), r.ImportItemsPerSec))
+	p("dictionary load", f2(r.DictSeconds)+" s")
+	p("index build", fmt.Sprintf("%s s  (%.0f items/s, %d docs)", f1(r.IndexSeconds), r.IndexItemsPerSec, r.IndexDocs))
+	p("import + index", fmt.Sprintf("%.0f items/s  (%.1f s)", r.ImportIndexPerSec, r.ImportSeconds+r.IndexSeconds))
+	p("index size on disk", f1(r.IndexSizeMB)+" MiB")
+	p("store size on disk", f1(r.StoreSizeMB)+" MiB")
+	p("start-up, existing index", f2(r.StartupSeconds)+" s  (until /healthz answers)")
+	p("RSS after start", f1(r.RSSStartMB)+" MiB")
+	p("RSS after HTTP runs", f1(r.RSSAfterMB)+" MiB")
+	p("search, in-process, distinct", lat(r.Search))
+	p("suggest, in-process", lat(r.Suggest)+fmt.Sprintf("  (%d prefixes × 3)", r.SuggestDistinctLen))
+	p("HTTP ceiling (trivial gin)", httpRun(r.Ceiling))
+	p("HTTP distinct mix", httpRun(r.Distinct)+fmt.Sprintf("  %.1f%% of ceiling, %d combinations", r.DistinctOfCeiling*100, r.DistinctCombos))
+	p("HTTP Zipf mix", httpRun(r.Zipf)+fmt.Sprintf("  %.1f%% of ceiling, s=%.1f", r.ZipfOfCeiling*100, r.ZipfS))
+	p("FTS5 trigram load", f1(r.FTS.LoadSeconds)+" s")
+	p("FTS5 trigram search", lat(r.FTS.Latency)+fmt.Sprintf("  (%d texts × %d, %d with a term < 3 chars → LIKE)", r.FTS.Texts, textPasses, r.FTS.ShortTexts))
+	p("zhinan search, same texts", lat(r.FTS.Zhinan))
+	p("FTS5 p50 / zhinan p50", fmt.Sprintf("%.1f×", r.FTS.P50Ratio))
+	p("recall@10 (judged)", fmt.Sprintf("zhinan %.3f  FTS5 %.3f  (%d queries with a grade-3 name)", r.FTS.RecallZhinan, r.FTS.RecallFTS, r.FTS.Judged))
+	p("total run time", f1(r.TotalSeconds)+" s")
+	if r.CPUProfile != "" {
+		p("CPU profile (distinct run)", r.CPUProfile)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "target\tvalue\tneeds\tmet\n------\t-----\t-----\t---\n")
+	for _, c := range r.Checks {
+		met := "yes"
+		if !c.Met {
+			met = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\n", c.Figure, c.Value, c.Target, met)
+	}
+	return tw.Flush()
+}
+
+// WriteJSON writes the report as indented JSON to path.
+func (r *Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// Short lists the figures short of their target, for the command's exit.
+func (r *Report) Short() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if !c.Met {
+			out = append(out, fmt.Sprintf("%s = %.2f (needs %s)", c.Figure, c.Value, c.Target))
+		}
+	}
+	return out
+}
