@@ -88,8 +88,8 @@ func rowFrom(c catalog.CoverageCounts) Row {
 	}
 }
 
-// rate returns a row's rate by id.
-func (r *Row) rate(id string) Rate {
+// Rate returns a row's rate by id (one of RateIDs), nil when it has none.
+func (r *Row) Rate(id string) Rate {
 	switch id {
 	case "online_rate":
 		return r.OnlineRate

@@ -92,7 +92,7 @@ func (c *Coverage) Tables() []Table {
 		}
 		row = append(row, r.Rollup, r.Items, r.OnApplication)
 		for _, id := range RateIDs {
-			row = append(row, r.count(strings.TrimSuffix(id, "_rate")), r.rate(id))
+			row = append(row, r.count(strings.TrimSuffix(id, "_rate")), r.Rate(id))
 		}
 		below := make([]string, len(r.BelowTarget))
 		for j, id := range r.BelowTarget {

@@ -60,7 +60,7 @@ func (t Targets) below(r *Row) []string {
 		if !ok {
 			continue
 		}
-		if v := r.rate(id); v != nil && *v < target {
+		if v := r.Rate(id); v != nil && *v < target {
 			out = append(out, id)
 		}
 	}

@@ -120,25 +120,7 @@ func rateChart(id string, rows []audit.Row, targets audit.Targets, keep func(aud
 }
 
 // rateOf returns a row's rate by id.
-func rateOf(r audit.Row, id string) *float64 {
-	switch id {
-	case "online_rate":
-		return r.OnlineRate
-	case "full_online_rate":
-		return r.FullOnlineRate
-	case "one_visit_rate":
-		return r.OneVisitRate
-	case "zero_visit_rate":
-		return r.ZeroVisitRate
-	case "immediate_rate":
-		return r.ImmediateRate
-	case "in_hall_rate":
-		return r.InHallRate
-	case "nearby_rate":
-		return r.NearbyRate
-	}
-	return nil
-}
+func rateOf(r audit.Row, id string) *float64 { return r.Rate(id) }
 
 // coverageError maps the report's request errors to 400.
 func coverageError(err error) error {
