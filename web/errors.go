@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -57,10 +58,17 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: MsgForbidden}
 	case errors.Is(err, catalog.ErrInvalid):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: MsgInvalid}
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer and nothing failed.
+		return &Error{Status: statusClientClosed, Code: "canceled", Message: MsgInternal}
 	}
 	slog.Error("internal error", "err", err)
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: MsgInternal}
 }
+
+// statusClientClosed is the status logged for a request its client
+// abandoned (nginx's 499).
+const statusClientClosed = 499
 
 // handlerFunc is a gin handler that returns its error instead of writing it.
 type handlerFunc func(c *gin.Context) error
