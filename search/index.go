@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -122,7 +122,9 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt("name_ini", text(analyzerSpaces, false))
 	dm.AddFieldMappingsAt("word_py", text(analyzerSpaces, false))
 	dm.AddFieldMappingsAt("word_ini", text(analyzerSpaces, false))
-	dm.AddFieldMappingsAt("body", text(cjk.AnalyzerName, false))
+	body := text(cjk.AnalyzerName, false)
+	body.IncludeTermVectors = false // matched by bigrams, never as a phrase
+	dm.AddFieldMappingsAt("body", body)
 	dm.AddFieldMappingsAt("type", kw(true))
 	dm.AddFieldMappingsAt("region", kw(true))
 	dm.AddFieldMappingsAt("region_path", kw(false))
@@ -305,11 +307,11 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	if err != nil {
 		return fail(err)
 	}
-	// The store is read and documents are made while bleve indexes the
-	// previous batches, so that every core works. The batch that records
-	// the sequence may be applied before others, but the generation is
-	// only made live once all are.
-	pipe := newBatchPipe(bi, buildWorkers)
+	// The store is read and documents are made while bleve analyses and
+	// writes the previous batch, so that both cores work: batches are
+	// indexed one at a time, in order, by one goroutine. (Two batches
+	// indexed at once were slower.)
+	pipe := newBatchPipe(bi)
 	batch := bi.NewBatch()
 	n := 0
 	err = ix.store.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
@@ -346,45 +348,35 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	return gen, bi, nil
 }
 
-// buildWorkers is how many batches a build has bleve index at once: while
-// one batch's segment is written (one core), the next one is analysed (on
-// every core).
-var buildWorkers = 2
-
-// batchPipe indexes the batches sent to it on workers goroutines, while the
-// sender prepares the next batch. After a failed batch it indexes nothing
-// more, and send and close report the failure. Batches may be applied out
-// of order: a build's batches hold distinct items.
+// batchPipe indexes batches in order on a goroutine of its own, one at a
+// time, with at most one more waiting: the sender prepares the next batch
+// meanwhile. After a failed batch it indexes nothing more, and send and
+// close report the failure.
 type batchPipe struct {
 	pending chan *bleve.Batch
-	wg      sync.WaitGroup
-	once    sync.Once
-	failed  chan struct{} // closed on the first failure
-	err     error         // the first failure; read after failed is closed
+	failed  chan struct{} // closed when a batch failed
+	done    chan struct{} // closed when the goroutine ended
+	err     error         // the failure; read after failed or done is closed
 }
 
-func newBatchPipe(bi bleve.Index, workers int) *batchPipe {
-	p := &batchPipe{pending: make(chan *bleve.Batch), failed: make(chan struct{})}
-	for range max(workers, 1) {
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			for b := range p.pending {
-				select {
-				case <-p.failed:
-					continue // drain
-				default:
+func newBatchPipe(bi bleve.Index) *batchPipe {
+	p := &batchPipe{pending: make(chan *bleve.Batch, 1), failed: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		for b := range p.pending {
+			if err := bi.Batch(b); err != nil {
+				p.err = err
+				close(p.failed)
+				for range p.pending { // let send and close return
 				}
-				if err := bi.Batch(b); err != nil {
-					p.once.Do(func() { p.err = err; close(p.failed) })
-				}
+				return
 			}
-		}()
-	}
+		}
+	}()
 	return p
 }
 
-// send hands a batch to a worker, waiting until one is free.
+// send queues a batch; it waits while another batch is waiting.
 func (p *batchPipe) send(b *bleve.Batch) error {
 	select {
 	case <-p.failed:
@@ -399,17 +391,12 @@ func (p *batchPipe) send(b *bleve.Batch) error {
 	}
 }
 
-// close waits until every batch sent is indexed and returns the first
+// close waits until every queued batch is indexed and returns the first
 // failure.
 func (p *batchPipe) close() error {
 	close(p.pending)
-	p.wg.Wait()
-	select {
-	case <-p.failed:
-		return p.err
-	default:
-		return nil
-	}
+	<-p.done
+	return p.err
 }
 
 // Reindex builds a fresh index generation of the data directory from the

@@ -318,7 +318,7 @@ func word(a string) query.Query {
 	alts := []query.Query{
 		boosted(term("name_precise", a), boostPrecise),
 		boosted(term("name", a), boostWord),
-		boosted(phrase("body", a, cjk.AnalyzerName), boostBody),
+		boosted(allBigrams("body", a), boostBody),
 	}
 	if utf8.RuneCountInString(a) >= 2 {
 		alts = append(alts, boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostBigram))
@@ -331,7 +331,7 @@ func word(a string) query.Query {
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(q)
 		for _, l := range longer {
-			bq.AddMustNot(phrase("name_cjk", l, cjk.AnalyzerName), phrase("body", l, cjk.AnalyzerName))
+			bq.AddMustNot(phrase("name_cjk", l, cjk.AnalyzerName), allBigrams("body", l))
 		}
 		q = bq
 	}
@@ -376,6 +376,17 @@ func phrase(field, text, analyzer string) query.Query {
 	q := bleve.NewMatchPhraseQuery(text)
 	q.SetField(field)
 	q.Analyzer = analyzer
+	return q
+}
+
+// allBigrams matches text whose every bigram occurs in the field: cheaper
+// than a phrase (no positions are read, and the body keeps none), precise
+// enough for the low-weighted body of long texts.
+func allBigrams(field, text string) query.Query {
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	q.Analyzer = cjk.AnalyzerName
+	q.SetOperator(query.MatchQueryOperatorAnd)
 	return q
 }
 

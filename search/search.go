@@ -77,7 +77,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if p.browse {
 		sr.SortBy([]string{"name_exact", "_id"})
 	} else {
-		sr.SortBy([]string{"-_score", "name_exact", "_id"})
+		sr.SortBy([]string{"-_score", "_id"})
 	}
 	ix.mu.RLock()
 	bi := ix.bi
