@@ -368,7 +368,7 @@ func distinctRequests(queries []query, regions []catalog.Region, seed int64) []q
 					}
 					r.Page = page
 					d := query{Line: q.Line, Req: r}
-					key := d.values().Encode()
+					key := queryValues(d).Encode()
 					if seen[key] {
 						continue
 					}
@@ -559,7 +559,7 @@ func httpRuns(ctx context.Context, o Options, rep *Report, srv *server, queries 
 	}
 	paths := make([]string, len(queries))
 	for i, q := range queries {
-		paths[i] = "/api/v1/search?" + q.values().Encode()
+		paths[i] = "/api/v1/search?" + queryValues(q).Encode()
 	}
 	zipfNext := func(_ int, rng *rand.Rand) (string, bool) {
 		return paths[zipfIndex(rng, len(paths))], true
@@ -577,7 +577,7 @@ func httpRuns(ctx context.Context, o Options, rep *Report, srv *server, queries 
 	rep.DistinctCombos = len(dist)
 	dpaths := make([]string, len(dist))
 	for i, q := range dist {
-		dpaths[i] = "/api/v1/search?" + q.values().Encode()
+		dpaths[i] = "/api/v1/search?" + queryValues(q).Encode()
 	}
 	var counter atomicCounter
 	distinctNext := func(int, *rand.Rand) (string, bool) {

@@ -100,7 +100,7 @@ func TestDistinctRequests(t *testing.T) {
 	d := distinctRequests(qs, nil, 1)
 	seen := map[string]bool{}
 	for _, q := range d {
-		k := q.values().Encode()
+		k := queryValues(q).Encode()
 		if seen[k] {
 			t.Fatalf("repeated %s", k)
 		}

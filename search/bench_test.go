@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -12,8 +11,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -269,59 +266,13 @@ func loadBenchQueries(b *testing.B) []benchQuery {
 
 // parseBenchQueries reads a query set file (see testdata/bench-queries.txt).
 func parseBenchQueries(path string) ([]benchQuery, error) {
-	fh, err := os.Open(path)
+	lines, err := LoadQuerySet(path)
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	var out []benchQuery
-	sc := bufio.NewScanner(fh)
-	for ln := 1; sc.Scan(); ln++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		parts := strings.Split(line, "|")
-		r := Request{Q: strings.TrimSpace(parts[0])}
-		for _, p := range parts[1:] {
-			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if !ok {
-				return nil, fmt.Errorf("%s:%d: %q is not key=value", path, ln, p)
-			}
-			switch k = strings.TrimSpace(k); k {
-			case "flag":
-				r.Flags = append(r.Flags, v)
-			case "region":
-				r.Region = v
-			case "department":
-				r.Department = v
-			case "type":
-				r.Type = v
-			case "audience":
-				r.Audience = v
-			case "theme":
-				r.Theme = v
-			case "page", "size":
-				n, err := strconv.Atoi(v)
-				if err != nil {
-					return nil, fmt.Errorf("%s:%d: %s=%q", path, ln, k, v)
-				}
-				if k == "page" {
-					r.Page = n
-				} else {
-					r.Size = n
-				}
-			default:
-				return nil, fmt.Errorf("%s:%d: unknown key %q", path, ln, k)
-			}
-		}
-		out = append(out, benchQuery{line: line, req: r})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s has no query", path)
+	out := make([]benchQuery, len(lines))
+	for i, l := range lines {
+		out[i] = benchQuery{line: l.Line, req: l.Req}
 	}
 	return out, nil
 }

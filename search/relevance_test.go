@@ -1,14 +1,10 @@
 package search
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"sort"
-	"strings"
 	"testing"
 )
 
@@ -25,61 +21,15 @@ const (
 	minNDCGAt10  = 0.85
 )
 
-type judgment struct {
-	Name   string `json:"name"`
-	Region string `json:"region"`
-	Grade  int    `json:"grade"`
-}
-
-type judgedQuery struct {
-	Q      string     `json:"q"`
-	Class  string     `json:"class"`
-	Expect []judgment `json:"expect"`
-	Params struct {
-		Region string   `json:"region"`
-		Flag   []string `json:"flag"`
-	} `json:"params"`
-	Note string `json:"note"`
-}
+type judgedQuery = JudgedQuery
 
 func loadJudgments(t *testing.T) []judgedQuery {
 	t.Helper()
-	f, err := os.Open("testdata/relevance.jsonl")
+	qs, err := LoadJudgments("testdata/relevance.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []judgedQuery
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var q judgedQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatalf("relevance.jsonl line %d: %v", line, err)
-		}
-		out = append(out, q)
-	}
-	return out
-}
-
-// grade returns the judged grade of an item: a region-specific judgment
-// overrides one for every region.
-func (q *judgedQuery) grade(name, region string) int {
-	g := 0
-	for _, j := range q.Expect {
-		if j.Name != name {
-			continue
-		}
-		if j.Region == region {
-			return j.Grade
-		}
-		if j.Region == "" {
-			g = j.Grade
-		}
-	}
-	return g
+	return qs
 }
 
 // scored is one query's outcome.
@@ -105,7 +55,7 @@ func scoreQuery(ix *Index, q judgedQuery) (scored, error) {
 		}
 		seen[h.Name] = true
 		s.names = append(s.names, fmt.Sprintf("%s@%s", h.Name, h.RegionName))
-		grades = append(grades, q.grade(h.Name, h.Region))
+		grades = append(grades, q.Grade(h.Name, h.Region))
 	}
 	// Ideal: the best grade of every judged name.
 	best := map[string]int{}
