@@ -197,10 +197,10 @@ const decodeChunk = 256
 var decodeWorkers = max(2, runtime.GOMAXPROCS(0))
 
 // numberedLine is one input line and its number; tooLong is its size when
-// it exceeds MaxRecordBytes (and text is then nil).
+// it exceeds MaxRecordBytes (and text is then empty).
 type numberedLine struct {
 	n       int
-	text    []byte
+	text    string
 	tooLong int
 }
 
@@ -265,7 +265,7 @@ func decodeJSONStream(r io.Reader, file string, fn recordDecoder) Decoded {
 						res.problems = append(res.problems, Problem{File: file, Line: l.n, Message: fmt.Sprintf(msgLineTooLong, l.tooLong, MaxRecordBytes)})
 						continue
 					}
-					rec, probs := decodeJSONRecord(l.text, l.n, file, fn)
+					rec, probs := decodeJSONLine(l.text, l.n, file, fn)
 					if len(probs) > 0 {
 						res.problems = append(res.problems, probs...)
 						continue
@@ -283,7 +283,7 @@ func decodeJSONStream(r io.Reader, file string, fn recordDecoder) Decoded {
 			if line == nil {
 				chunk = append(chunk, numberedLine{n: lr.line, tooLong: size})
 			} else if len(bytes.TrimSpace(line)) > 0 {
-				chunk = append(chunk, numberedLine{n: lr.line, text: bytes.Clone(line)})
+				chunk = append(chunk, numberedLine{n: lr.line, text: string(line)})
 			}
 			if len(chunk) == decodeChunk {
 				flush()
@@ -302,10 +302,26 @@ func decodeJSONStream(r io.Reader, file string, fn recordDecoder) Decoded {
 	return out
 }
 
+// decodeJSONLine decodes one line of JSON Lines as decodeJSONRecord does.
+// A canonical item is read by scanItem, its strings sharing the line's
+// memory.
+func decodeJSONLine(text string, line int, file string, fn recordDecoder) (Record, []Problem) {
+	if fn.canonical && utf8.ValidString(text) {
+		if it, ok := scanItem(text); ok {
+			return Record{File: file, Line: line, Kind: KindItem, Item: it}, nil
+		}
+	}
+	return decodeJSONRecord([]byte(text), line, file, fn)
+}
+
 // decodeJSONRecord checks one record's encoding and syntax, then decodes it
 // with fn, filling in the file and line of the record and its problems.
+// Canonical items try the fast paths first: scanItem, then fastItem.
 func decodeJSONRecord(raw []byte, line int, file string, fn recordDecoder) (Record, []Problem) {
 	if fn.canonical && utf8.Valid(raw) {
+		if it, ok := scanItem(string(raw)); ok {
+			return Record{File: file, Line: line, Kind: KindItem, Item: it}, nil
+		}
 		if it, ok := fastItem(raw); ok {
 			return Record{File: file, Line: line, Kind: KindItem, Item: it}, nil
 		}

@@ -2,16 +2,17 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ImportOptions say how an import behaves.
@@ -93,7 +94,10 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 	for _, r := range regs {
 		regions[r.Region.Code] = true
 	}
-	var good struct{ regs, depts, entries, items []Record }
+	var good struct {
+		regs, depts, entries []Record
+		items                []preparedItem
+	}
 	for _, r := range regs {
 		if ps := checkRegion(r, regions); len(ps) > 0 {
 			res.Problems = append(res.Problems, ps...)
@@ -115,7 +119,10 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		}
 		good.entries = append(good.entries, r)
 	}
-	itemErrs := validateAll(items)
+	itemErrs, prepared, err := prepareItems(items)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	for i, r := range items {
 		ps := recordProblems(r, itemErrs[i])
 		if r.Item.Region != "" && regionCodeRE.MatchString(r.Item.Region) && !regions[r.Item.Region] {
@@ -130,7 +137,7 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 			res.Problems = append(res.Problems, ps...)
 			continue
 		}
-		good.items = append(good.items, r)
+		good.items = append(good.items, preparedItem{rec: r, ed: prepared[i]})
 	}
 	res.Rejected = countRecords(res.Problems)
 	if len(res.Problems) > 0 && !opt.SkipInvalid {
@@ -138,22 +145,22 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 	}
 
 	errDryRun := errors.New("dry run")
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.bulkTransaction(ctx, func(tx *gorm.DB) error {
 		now := s.Now().UTC()
 		if err := importRegions(tx, good.regs, res); err != nil {
 			return err
 		}
-		deptIDs, err := loadDepartmentIDs(tx)
+		depts, err := loadDepartmentIDs(tx)
 		if err != nil {
 			return err
 		}
-		if err := importDepartments(tx, good.depts, deptIDs, res); err != nil {
+		if err := importDepartments(tx, good.depts, depts, res); err != nil {
 			return err
 		}
 		if err := importEntries(tx, good.entries, res); err != nil {
 			return err
 		}
-		if err := importItems(tx, good.items, deptIDs, now, author, opt.Note, res); err != nil {
+		if err := importItems(tx, good.items, depts.ids, now, author, opt.Note, res); err != nil {
 			return err
 		}
 		if opt.DryRun {
@@ -283,42 +290,79 @@ func importRegions(tx *gorm.DB, recs []Record, res *ImportResult) error {
 
 type deptKey struct{ region, name string }
 
-func loadDepartmentIDs(tx *gorm.DB) (map[deptKey]uint, error) {
-	var rows []departmentRow
-	if err := tx.Select("id", "name", "region").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("load departments: %w", err)
-	}
-	m := make(map[deptKey]uint, len(rows))
-	for _, r := range rows {
-		m[deptKey{r.Region, r.Name}] = r.ID
-	}
-	return m, nil
+// knownDepartment is what an import knows of a stored department.
+type knownDepartment struct {
+	id                uint
+	creditCode, phone string
 }
 
-func importDepartments(tx *gorm.DB, recs []Record, ids map[deptKey]uint, res *ImportResult) error {
+// departmentIndex maps every department's region and name to its id, and
+// keeps the contact fields an import compares.
+type departmentIndex struct {
+	ids  map[deptKey]uint
+	info map[deptKey]knownDepartment
+}
+
+func loadDepartmentIDs(tx *gorm.DB) (departmentIndex, error) {
+	var rows []departmentRow
+	if err := tx.Select("id", "name", "region", "credit_code", "phone").Find(&rows).Error; err != nil {
+		return departmentIndex{}, fmt.Errorf("load departments: %w", err)
+	}
+	ix := departmentIndex{ids: make(map[deptKey]uint, len(rows)), info: make(map[deptKey]knownDepartment, len(rows))}
+	for _, r := range rows {
+		k := deptKey{r.Region, r.Name}
+		ix.ids[k] = r.ID
+		ix.info[k] = knownDepartment{id: r.ID, creditCode: r.CreditCode, phone: r.Phone}
+	}
+	return ix, nil
+}
+
+// importDepartments stores department records: a stored department whose
+// contact fields differ is updated, a new one is created. New departments
+// are inserted in batches, in input order; a department named twice takes
+// the fields of its last record.
+func importDepartments(tx *gorm.DB, recs []Record, ix departmentIndex, res *ImportResult) error {
+	var (
+		created []departmentRow
+		pending = map[deptKey]int{} // key → index in created
+	)
 	for _, r := range recs {
 		d := r.Department
 		k := deptKey{d.Region, d.Name}
-		if id, ok := ids[k]; ok {
-			var old departmentRow
-			if err := tx.First(&old, id).Error; err != nil {
-				return err
-			}
-			if old.CreditCode == d.CreditCode && old.Phone == d.Phone {
+		if i, ok := pending[k]; ok {
+			if created[i].CreditCode == d.CreditCode && created[i].Phone == d.Phone {
 				continue
 			}
-			if err := tx.Model(&old).Updates(map[string]any{"credit_code": d.CreditCode, "phone": d.Phone}).Error; err != nil {
-				return err
-			}
+			created[i].CreditCode, created[i].Phone = d.CreditCode, d.Phone
 			res.Departments++
 			continue
 		}
-		row := departmentRow{Name: d.Name, Region: d.Region, CreditCode: d.CreditCode, Phone: d.Phone}
-		if err := tx.Create(&row).Error; err != nil {
-			return fmt.Errorf("create department %s: %w", d.Name, err)
+		if old, ok := ix.info[k]; ok {
+			if old.creditCode == d.CreditCode && old.phone == d.Phone {
+				continue
+			}
+			err := tx.Model(&departmentRow{ID: old.id}).Updates(map[string]any{"credit_code": d.CreditCode, "phone": d.Phone}).Error
+			if err != nil {
+				return err
+			}
+			ix.info[k] = knownDepartment{id: old.id, creditCode: d.CreditCode, phone: d.Phone}
+			res.Departments++
+			continue
 		}
-		ids[k] = row.ID
+		pending[k] = len(created)
+		created = append(created, departmentRow{Name: d.Name, Region: d.Region, CreditCode: d.CreditCode, Phone: d.Phone})
 		res.Departments++
+	}
+	if len(created) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(created, importBatch).Error; err != nil {
+		return fmt.Errorf("create departments: %w", err)
+	}
+	for _, row := range created {
+		k := deptKey{row.Region, row.Name}
+		ix.ids[k] = row.ID
+		ix.info[k] = knownDepartment{id: row.ID, creditCode: row.CreditCode, phone: row.Phone}
 	}
 	return nil
 }
@@ -358,14 +402,21 @@ type existingItem struct {
 	Digest    *string
 }
 
-func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.Time, author, note string, res *ImportResult) error {
+// preparedItem is a valid item record with its edition row, whose number,
+// department and import fields are filled in when it is stored.
+type preparedItem struct {
+	rec Record
+	ed  editionRow
+}
+
+func importItems(tx *gorm.DB, recs []preparedItem, deptIDs map[deptKey]uint, now time.Time, author, note string, res *ImportResult) error {
 	if len(recs) == 0 {
 		return nil
 	}
 	existing := make(map[string]existingItem, len(recs))
 	codes := make([]string, len(recs))
 	for i, r := range recs {
-		codes[i] = r.Item.Code
+		codes[i] = r.rec.Item.Code
 	}
 	for start := 0; start < len(codes); start += 500 {
 		end := min(start+500, len(codes))
@@ -385,7 +436,7 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 	// batches, before the items that need their ids.
 	var newDepts []departmentRow
 	for _, r := range recs {
-		k := deptKey{r.Item.Region, r.Item.Department}
+		k := deptKey{r.rec.Item.Region, r.rec.Item.Department}
 		if _, ok := deptIDs[k]; !ok {
 			deptIDs[k] = 0
 			newDepts = append(newDepts, departmentRow{Name: k.name, Region: k.region})
@@ -402,26 +453,23 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 	}
 
 	var (
-		editions   []editionRow
+		editions   []*editionRow
 		itemRows   []itemRow
 		superseded []string
 	)
-	for _, r := range recs {
-		it := r.Item
+	for i := range recs {
+		it, ed := recs[i].rec.Item, &recs[i].ed
 		id := deptIDs[deptKey{it.Region, it.Department}]
 		old, exists := existing[it.Code]
-		number := 1
-		if exists {
-			number = old.Latest + 1
-		}
-		ed, err := newEdition(it, number, StatePublished, id, now)
-		if err != nil {
-			return err
-		}
 		if exists && old.Digest != nil && *old.Digest == ed.Digest {
 			res.Unchanged++
 			continue
 		}
+		number := 1
+		if exists {
+			number = old.Latest + 1
+		}
+		ed.Number, ed.DepartmentID, ed.CreatedAt = number, id, now
 		ed.Author, ed.Reviewer, ed.Note = author, author, note
 		ed.PublishedAt = &now
 		editions = append(editions, ed)
@@ -455,33 +503,145 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 			return fmt.Errorf("supersede editions: %w", err)
 		}
 	}
-	if err := tx.CreateInBatches(editions, importBatch).Error; err != nil {
+	if err := insertEditions(tx, editions); err != nil {
 		return fmt.Errorf("insert editions: %w", err)
 	}
-	upsert := clause.OnConflict{
-		Columns:   []clause.Column{{Name: "code"}},
-		DoUpdates: clause.AssignmentColumns([]string{"base_code", "name", "region", "department_id", "published", "latest", "seq", "updated_at"}),
-	}
-	if err := tx.Clauses(upsert).CreateInBatches(itemRows, importBatch).Error; err != nil {
+	if err := upsertItems(tx, itemRows); err != nil {
 		return fmt.Errorf("store items: %w", err)
 	}
 	return nil
 }
 
-// validateAll validates the items of records on every core.
-func validateAll(recs []Record) [][]FieldError {
-	out := make([][]FieldError, len(recs))
+// editionColumns are the columns insertEditions writes: all but the
+// generated id.
+var editionColumns = []string{"item_code", "number", "state", "guide", "digest", "note", "author",
+	"reviewer", "reason", "created_at", "submitted_at", "published_at", "superseded_at", "region",
+	"department_id", "type", "on_application", "online", "full_online", "one_visit", "zero_visit",
+	"immediate", "in_hall", "nearby"}
+
+// insertEditions inserts edition rows with multi-row INSERT statements,
+// without reflection and without reading the generated ids back.
+func insertEditions(tx *gorm.DB, rows []*editionRow) error {
+	return insertRows(tx, "editions", editionColumns, "", len(rows), func(i int, args []any) []any {
+		e := rows[i]
+		return append(args, e.ItemCode, e.Number, e.State, e.Guide, e.Digest, e.Note, e.Author,
+			e.Reviewer, e.Reason, e.CreatedAt, nullTime(e.SubmittedAt), nullTime(e.PublishedAt),
+			nullTime(e.SupersededAt), e.Region, e.DepartmentID, e.Type, e.OnApplication, e.Online,
+			e.FullOnline, e.OneVisit, e.ZeroVisit, e.Immediate, e.InHall, e.Nearby)
+	})
+}
+
+// itemRowColumns are the columns upsertItems writes; an existing item keeps
+// its created_at.
+var itemRowColumns = []string{"code", "base_code", "name", "region", "department_id", "published",
+	"latest", "seq", "created_at", "updated_at"}
+
+const itemConflict = ` ON CONFLICT (code) DO UPDATE SET base_code = excluded.base_code, name = excluded.name,
+	region = excluded.region, department_id = excluded.department_id, published = excluded.published,
+	latest = excluded.latest, seq = excluded.seq, updated_at = excluded.updated_at`
+
+// upsertItems inserts item rows, or updates the stored row of the same code.
+func upsertItems(tx *gorm.DB, rows []itemRow) error {
+	return insertRows(tx, "items", itemRowColumns, itemConflict, len(rows), func(i int, args []any) []any {
+		r := &rows[i]
+		return append(args, r.Code, r.BaseCode, r.Name, r.Region, r.DepartmentID, r.Published,
+			r.Latest, r.Seq, r.CreatedAt, r.UpdatedAt)
+	})
+}
+
+// maxInsertArgs bounds the bound values of one INSERT statement, below the
+// limits of SQLite (32,766) and PostgreSQL (65,535).
+const maxInsertArgs = 30000
+
+// insertRows writes n rows into table with multi-row INSERT statements of
+// up to importBatch rows, prepared once and run for every full batch; args
+// appends the values of row i, in the order of columns. suffix follows each
+// statement's VALUES list (e.g. ON CONFLICT).
+func insertRows(tx *gorm.DB, table string, columns []string, suffix string, n int, args func(i int, dst []any) []any) error {
+	per := max(1, min(importBatch, maxInsertArgs/len(columns)))
+	head := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
+	statement := func(rows int) string {
+		// gorm writes the placeholders in the database's own spelling.
+		text := head + strings.TrimSuffix(strings.Repeat(tuple+", ", rows), ", ") + suffix
+		dry := tx.Session(&gorm.Session{DryRun: true, NewDB: true}).Exec(text, make([]any, rows*len(columns))...)
+		return dry.Statement.SQL.String()
+	}
+	ctx := tx.Statement.Context
+	vals := make([]any, 0, per*len(columns))
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		vals = vals[:0]
+		for i := start; i < end; i++ {
+			vals = args(i, vals)
+		}
+		if end-start < per {
+			if _, err := tx.Statement.ConnPool.ExecContext(ctx, statement(end-start), vals...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.Statement.ConnPool.PrepareContext(ctx, statement(per)); err != nil {
+				return err
+			}
+		}
+		if _, err := full.ExecContext(ctx, vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nullTime passes an absent time as SQL NULL.
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+// prepareItems validates the items of records and builds the edition rows
+// of the valid ones (canonical JSON, digest and classification columns),
+// on every core.
+func prepareItems(recs []Record) ([][]FieldError, []editionRow, error) {
+	errs := make([][]FieldError, len(recs))
+	eds := make([]editionRow, len(recs))
 	workers := max(1, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(recs); i += workers {
-				out[i] = Validate(recs[i].Item)
+				it := recs[i].Item
+				if errs[i] = Validate(it); len(errs[i]) > 0 {
+					continue
+				}
+				ed, err := newEdition(it, 0, StatePublished, 0, time.Time{})
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				eds[i] = ed
 			}
 		}(w)
 	}
 	wg.Wait()
-	return out
+	return errs, eds, firstErr
 }

@@ -2,8 +2,11 @@ package catalog
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestFastPathAgreesWithFieldDecoder: the fast path and the field-by-field
@@ -50,5 +53,78 @@ func TestFastPathAgreesWithFieldDecoder(t *testing.T) {
 				t.Fatal("empty lists must decode as absent")
 			}
 		})
+	}
+}
+
+// TestScanItemAgreesWithFastItem: scanItem accepts only records fastItem
+// accepts, and gives the same item, for the cases above and for many
+// mutations of a complete guide (bytes dropped, doubled or replaced).
+func TestScanItemAgreesWithFastItem(t *testing.T) {
+	full, err := canonicalJSON(completeGuide())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{
+		string(full),
+		" \t" + string(full) + "\r\n ",
+		`{"kind":"item","code":"A","themes":[],"fee":{"charged":false,"items":[]}}`,
+		`{"kind":"","code":"A"}`,
+		`{ "code" : "A" , "legal_days" : -0 , "visits": 1 }`,
+		`{"code":"A","name":"a\",\"code\":\"b"}`,
+		`{"code":"A","name":"\u5c45\u6c11\n\t<&>"}`,
+		`{"code":"A","code":"B"}`,
+		`{"code":"A","fee":{"charged":true,"charged":false}}`,
+		`{"code":"A","Name":"x"}`,
+		`{"code":"A","colour":"red"}`,
+		`{"code":"A","legal_days":"30"}`,
+		`{"code":"A","legal_days":30.0}`,
+		`{"code":"A","legal_days":3e1}`,
+		`{"code":"A","legal_days":99999999999999999999}`,
+		`{"code":"A","legal_days":null}`,
+		`{"code":"A","in_hall":"true"}`,
+		`{"kind":"region","code":"610000"}`,
+		`{"code":"A"}]`,
+		`{"code":"A"} {}`,
+		`{"code":"A",}`,
+		`{"code":"A","materials":[{"name":"x","copies":1},]}`,
+		`["code"]`,
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 3000; n++ {
+		b := []byte(string(full))
+		for k := 0; k <= n%3; k++ {
+			i := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b = append(b[:i:i], b[i+1:]...)
+			case 1:
+				b = append(b[:i+1:i+1], b[i:]...)
+			default:
+				const alphabet = `{}[]",:0-9 tfnule\`
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+		}
+		inputs = append(inputs, string(b))
+	}
+	accepted := 0
+	for _, in := range inputs {
+		if !utf8.ValidString(in) {
+			continue
+		}
+		got, ok := scanItem(in)
+		if !ok {
+			continue
+		}
+		accepted++
+		want, wok := fastItem([]byte(in))
+		if !wok {
+			t.Fatalf("scanItem accepted what fastItem declines: %s", in)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("scanItem and fastItem differ on %s:\n%+v\n%+v", in, got, want)
+		}
+	}
+	if accepted < 10 {
+		t.Fatalf("scanItem accepted only %d inputs", accepted)
 	}
 }

@@ -3,12 +3,15 @@ package catalog
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -77,6 +80,47 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 		return nil, err
 	}
 	return &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// bulkCacheKiB is the page cache, in KiB, of the connection that writes a
+// bulk import: room for the indexes being written, so that their pages are
+// not spilled to the WAL and read back again while the import runs.
+const bulkCacheKiB = 1 << 20
+
+// bulkTransaction runs fn in one transaction tuned for writing many rows.
+// On SQLite it pins a connection and, for the transaction only, keeps
+// statement journals in memory (every multi-row INSERT of a transaction
+// otherwise writes the prior content of the pages it touches to a
+// temporary file) and enlarges the page cache; the connection's settings
+// are restored before it goes back to the pool. Other databases get a
+// plain transaction.
+func (s *Store) bulkTransaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	db := s.db.WithContext(ctx)
+	if db.Dialector.Name() != "sqlite" {
+		return db.Transaction(fn)
+	}
+	return db.Connection(func(pinned *gorm.DB) error {
+		conn := pinned.Session(&gorm.Session{NewDB: true})
+		var cache int64
+		if err := conn.Raw(`PRAGMA cache_size`).Scan(&cache).Error; err != nil {
+			return err
+		}
+		if err := execAll(conn, `PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkCacheKiB)); err != nil {
+			return err
+		}
+		err := conn.Transaction(fn)
+		// A connection that cannot be restored is closed rather than
+		// returned to the pool with the bulk settings.
+		if rerr := execAll(conn, `PRAGMA temp_store = DEFAULT`, fmt.Sprintf(`PRAGMA cache_size = %d`, cache)); rerr != nil {
+			if sc, ok := conn.Statement.ConnPool.(*sql.Conn); ok {
+				_ = sc.Raw(func(any) error { return driver.ErrBadConn })
+			}
+			if err == nil {
+				err = rerr
+			}
+		}
+		return err
+	})
 }
 
 // Close closes the database.
@@ -174,11 +218,9 @@ func (editionRow) TableName() string { return "editions" }
 // newEdition builds an edition row for a guide, with its canonical JSON,
 // digest and the derived classification columns used by coverage reports.
 func newEdition(it *Item, number int, state string, deptID uint, at time.Time) (editionRow, error) {
-	guide, err := canonicalJSON(it)
-	if err != nil {
-		return editionRow{}, err
-	}
-	return editionRow{
+	bp := guideBuffers.Get().(*[]byte)
+	guide := appendGuide((*bp)[:0], it)
+	ed := editionRow{
 		ItemCode:      it.Code,
 		Number:        number,
 		State:         state,
@@ -196,17 +238,19 @@ func newEdition(it *Item, number int, state string, deptID uint, at time.Time) (
 		Immediate:     HasFlag(it, FlagImmediate),
 		InHall:        HasFlag(it, FlagInHall),
 		Nearby:        HasFlag(it, FlagNearby),
-	}, nil
+	}
+	*bp = guide
+	guideBuffers.Put(bp)
+	return ed, nil
 }
 
+// guideBuffers hold the buffers newEdition writes canonical JSON into.
+var guideBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
 // canonicalJSON is the stored form of a guide: compact JSON in struct field
-// order, HTML characters unescaped.
+// order, HTML characters unescaped (see appendGuide).
 func canonicalJSON(it *Item) ([]byte, error) {
-	b, err := marshalNoEscape(it)
-	if err != nil {
-		return nil, fmt.Errorf("encode guide %s: %w", it.Code, err)
-	}
-	return b, nil
+	return appendGuide(nil, it), nil
 }
 
 func digest(b []byte) string {

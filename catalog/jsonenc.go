@@ -1,0 +1,243 @@
+package catalog
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// appendGuide appends the canonical JSON of it to b: byte for byte what
+// marshalNoEscape writes (struct field order, omitempty, no HTML escaping),
+// without reflection. TestAppendGuideMatchesEncodingJSON keeps the two
+// equal, also when a field is added to the guide types.
+func appendGuide(b []byte, it *Item) []byte {
+	w := guideWriter{b: b}
+	w.open()
+	w.str("code", it.Code, false)
+	w.str("base_code", it.BaseCode, false)
+	w.str("name", it.Name, false)
+	w.str("type", it.Type, false)
+	w.str("level", it.Level, true)
+	w.str("region", it.Region, false)
+	w.str("department", it.Department, false)
+	w.strs("audience", it.Audience)
+	w.strs("themes", it.Themes)
+	if len(it.Basis) > 0 {
+		w.key("basis")
+		w.b = append(w.b, '[')
+		for i := range it.Basis {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			x := &it.Basis[i]
+			w.open()
+			w.str("title", x.Title, false)
+			w.str("clause", x.Clause, true)
+			w.str("text", x.Text, true)
+			w.close()
+		}
+		w.b = append(w.b, ']')
+	}
+	w.str("conditions", it.Conditions, true)
+	if len(it.Materials) > 0 {
+		w.key("materials")
+		w.b = append(w.b, '[')
+		for i := range it.Materials {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			x := &it.Materials[i]
+			w.open()
+			w.str("name", x.Name, false)
+			w.str("required", x.Required, true)
+			w.str("form", x.Form, true)
+			w.int("copies", x.Copies)
+			w.str("source", x.Source, true)
+			w.str("notes", x.Notes, true)
+			w.close()
+		}
+		w.b = append(w.b, ']')
+	}
+	if len(it.Steps) > 0 {
+		w.key("steps")
+		w.b = append(w.b, '[')
+		for i := range it.Steps {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			x := &it.Steps[i]
+			w.open()
+			w.str("name", x.Name, false)
+			w.str("description", x.Description, true)
+			w.int("days", x.Days)
+			w.close()
+		}
+		w.b = append(w.b, ']')
+	}
+	w.int("legal_days", it.LegalDays)
+	w.int("promised_days", it.PromisedDays)
+	w.str("handling", it.Handling, true)
+	w.int("visits", it.Visits)
+	w.str("visit_reason", it.VisitReason, true)
+	w.int("online_depth", it.OnlineDepth)
+	w.str("online_url", it.OnlineURL, true)
+	w.bool("in_hall", it.InHall)
+	w.bool("nearby", it.Nearby)
+	w.bool("express", it.Express)
+	w.bool("appointment", it.Appointment)
+	w.bool("online_payment", it.OnlinePayment)
+	w.bool("cross_province", it.CrossProvince)
+	w.bool("commitment", it.Commitment)
+	w.str("scope", it.Scope, true)
+	if f := it.Fee; f != nil {
+		w.key("fee")
+		w.open()
+		w.key("charged")
+		w.b = strconv.AppendBool(w.b, f.Charged)
+		if len(f.Items) > 0 {
+			w.key("items")
+			w.b = append(w.b, '[')
+			for i := range f.Items {
+				if i > 0 {
+					w.b = append(w.b, ',')
+				}
+				x := &f.Items[i]
+				w.open()
+				w.str("name", x.Name, false)
+				w.str("standard", x.Standard, true)
+				w.str("basis", x.Basis, true)
+				w.close()
+			}
+			w.b = append(w.b, ']')
+		}
+		w.close()
+	}
+	if r := it.Result; r != nil {
+		w.key("result")
+		w.open()
+		w.str("name", r.Name, false)
+		w.str("type", r.Type, true)
+		w.str("sample", r.Sample, true)
+		w.close()
+	}
+	w.str("location", it.Location, true)
+	w.str("hours", it.Hours, true)
+	w.str("consult_phone", it.ConsultPhone, true)
+	w.str("complaint_phone", it.ComplaintPhone, true)
+	if len(it.FAQ) > 0 {
+		w.key("faq")
+		w.b = append(w.b, '[')
+		for i := range it.FAQ {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			x := &it.FAQ[i]
+			w.open()
+			w.str("q", x.Q, false)
+			w.str("a", x.A, false)
+			w.close()
+		}
+		w.b = append(w.b, ']')
+	}
+	w.close()
+	return w.b
+}
+
+// guideWriter writes JSON objects; first says no member has been written
+// in the current object yet.
+type guideWriter struct {
+	b     []byte
+	first bool
+}
+
+func (w *guideWriter) open() {
+	w.b = append(w.b, '{')
+	w.first = true
+}
+
+func (w *guideWriter) close() {
+	w.b = append(w.b, '}')
+	w.first = false
+}
+
+// key writes a member name (plain ASCII) and its colon.
+func (w *guideWriter) key(name string) {
+	if !w.first {
+		w.b = append(w.b, ',')
+	}
+	w.first = false
+	w.b = append(w.b, '"')
+	w.b = append(w.b, name...)
+	w.b = append(w.b, '"', ':')
+}
+
+func (w *guideWriter) str(name, s string, omitEmpty bool) {
+	if omitEmpty && s == "" {
+		return
+	}
+	w.key(name)
+	w.b = appendJSONString(w.b, s)
+}
+
+func (w *guideWriter) strs(name string, list []string) {
+	if len(list) == 0 {
+		return
+	}
+	w.key(name)
+	w.b = append(w.b, '[')
+	for i, s := range list {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = appendJSONString(w.b, s)
+	}
+	w.b = append(w.b, ']')
+}
+
+func (w *guideWriter) int(name string, n *int) {
+	if n == nil {
+		return
+	}
+	w.key(name)
+	w.b = strconv.AppendInt(w.b, int64(*n), 10)
+}
+
+func (w *guideWriter) bool(name string, v *bool) {
+	if v == nil {
+		return
+	}
+	w.key(name)
+	w.b = strconv.AppendBool(w.b, *v)
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does
+// without HTML escaping. Text that needs no escape is copied; any other is
+// left to encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	if !plainJSONString(s) {
+		enc, err := marshalNoEscape(s)
+		if err == nil {
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// plainJSONString reports whether encoding/json writes s between quotes
+// unchanged: valid UTF-8 without quotes, backslashes, control characters,
+// U+2028 or U+2029.
+func plainJSONString(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '"' || c == '\\':
+			return false
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return ascii || utf8.ValidString(s)
+}
