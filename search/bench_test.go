@@ -301,9 +301,9 @@ func (l latencies) report(b *testing.B, prefix string, ps ...float64) {
 	b.ReportMetric(float64(l[len(l)-1])/1e6, prefix+"max-ms")
 }
 
-// BenchmarkSearch runs the query set round robin with the result cache
-// cleared before every query, so each one is searched in bleve with its
-// facets. A first untimed pass warms the index's files and lazy tables.
+// BenchmarkSearch runs the query set round robin with the caches cleared
+// before every query, so each one is searched in bleve and its facets
+// counted. A first untimed pass warms the index's files and lazy tables.
 func BenchmarkSearch(b *testing.B) {
 	f := benchSetup(b)
 	qs := loadBenchQueries(b)
@@ -311,6 +311,7 @@ func BenchmarkSearch(b *testing.B) {
 	ix := f.index
 	for _, q := range qs { // warm-up, untimed
 		ix.cache.clear()
+		ix.matches.clear()
 		if _, err := ix.Search(ctx, q.req); err != nil {
 			b.Fatalf("%s: %v", q.line, err)
 		}
@@ -329,6 +330,7 @@ func BenchmarkSearch(b *testing.B) {
 	for b.Loop() {
 		q := &qs[i%len(qs)]
 		ix.cache.clear()
+		ix.matches.clear()
 		c := threadCPU()
 		t := time.Now()
 		_, err := ix.Search(ctx, q.req)

@@ -5,38 +5,50 @@ import (
 	"sync"
 )
 
-// resultCacheSize bounds the result cache; it is cleared whenever the index
-// changes, so a cached page is never stale.
-const resultCacheSize = 4096
+// Cache sizes. Both caches are cleared whenever the index changes, so a
+// cached entry is never stale.
+const (
+	resultCacheSize = 4096 // result pages of repeated requests
+	matchCacheSize  = 1024 // matched groups of repeated query texts
+)
 
-// resultCache keeps recent result pages for repeated queries.
-type resultCache struct {
-	mu sync.Mutex
-	m  map[string]*Result
+// boundedCache keeps up to max recent entries by key.
+type boundedCache[V any] struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]V
 }
 
-func newResultCache() *resultCache { return &resultCache{m: map[string]*Result{}} }
+type (
+	resultCache = boundedCache[*Result]
+	matchCache  = boundedCache[*matchSet]
+)
 
-func (c *resultCache) get(k string) (*Result, bool) {
+func newResultCache() *resultCache {
+	return &resultCache{max: resultCacheSize, m: map[string]*Result{}}
+}
+func newMatchCache() *matchCache { return &matchCache{max: matchCacheSize, m: map[string]*matchSet{}} }
+
+func (c *boundedCache[V]) get(k string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, ok := c.m[k]
-	return r, ok
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *resultCache) put(k string, r *Result) {
+func (c *boundedCache[V]) put(k string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= resultCacheSize {
+	if len(c.m) >= c.max {
 		for key := range c.m { // evict an arbitrary entry
 			delete(c.m, key)
 			break
 		}
 	}
-	c.m[k] = r
+	c.m[k] = v
 }
 
-func (c *resultCache) clear() {
+func (c *boundedCache[V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)

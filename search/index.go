@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "5"
+const MappingVersion = "7"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -55,29 +55,19 @@ const (
 	PollInterval = 500 * time.Millisecond
 )
 
-// document is what the index holds of one item.
+// document is what bleve holds of one group: the text that is matched.
+// Everything else about an item is in the table.
 type document struct {
-	Title       string   `json:"title"` // the name as written, stored for display
-	Name        string   `json:"name"`
-	NamePrecise string   `json:"name_precise"`
-	NameCJK     string   `json:"name_cjk"`
-	NameExact   string   `json:"name_exact"`
-	NamePinyin  string   `json:"name_py"`
-	NameInitial string   `json:"name_ini"`
-	WordPinyin  string   `json:"word_py"`  // full pinyin of each word: gongjijin
-	WordInitial string   `json:"word_ini"` // initials of each word: gjj
-	Body        string   `json:"body"`
-	Type        string   `json:"type"`
-	Region      string   `json:"region"`
-	RegionPath  []string `json:"region_path"`
-	Department  string   `json:"department"`
-	Audience    []string `json:"audience"`
-	Theme       []string `json:"theme"`
-	Flag        []string `json:"flag"`
+	Name        string `json:"name"`
+	NamePrecise string `json:"name_precise"`
+	NameCJK     string `json:"name_cjk"`
+	NameExact   string `json:"name_exact"`
+	NamePinyin  string `json:"name_py"`
+	NameInitial string `json:"name_ini"`
+	WordPinyin  string `json:"word_py"`  // full pinyin of each word: gongjijin
+	WordInitial string `json:"word_ini"` // initials of each word: gjj
+	Body        string `json:"body"`
 }
-
-// Stored fields read back for hits.
-var hitFields = []string{"title", "region", "department", "type", "flag"}
 
 func newMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
@@ -90,48 +80,26 @@ func newMapping() mapping.IndexMapping {
 	must(im.AddCustomAnalyzer(analyzerPrecise, map[string]any{"type": custom.Name, "tokenizer": tokenizerPrecise}))
 	must(im.AddCustomAnalyzer(analyzerSpaces, map[string]any{"type": custom.Name, "tokenizer": whitespace.Name}))
 
-	text := func(analyzer string, store bool) *mapping.FieldMapping {
+	text := func(analyzer string, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
-		f.Store = store
+		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = analyzer == cjk.AnalyzerName || analyzer == analyzerSpaces
+		f.IncludeTermVectors = positions
 		f.DocValues = false
 		return f
 	}
-	kw := func(store bool) *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Store = store
-		f.IncludeInAll = false
-		f.IncludeTermVectors = false
-		f.DocValues = true
-		return f
-	}
 	dm := bleve.NewDocumentStaticMapping()
-	title := bleve.NewTextFieldMapping()
-	title.Index, title.Store, title.IncludeInAll, title.IncludeTermVectors, title.DocValues = false, true, false, false, false
-	dm.AddFieldMappingsAt("title", title)
 	dm.AddFieldMappingsAt("name", text(analyzerWords, false))
 	dm.AddFieldMappingsAt("name_precise", text(analyzerPrecise, false))
-	dm.AddFieldMappingsAt("name_cjk", text(cjk.AnalyzerName, false))
-	exact := text(keyword.Name, false)
-	exact.IncludeTermVectors = false
-	exact.DocValues = true // browse sorts by name
-	dm.AddFieldMappingsAt("name_exact", exact)
-	dm.AddFieldMappingsAt("name_py", text(analyzerSpaces, false))
-	dm.AddFieldMappingsAt("name_ini", text(analyzerSpaces, false))
+	dm.AddFieldMappingsAt("name_cjk", text(cjk.AnalyzerName, true))
+	dm.AddFieldMappingsAt("name_exact", text(keyword.Name, false))
+	dm.AddFieldMappingsAt("name_py", text(analyzerSpaces, true))
+	dm.AddFieldMappingsAt("name_ini", text(analyzerSpaces, true))
 	dm.AddFieldMappingsAt("word_py", text(analyzerSpaces, false))
 	dm.AddFieldMappingsAt("word_ini", text(analyzerSpaces, false))
-	body := text(cjk.AnalyzerName, false)
-	body.IncludeTermVectors = false // matched by bigrams, never as a phrase
-	dm.AddFieldMappingsAt("body", body)
-	dm.AddFieldMappingsAt("type", kw(true))
-	dm.AddFieldMappingsAt("region", kw(true))
-	dm.AddFieldMappingsAt("region_path", kw(false))
-	dm.AddFieldMappingsAt("department", kw(true))
-	dm.AddFieldMappingsAt("audience", kw(false))
-	dm.AddFieldMappingsAt("theme", kw(false))
-	dm.AddFieldMappingsAt("flag", kw(true))
+	// The body is matched by all its bigrams, never as a phrase.
+	dm.AddFieldMappingsAt("body", text(cjk.AnalyzerName, false))
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = keyword.Name
 	im.StoreDynamic = false
@@ -152,22 +120,35 @@ var ErrClosed = errors.New("the search index is closed")
 const openTimeout = 2 * time.Second
 
 // Index is the search index of a data directory, kept up to date with the
-// store.
+// store: bleve holds the text of the groups, the table the items.
 type Index struct {
 	store *catalog.Store
 	dir   string // the data directory's index folder
 
-	mu      sync.RWMutex // guards bi and gen against a swap
+	// mu guards bi, gen, seq and t: searches hold it for reading, the
+	// catch-up for writing while it changes the table, a swap to replace
+	// everything.
+	mu      sync.RWMutex
 	bi      bleve.Index
 	gen     string // the live generation's folder name
 	seq     int64  // store sequence the index has caught up to
-	catchMu sync.Mutex
+	t       *table
+	catchMu sync.Mutex // one writer at a time; the writer may read t unlocked
+
+	dirty bool      // the table changed since it was saved (guarded by catchMu)
+	saved time.Time // when the table was last saved (guarded by catchMu)
 
 	regions *regionTable
 	sug     *suggester
 	cache   *resultCache
+	matches *matchCache
+	masks   sync.Map // region filter → []bool by region number (see regionMask)
 	notify  chan struct{}
 }
+
+// saveEvery is how often a changed table is saved while serving; after a
+// crash the index catches up from the last save.
+const saveEvery = 30 * time.Second
 
 // Open opens the index of the data directory dataDir, creating or
 // rebuilding it from the store when it is missing, corrupt or of another
@@ -180,12 +161,12 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newResultCache(), notify: make(chan struct{}, 1)}
+	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newResultCache(), matches: newMatchCache(), notify: make(chan struct{}, 1)}
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}
 	gen, _ := readCurrent(dir)
-	bi, seq, err := openGeneration(filepath.Join(dir, gen))
+	bi, t, err := openGeneration(filepath.Join(dir, gen))
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, ErrIndexBusy
 	}
@@ -193,47 +174,69 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 		if gen != "" {
 			slog.Warn("search index unusable, rebuilding it from the store", "index", filepath.Join(dir, gen), "err", err)
 		}
-		gen, bi, err = ix.build(ctx)
+		gen, bi, t, err = ix.build(ctx)
 		if err != nil {
 			return nil, err
 		}
-		seq = 0
-		if seq, err = readSeq(bi); err != nil {
-			return nil, err
-		}
 	}
-	ix.bi, ix.gen, ix.seq = bi, gen, seq
+	ix.install(bi, gen, t)
 	removeStale(dir, gen)
-	if err := ix.loadSuggestions(); err != nil {
-		return nil, err
-	}
 	if err := ix.CatchUp(ctx); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
-// openGeneration opens an existing index generation and checks its
-// mapping version.
-func openGeneration(path string) (bleve.Index, int64, error) {
+// install makes a generation the live one (the caller holds catchMu or
+// owns ix) and returns the one it replaces.
+func (ix *Index) install(bi bleve.Index, gen string, t *table) (old bleve.Index) {
+	ix.regions.useAll(t.Regions.Vals)
+	ix.mu.Lock()
+	old = ix.bi
+	ix.bi, ix.gen, ix.seq, ix.t = bi, gen, t.Seq, t
+	ix.cache.clear()
+	ix.matches.clear() // they number the old table's groups
+	ix.mu.Unlock()
+	ix.dirty, ix.saved = false, time.Now()
+	ix.sug.reset(t.names())
+	return old
+}
+
+// openGeneration opens an existing index generation: its bleve index,
+// checked for the mapping version, and its table. Should the table have
+// been saved after bleve's last write (a crash), it is caught up from
+// bleve's sequence and the groups it touches are indexed again.
+func openGeneration(path string) (bleve.Index, *table, error) {
 	if filepath.Base(path) == IndexDir || path == "" {
-		return nil, 0, errors.New("no index")
+		return nil, nil, errors.New("no index")
 	}
 	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": openTimeout.String()})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
+	}
+	fail := func(err error) (bleve.Index, *table, error) {
+		bi.Close()
+		return nil, nil, err
 	}
 	v, err := bi.GetInternal(keyMapping)
 	if err != nil || string(v) != MappingVersion {
-		bi.Close()
-		return nil, 0, fmt.Errorf("mapping version %q, want %q", v, MappingVersion)
+		return fail(fmt.Errorf("mapping version %q, want %q", v, MappingVersion))
 	}
 	seq, err := readSeq(bi)
 	if err != nil {
-		bi.Close()
-		return nil, 0, err
+		return fail(err)
 	}
-	return bi, seq, nil
+	t, err := loadTable(path)
+	if err != nil {
+		return fail(err)
+	}
+	if t.Seq > seq {
+		t.Seq = seq
+		for i := range t.Groups {
+			t.Groups[i].needsDoc = true
+		}
+	}
+	return bi, t, nil
 }
 
 func readSeq(bi bleve.Index) (int64, error) {
@@ -286,18 +289,19 @@ func removeStale(dir, live string) {
 }
 
 // build creates a new generation holding every published item of the
-// store and makes it the live one.
-func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
+// store and makes it the live one on disk (CURRENT); the caller installs
+// it.
+func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error) {
 	gen := fmt.Sprintf("gen-%d", time.Now().UnixNano())
 	path := filepath.Join(ix.dir, gen)
 	bi, err := bleve.New(path, newMapping())
 	if err != nil {
-		return "", nil, fmt.Errorf("create search index: %w", err)
+		return "", nil, nil, fmt.Errorf("create search index: %w", err)
 	}
-	fail := func(err error) (string, bleve.Index, error) {
+	fail := func(err error) (string, bleve.Index, *table, error) {
 		bi.Close()
 		os.RemoveAll(path)
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if err := bi.SetInternal(keyMapping, []byte(MappingVersion)); err != nil {
 		return fail(err)
@@ -307,18 +311,18 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	if err != nil {
 		return fail(err)
 	}
-	// The store is read and documents are made while bleve analyses and
-	// writes the previous batch, so that both cores work: batches are
-	// indexed one at a time, in order, by one goroutine. (Two batches
-	// indexed at once were slower.)
+	// The store is read and the table made while bleve analyses and
+	// writes the previous batch of new groups, so that both cores work.
+	t := newTable()
 	pipe := newBatchPipe(bi)
 	batch := bi.NewBatch()
-	n := 0
+	queued := map[string]bool{}
 	err = ix.store.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
-		if err := batch.Index(p.Code, ix.makeDocument(p)); err != nil {
+		it, err := ix.prepare(t, batch, queued, p)
+		if err != nil {
 			return err
 		}
-		n++
+		t.commit(it)
 		if batch.Size() >= catchUpBatch {
 			if err := pipe.send(batch); err != nil {
 				return err
@@ -333,6 +337,7 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	}
 	// Items written while the build ran are caught up afterwards: the
 	// sequence was read before the first item.
+	t.Seq = seq
 	batch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
 	if err := pipe.send(batch); err != nil {
 		pipe.close()
@@ -341,11 +346,51 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, error) {
 	if err := pipe.close(); err != nil {
 		return fail(err)
 	}
+	t.rankNames()
+	if err := t.save(path); err != nil {
+		return fail(err)
+	}
 	if err := writeCurrent(ix.dir, gen); err != nil {
 		return fail(err)
 	}
-	slog.Info("built search index", "items", n, "took", time.Since(start).Round(time.Millisecond))
-	return gen, bi, nil
+	slog.Info("built search index", "items", t.live, "groups", len(t.Groups), "took", time.Since(start).Round(time.Millisecond))
+	return gen, bi, t, nil
+}
+
+// pendingItem is a published item ready to be put into the table.
+type pendingItem struct {
+	code, region, dept string
+	text               groupText
+	flags              uint16
+}
+
+// prepare reads a published item for table t and adds its group's
+// document to batch when bleve lacks it (queued lists the groups already
+// in batch). It only reads t, so that searches may go on meanwhile; commit
+// writes it.
+func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[string]bool, p *catalog.Published) (pendingItem, error) {
+	gt := textOf(p, ix.regions.localDepartment(p.Region, p.Department))
+	if gi, ok := t.byGroup[gt.id]; (!ok || t.Groups[gi].needsDoc) && !queued[gt.id] {
+		if err := batch.Index(gt.id, makeDocument(gt)); err != nil {
+			return pendingItem{}, err
+		}
+		queued[gt.id] = true
+	}
+	flags := p.Flags
+	if flags == nil {
+		flags = catalog.Flags(&p.Item)
+	}
+	return pendingItem{code: p.Code, region: p.Region, dept: p.Department, text: gt, flags: flagBits(flags)}, nil
+}
+
+// commit puts a prepared item into the table.
+func (t *table) commit(it pendingItem) {
+	gi, ok := t.byGroup[it.text.id]
+	if !ok {
+		gi = t.addGroup(it.text)
+	}
+	t.Groups[gi].needsDoc = false
+	t.put(it.code, gi, it.region, it.dept, it.flags)
 }
 
 // batchPipe indexes batches in order on a goroutine of its own, one at a
@@ -415,13 +460,11 @@ func Reindex(ctx context.Context, dataDir string, st *catalog.Store) (int, error
 	if err := ix.loadRegions(ctx); err != nil {
 		return 0, err
 	}
-	_, bi, err := ix.build(ctx)
+	_, bi, t, err := ix.build(ctx)
 	if err != nil {
 		return 0, err
 	}
-	defer bi.Close()
-	n, err := bi.DocCount()
-	return int(n), err
+	return t.live, bi.Close()
 }
 
 // Rebuild builds a fresh index generation beside the live one, swaps it in
@@ -430,29 +473,23 @@ func Reindex(ctx context.Context, dataDir string, st *catalog.Store) (int, error
 func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.catchMu.Lock()
 	defer ix.catchMu.Unlock()
-	gen, bi, err := ix.build(ctx)
+	gen, bi, t, err := ix.build(ctx)
 	if err != nil {
 		return err
 	}
-	seq, err := readSeq(bi)
-	if err != nil {
-		return err
+	if old := ix.install(bi, gen, t); old != nil {
+		old.Close()
 	}
-	ix.mu.Lock()
-	old := ix.bi
-	ix.bi, ix.gen, ix.seq = bi, gen, seq
-	ix.mu.Unlock()
-	ix.cache.clear()
-	old.Close()
 	removeStale(ix.dir, gen)
-	if err := ix.loadSuggestions(); err != nil {
-		return err
-	}
 	return ix.catchUpLocked(ctx)
 }
 
-// Close closes the index; closing it again does nothing.
+// Close saves the table when it changed and closes the index; closing it
+// again does nothing.
 func (ix *Index) Close() error {
+	ix.catchMu.Lock()
+	defer ix.catchMu.Unlock()
+	serr := ix.saveLocked()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.bi == nil {
@@ -460,6 +497,21 @@ func (ix *Index) Close() error {
 	}
 	err := ix.bi.Close()
 	ix.bi = nil
+	return errors.Join(serr, err)
+}
+
+// saveLocked saves the table when it changed; the caller holds catchMu.
+// bleve's own writes go to disk by themselves.
+func (ix *Index) saveLocked() error {
+	if !ix.dirty || ix.t == nil {
+		return nil
+	}
+	ix.mu.RLock()
+	err := ix.t.save(filepath.Join(ix.dir, ix.gen))
+	ix.mu.RUnlock()
+	if err == nil {
+		ix.dirty, ix.saved = false, time.Now()
+	}
 	return err
 }
 
@@ -477,7 +529,18 @@ func (ix *Index) DocCount() (uint64, error) {
 	if ix.bi == nil {
 		return 0, ErrClosed
 	}
-	return ix.bi.DocCount()
+	return uint64(ix.t.live), nil
+}
+
+// Groups returns how many distinct guide texts the index holds (bleve's
+// documents).
+func (ix *Index) Groups() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.t == nil {
+		return 0
+	}
+	return len(ix.t.Groups)
 }
 
 // Notify tells the index that this process wrote to the store, so that it
@@ -491,7 +554,8 @@ func (ix *Index) Notify() {
 
 // Run keeps the index caught up with the store until ctx ends: at once
 // after Notify, and every PollInterval for writes by other processes. It
-// also follows a rebuild done by `zhinan reindex` in another process.
+// also follows a rebuild done by `zhinan reindex` in another process, and
+// saves the table every saveEvery while it changes.
 func (ix *Index) Run(ctx context.Context) {
 	t := time.NewTicker(PollInterval)
 	defer t.Stop()
@@ -512,6 +576,13 @@ func (ix *Index) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			slog.Error("search index catch-up", "err", err)
 		}
+		ix.catchMu.Lock()
+		if time.Since(ix.saved) >= saveEvery {
+			if err := ix.saveLocked(); err != nil {
+				slog.Error("save the search table", "err", err)
+			}
+		}
+		ix.catchMu.Unlock()
 	}
 }
 
@@ -522,20 +593,18 @@ func (ix *Index) followCurrent() error {
 	if err != nil || gen == ix.gen {
 		return nil
 	}
-	bi, seq, err := openGeneration(filepath.Join(ix.dir, gen))
+	bi, t, err := openGeneration(filepath.Join(ix.dir, gen))
 	if err != nil {
 		return err
 	}
 	ix.catchMu.Lock()
 	defer ix.catchMu.Unlock()
-	ix.mu.Lock()
-	old, oldGen := ix.bi, ix.gen
-	ix.bi, ix.gen, ix.seq = bi, gen, seq
-	ix.mu.Unlock()
-	ix.cache.clear()
-	old.Close()
+	oldGen := ix.gen
+	if old := ix.install(bi, gen, t); old != nil {
+		old.Close()
+	}
 	os.RemoveAll(filepath.Join(ix.dir, oldGen))
-	return ix.loadSuggestions()
+	return nil
 }
 
 // CatchUp indexes every item written to the store since the index's
@@ -549,7 +618,7 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 func (ix *Index) catchUpLocked(ctx context.Context) error {
 	for {
 		ix.mu.RLock()
-		seq, bi := ix.seq, ix.bi
+		seq, bi, cur := ix.seq, ix.bi, ix.t
 		ix.mu.RUnlock()
 		if bi == nil {
 			return ErrClosed
@@ -572,32 +641,45 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		if err := ix.ensureRegions(ctx, pubs); err != nil {
 			return err
 		}
+		// The new groups' documents go to bleve first; the rows follow
+		// under the lock. A search in between finds a group no row has
+		// yet, which matches nothing.
 		batch := bi.NewBatch()
+		queued := map[string]bool{}
+		var items []pendingItem
 		for _, code := range codes {
 			if p, ok := pubs[code]; ok {
-				if err := batch.Index(code, ix.makeDocument(p)); err != nil {
+				it, err := ix.prepare(cur, batch, queued, p)
+				if err != nil {
 					return err
 				}
-			} else {
-				batch.Delete(code)
+				items = append(items, it)
 			}
 		}
+		groups, regions := len(cur.Groups), len(cur.Regions.Vals)
 		last := changes[len(changes)-1].Seq
 		batch.SetInternal(keySeq, []byte(strconv.FormatInt(last, 10)))
 		if err := bi.Batch(batch); err != nil {
 			return fmt.Errorf("update search index: %w", err)
 		}
 		ix.mu.Lock()
-		ix.seq = last
-		ix.mu.Unlock()
-		ix.cache.clear()
+		for _, it := range items {
+			cur.commit(it)
+		}
 		for _, code := range codes {
-			if p, ok := pubs[code]; ok {
-				ix.sug.add(code, p.Name)
-			} else {
-				ix.sug.remove(code)
+			if _, ok := pubs[code]; !ok {
+				cur.remove(code)
 			}
 		}
+		cur.rankNames()
+		cur.Seq, ix.seq = last, last
+		ix.cache.clear()
+		if len(cur.Groups) != groups || len(cur.Regions.Vals) != regions {
+			ix.matches.clear() // new text, or a region a query may name
+		}
+		ix.mu.Unlock()
+		ix.dirty = true
+		ix.sug.reset(cur.names())
 		if len(changes) < catchUpBatch {
 			return nil
 		}
@@ -609,9 +691,9 @@ type nameFields struct {
 	name, pinyin, initials, wordPinyin, wordInitials string
 }
 
-// nameFieldsMemo keeps the name fields of recent names: one item name is
-// implemented in hundreds of regions, and segmenting and romanizing it is
-// a good part of making a document.
+// nameFieldsMemo keeps the name fields of recent names: the same name is
+// borne by many groups (its variants of text), and segmenting and
+// romanizing it is a good part of making a document.
 var nameFieldsMemo memo[nameFields]
 
 func makeNameFields(n string) nameFields {
@@ -633,47 +715,18 @@ func makeNameFields(n string) nameFields {
 	}
 }
 
-// makeDocument turns a published item into its index document.
-func (ix *Index) makeDocument(p *catalog.Published) document {
-	nf := nameFieldsMemo.get(p.Name, makeNameFields)
-	name := nf.name
-	var body strings.Builder
-	body.WriteString(p.Department)
-	for _, m := range p.Materials {
-		body.WriteString("\n")
-		body.WriteString(m.Name)
-	}
-	body.WriteString("\n")
-	body.WriteString(p.Conditions)
-	for _, b := range p.Basis {
-		body.WriteString("\n")
-		body.WriteString(b.Title)
-	}
-	for _, th := range p.Themes {
-		body.WriteString("\n")
-		body.WriteString(th)
-	}
-	flags := p.Flags
-	if flags == nil {
-		flags = catalog.Flags(&p.Item)
-	}
+// makeDocument turns a group's text into its bleve document.
+func makeDocument(g groupText) document {
+	nf := nameFieldsMemo.get(g.title, makeNameFields)
 	return document{
-		Title:       p.Name,
-		Name:        name,
-		NamePrecise: name,
-		NameCJK:     name,
-		NameExact:   name,
+		Name:        nf.name,
+		NamePrecise: nf.name,
+		NameCJK:     nf.name,
+		NameExact:   nf.name,
 		NamePinyin:  nf.pinyin,
 		NameInitial: nf.initials,
 		WordPinyin:  nf.wordPinyin,
 		WordInitial: nf.wordInitials,
-		Body:        normalize(body.String()),
-		Type:        p.Type,
-		Region:      p.Region,
-		RegionPath:  ix.regions.path(p.Region),
-		Department:  p.Department,
-		Audience:    p.Audience,
-		Theme:       p.Themes,
-		Flag:        flags,
+		Body:        normalize(g.body),
 	}
 }

@@ -13,13 +13,12 @@ import (
 
 // Named limits of a search request.
 const (
-	MaxQueryRunes = 200   // longest query accepted
-	DefaultSize   = 10    // hits per page when size is not given
-	MaxSize       = 50    // most hits per page
-	MaxPage       = 100   // deepest page
-	MaxFlags      = 9     // most flag filters (there are 9 classifications)
-	MaxFilterLen  = 100   // longest filter value
-	maxHitsWindow = 10000 // bleve's window: page × size stays below it
+	MaxQueryRunes = 200 // longest query accepted
+	DefaultSize   = 10  // hits per page when size is not given
+	MaxSize       = 50  // most hits per page
+	MaxPage       = 100 // deepest page
+	MaxFlags      = 9   // most flag filters (there are 9 classifications)
+	MaxFilterLen  = 100 // longest filter value
 )
 
 // Request is one search: a query in everyday words (empty browses) and
@@ -194,12 +193,11 @@ func ruleBySound(r *rules, field string) (int, bool) {
 
 // Field boosts: a match in the name outranks one in the body; a precise
 // word outranks a sub-word (动产 in 不动产); a phrase of the whole query and
-// an exact name outrank everything but best bets and the named region.
+// an exact name outrank everything but best bets. (The region named in the
+// query ranks first, and the preferred region breaks ties: see rank.)
 const (
 	boostExact     = 20
 	boostPin       = 100
-	boostRegion    = 8
-	boostPrefer    = 0.5 // just enough to break ties between regions
 	boostPhrase    = 4
 	boostPrecise   = 3
 	boostWord      = 2
@@ -210,60 +208,48 @@ const (
 	boostAltOfficl = 0.9 // an official term added by a synonym ranks a little below the words typed
 )
 
-// buildQuery turns a plan and filters into a bleve query.
-func (ix *Index) buildQuery(p plan, r *Request) query.Query {
-	var must []query.Query
-	switch {
-	case p.none:
+// textQuery turns the plan of a typed query into the bleve query over the
+// groups: every group of words must match; phrases, exact names and best
+// bets rank higher. Filters and regions apply to the items, in the table.
+func textQuery(p plan) query.Query {
+	if p.none || len(p.groups) == 0 && len(p.pins) == 0 {
 		return bleve.NewMatchNoneQuery()
-	case p.browse:
-		must = append(must, bleve.NewMatchAllQuery())
-	default:
-		var groups []query.Query
-		for _, g := range p.groups {
-			var alts []query.Query
-			for i, a := range g {
-				q := alternative(a)
-				if i > 0 {
-					setBoost(q, boostAltOfficl)
-				}
-				alts = append(alts, q)
-			}
-			groups = append(groups, bleve.NewDisjunctionQuery(alts...))
-		}
-		var text query.Query = bleve.NewMatchNoneQuery()
-		if len(groups) > 0 {
-			text = bleve.NewConjunctionQuery(groups...)
-		}
-		if len(p.pins) > 0 {
-			text = bleve.NewDisjunctionQuery(text, pinQuery(p.pins))
-		}
-		must = append(must, text)
 	}
-	must = append(must, filters(r)...)
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(must...)
-	if !p.browse {
-		var should []query.Query
-		if p.text != "" {
-			should = append(should, boosted(phrase("name_cjk", p.text, cjk.AnalyzerName), boostPhrase))
-			should = append(should, boosted(term("name_exact", p.text), boostExact))
-			if syl := syllables(p.text); len(syl) > 1 {
-				should = append(should, boosted(phrase("name_py", strings.Join(syl, " "), analyzerSpaces), boostPhrase/2))
+	var groups []query.Query
+	for _, g := range p.groups {
+		var alts []query.Query
+		for i, a := range g {
+			q := alternative(a)
+			if i > 0 {
+				setBoost(q, boostAltOfficl)
 			}
+			alts = append(alts, q)
 		}
-		if p.region != "" {
-			should = append(should, boosted(term("region", p.region), boostRegion))
-		} else if r.Prefer != "" {
-			should = append(should, boosted(term("region", r.Prefer), boostPrefer))
+		groups = append(groups, bleve.NewDisjunctionQuery(alts...))
+	}
+	var text query.Query = bleve.NewMatchNoneQuery()
+	if len(groups) > 0 {
+		text = bleve.NewConjunctionQuery(groups...)
+	}
+	if len(p.pins) > 0 {
+		text = bleve.NewDisjunctionQuery(text, pinQuery(p.pins))
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(text)
+	var should []query.Query
+	if p.text != "" {
+		should = append(should, boosted(phrase("name_cjk", p.text, cjk.AnalyzerName), boostPhrase))
+		should = append(should, boosted(term("name_exact", p.text), boostExact))
+		if syl := syllables(p.text); len(syl) > 1 {
+			should = append(should, boosted(phrase("name_py", strings.Join(syl, " "), analyzerSpaces), boostPhrase/2))
 		}
-		if len(p.pins) > 0 {
-			should = append(should, pinQuery(p.pins))
-		}
-		if len(should) > 0 {
-			bq.AddShould(should...)
-			bq.Should.(*query.DisjunctionQuery).SetMin(0)
-		}
+	}
+	if len(p.pins) > 0 {
+		should = append(should, pinQuery(p.pins))
+	}
+	if len(should) > 0 {
+		bq.AddShould(should...)
+		bq.Should.(*query.DisjunctionQuery).SetMin(0)
 	}
 	return bq
 }
@@ -345,25 +331,6 @@ func pinQuery(names []string) query.Query {
 		qs = append(qs, boosted(term("name_exact", normalize(n)), boostPin*float64(len(names)-i)))
 	}
 	return bleve.NewDisjunctionQuery(qs...)
-}
-
-// filters are the request's exact-match conditions.
-func filters(r *Request) []query.Query {
-	var out []query.Query
-	add := func(field, v string) {
-		if v != "" {
-			out = append(out, term(field, v))
-		}
-	}
-	add("region_path", r.Region)
-	add("department", r.Department)
-	add("type", r.Type)
-	add("audience", r.Audience)
-	add("theme", r.Theme)
-	for _, f := range r.Flags {
-		add("flag", f)
-	}
-	return out
 }
 
 func term(field, v string) query.Query {

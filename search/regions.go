@@ -78,6 +78,43 @@ func (ix *Index) ensureRegions(ctx context.Context, pubs map[string]*catalog.Pub
 	return nil
 }
 
+// useAll records regions that have items (those of a table loaded or
+// built).
+func (rt *regionTable) useAll(codes []string) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for _, c := range codes {
+		rt.used[c] = true
+	}
+	rt.rebuildNames()
+}
+
+// localDepartment returns a department's name without the names of its
+// region and the region's ancestors (汉阴县公安局 → 公安局,
+// 西安市生态环境局长安区分局 → 生态环境局分局): what the same department of
+// every county is called, so that the same item of two counties reads
+// alike. A name that would be left empty is kept whole.
+func (rt *regionTable) localDepartment(region, dept string) string {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	local := dept
+	for c, n := 0, region; n != "" && c < 8; c, n = c+1, rt.byCode[n].Parent {
+		r, ok := rt.byCode[n]
+		if !ok {
+			break
+		}
+		for _, name := range regionNames(r.Name, nil) {
+			if strings.Contains(local, name) {
+				local = strings.ReplaceAll(local, name, "")
+			}
+		}
+	}
+	if local == "" {
+		return dept
+	}
+	return local
+}
+
 // rebuildNames recomputes the names of the regions with items; the caller
 // holds the lock (or owns rt).
 func (rt *regionTable) rebuildNames() {

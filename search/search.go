@@ -4,12 +4,12 @@ import (
 	"context"
 	"html"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"zhinan/catalog"
 )
@@ -63,99 +63,190 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	key := r.cacheKey()
+	// The read lock is held until the result is cached, so that a change
+	// of the index (which clears the caches under the write lock) never
+	// leaves a stale result behind.
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return nil, ErrClosed
+	}
 	if res, ok := ix.cache.get(key); ok {
 		out := *res
 		out.TookMS = ms(time.Since(start))
 		return &out, nil
 	}
-	p := ix.parse(r.Q)
-	sr := bleve.NewSearchRequestOptions(ix.buildQuery(p, &r), r.Size, (r.Page-1)*r.Size, false)
-	sr.Fields = hitFields
-	for _, f := range FacetFields {
-		sr.AddFacet(f, bleve.NewFacetRequest(f, facetSizes[f]))
-	}
-	if p.browse {
-		sr.SortBy([]string{"name_exact", "_id"})
-	} else {
-		sr.SortBy([]string{"-_score", "_id"})
-	}
-	ix.mu.RLock()
-	bi := ix.bi
-	if bi == nil {
-		ix.mu.RUnlock()
-		return nil, ErrClosed
-	}
-	res, err := bi.SearchInContext(ctx, sr)
-	ix.mu.RUnlock()
+	m, err := ix.match(ctx, r.Q)
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetValue{}, Region: p.region}
-	marks := highlightTerms(p)
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, ix.hit(h, marks))
+	t := ix.t
+	rk := ranking{tier: -1, prefer: -1}
+	if m.plan.region != "" {
+		rk.tier = t.Regions.lookup(m.plan.region)
+	} else if r.Prefer != "" && !m.plan.browse {
+		rk.prefer = t.Regions.lookup(r.Prefer)
 	}
-	for _, f := range FacetFields {
-		out.Facets[f] = ix.facetValues(f, res.Facets[f])
+	c := t.collect(m, ix.filterOf(t, &r), rk, (r.Page-1)*r.Size, r.Size)
+	out := &Result{Total: c.total, Hits: make([]Hit, 0, len(c.page)), Facets: map[string][]FacetValue{}, Region: m.plan.region}
+	marks := highlightTerms(m.plan)
+	for _, ri := range c.page {
+		out.Hits = append(out.Hits, ix.hit(t, ri, c.scores[ri], marks))
 	}
+	out.Facets = ix.facets(t, c)
 	ix.cache.put(key, out)
 	out.TookMS = ms(time.Since(start))
 	return out, nil
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// matchSet is what a query text matches: its plan and the groups bleve
+// found, with their scores (for browsing: every group, by name).
+type matchSet struct {
+	plan   plan
+	groups []scoredGroup
+}
 
-func (ix *Index) hit(h *bsearch.DocumentMatch, marks []string) Hit {
-	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
-	hit := Hit{Code: h.ID, Name: str("title"), Department: str("department"), Region: str("region"), Type: str("type"), Score: h.Score}
-	switch v := h.Fields["flag"].(type) {
-	case string:
-		hit.Flags = []string{v}
-	case []any:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				hit.Flags = append(hit.Flags, s)
+type scoredGroup struct {
+	group int32
+	score float64
+}
+
+// match runs the text of a query against the groups; the caller holds
+// ix.mu for reading. Matches are cached by query text: the same words with
+// other filters or pages reuse them.
+func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
+	if m, ok := ix.matches.get(q); ok {
+		return m, nil
+	}
+	t := ix.t
+	m := &matchSet{plan: ix.parse(q)}
+	switch {
+	case m.plan.browse:
+		m.groups = make([]scoredGroup, len(t.Groups))
+		for i := range t.Groups {
+			m.groups[i] = scoredGroup{int32(i), t.nameRank[i]}
+		}
+	case !m.plan.none:
+		sr := bleve.NewSearchRequestOptions(textQuery(m.plan), max(len(t.Groups), 1), 0, false)
+		res, err := ix.bi.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, err
+		}
+		m.groups = make([]scoredGroup, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			if gi, ok := t.byGroup[h.ID]; ok {
+				m.groups = append(m.groups, scoredGroup{gi, h.Score})
 			}
 		}
 	}
-	if hit.Flags == nil {
-		hit.Flags = []string{}
-	}
-	hit.RegionName = ix.regions.name(hit.Region)
-	hit.Highlight = highlight(hit.Name, marks)
-	return hit
+	ix.matches.put(q, m)
+	return m, nil
 }
 
-// facetValues turns a bleve facet into labelled values, most frequent
-// first, ties by value.
-func (ix *Index) facetValues(field string, fr *bsearch.FacetResult) []FacetValue {
-	out := []FacetValue{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		v := FacetValue{Value: t.Term, Label: t.Term, Count: t.Count}
-		switch field {
-		case "flag":
-			v.Label = catalog.FlagShort(t.Term)
-		case "region":
-			v.Label = ix.regions.name(t.Term)
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// filterOf turns a request's filters into numbers of the table t.
+func (ix *Index) filterOf(t *table, r *Request) filter {
+	f := filter{dept: -1, typ: -1, audience: -1, theme: -1}
+	num := func(in *interner, v string, dst *int32) {
+		if v == "" {
+			return
 		}
-		out = append(out, v)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+		if *dst = in.lookup(v); *dst < 0 {
+			f.none = true
 		}
-		return out[i].Value < out[j].Value
-	})
-	if field == "flag" {
-		order := map[string]int{}
-		for i, id := range catalog.FlagIDs {
-			order[id] = i
-		}
-		sort.SliceStable(out, func(i, j int) bool { return order[out[i].Value] < order[out[j].Value] })
 	}
+	num(&t.Depts, r.Department, &f.dept)
+	num(&t.Types, r.Type, &f.typ)
+	num(&t.Audiences, r.Audience, &f.audience)
+	num(&t.Themes, r.Theme, &f.theme)
+	for _, id := range r.Flags {
+		i := flagIndex(id)
+		if i < 0 {
+			f.none = true
+			continue
+		}
+		f.flags |= 1 << i
+	}
+	if r.Region != "" {
+		f.regions = ix.regionMask(t, r.Region)
+	}
+	return f
+}
+
+// regionMask tells, by region number of table t, which regions lie in
+// region (itself or below it).
+func (ix *Index) regionMask(t *table, region string) []bool {
+	key := region + "\x00" + strconv.Itoa(len(t.Regions.Vals))
+	if m, ok := ix.masks.Load(key); ok {
+		return m.([]bool)
+	}
+	mask := make([]bool, len(t.Regions.Vals))
+	for i, code := range t.Regions.Vals {
+		for _, c := range ix.regions.path(code) {
+			if c == region {
+				mask[i] = true
+				break
+			}
+		}
+	}
+	ix.masks.Store(key, mask)
+	return mask
+}
+
+func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
+	rw := &t.Rows[ri]
+	g := &t.Groups[rw.Group]
+	region := t.Regions.Vals[rw.Region]
+	return Hit{
+		Code:       rw.Code,
+		Name:       g.Title,
+		Department: t.Depts.Vals[rw.Dept],
+		Region:     region,
+		RegionName: ix.regions.name(region),
+		Type:       t.Types.Vals[g.Type],
+		Flags:      flagIDs(rw.Flags),
+		Highlight:  highlight(g.Title, marks),
+		Score:      score,
+	}
+}
+
+// facets labels the counts of a collection: most frequent first, ties by
+// value; classifications in their display order.
+func (ix *Index) facets(t *table, c *collection) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(FacetFields))
+	list := func(field string, in *interner, counts []int32, label func(string) string) {
+		vs := []FacetValue{}
+		for i, n := range counts {
+			if n > 0 {
+				v := in.Vals[i]
+				vs = append(vs, FacetValue{Value: v, Label: label(v), Count: int(n)})
+			}
+		}
+		sort.Slice(vs, func(i, j int) bool {
+			if vs[i].Count != vs[j].Count {
+				return vs[i].Count > vs[j].Count
+			}
+			return vs[i].Value < vs[j].Value
+		})
+		if len(vs) > facetSizes[field] {
+			vs = vs[:facetSizes[field]]
+		}
+		out[field] = vs
+	}
+	same := func(v string) string { return v }
+	flags := []FacetValue{}
+	for i, id := range catalog.FlagIDs {
+		if n := c.flags[i]; n > 0 {
+			flags = append(flags, FacetValue{Value: id, Label: catalog.FlagShort(id), Count: int(n)})
+		}
+	}
+	out["flag"] = flags
+	list("type", &t.Types, c.types, same)
+	list("region", &t.Regions, c.regions, ix.regions.name)
+	list("department", &t.Depts, c.depts, same)
+	list("audience", &t.Audiences, c.audiences, same)
+	list("theme", &t.Themes, c.themes, same)
 	return out
 }
 

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // MaxSuggestions is the most names Suggest returns.
@@ -18,11 +16,9 @@ const MaxSuggestions = 10
 // (few: the same item is implemented in many regions) with how many items
 // bear each name.
 type suggester struct {
-	mu     sync.RWMutex
-	byCode map[string]string // item code → name
-	count  map[string]int    // name → items
-	dirty  bool
-	names  []suggestName // built lazily from count
+	mu    sync.RWMutex
+	names []suggestName // by name
+	memo  map[string]suggestName
 }
 
 type suggestName struct {
@@ -33,98 +29,38 @@ type suggestName struct {
 	count    int
 }
 
-func newSuggester() *suggester {
-	return &suggester{byCode: map[string]string{}, count: map[string]int{}}
-}
+func newSuggester() *suggester { return &suggester{memo: map[string]suggestName{}} }
 
-func (s *suggester) add(code, name string) {
+// reset replaces the names: name → how many items bear it.
+func (s *suggester) reset(counts map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.byCode[code]; ok {
-		if old == name {
-			return
+	names := make([]suggestName, 0, len(counts))
+	for n, c := range counts {
+		sn, ok := s.memo[n]
+		if !ok {
+			syl := syllables(n)
+			sn = suggestName{name: n, norm: normalize(n), pinyin: strings.Join(syl, ""), initials: strings.Join(initials(syl), "")}
+			s.memo[n] = sn
 		}
-		s.dec(old)
+		sn.count = c
+		names = append(names, sn)
 	}
-	s.byCode[code] = name
-	s.count[name]++
-	s.dirty = true
-}
-
-func (s *suggester) remove(code string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.byCode[code]; ok {
-		s.dec(old)
-		delete(s.byCode, code)
-		s.dirty = true
-	}
-}
-
-func (s *suggester) dec(name string) {
-	if s.count[name]--; s.count[name] <= 0 {
-		delete(s.count, name)
-	}
-}
-
-// loadSuggestions reads every indexed item's name and region from the
-// index: the names feed suggestions, the regions the region detection.
-func (ix *Index) loadSuggestions() error {
-	ix.mu.RLock()
-	bi := ix.bi
-	ix.mu.RUnlock()
-	sug := newSuggester()
-	const page = 10000
-	after := []string{""}
-	for {
-		sr := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
-		sr.Fields = []string{"title", "region"}
-		sr.SortBy([]string{"_id"})
-		if after[0] != "" {
-			sr.SetSearchAfter(after)
+	if len(s.memo) > 2*len(counts)+1000 { // forget names no item bears
+		clear(s.memo)
+		for _, sn := range names {
+			s.memo[sn.name] = sn
 		}
-		res, err := bi.Search(sr)
-		if err != nil {
-			return err
-		}
-		ix.regions.mu.Lock()
-		for _, h := range res.Hits {
-			name, _ := h.Fields["title"].(string)
-			sug.add(h.ID, name)
-			if region, _ := h.Fields["region"].(string); region != "" {
-				ix.regions.used[region] = true
-			}
-		}
-		ix.regions.rebuildNames()
-		ix.regions.mu.Unlock()
-		if len(res.Hits) < page {
-			break
-		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
-	}
-	ix.sug = sug
-	return nil
-}
-
-// build recomputes the name list when names changed.
-func (s *suggester) snapshot() []suggestName {
-	s.mu.RLock()
-	if !s.dirty && s.names != nil {
-		defer s.mu.RUnlock()
-		return s.names
-	}
-	s.mu.RUnlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	names := make([]suggestName, 0, len(s.count))
-	for n, c := range s.count {
-		syl := syllables(n)
-		names = append(names, suggestName{name: n, norm: normalize(n), pinyin: strings.Join(syl, ""),
-			initials: strings.Join(initials(syl), ""), count: c})
 	}
 	sort.Slice(names, func(i, j int) bool { return names[i].name < names[j].name })
-	s.names, s.dirty = names, false
-	return names
+	s.names = names
+}
+
+// snapshot returns the names; the slice is never modified.
+func (s *suggester) snapshot() []suggestName {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.names
 }
 
 // Suggest returns up to MaxSuggestions item names for what the user has

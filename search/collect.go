@@ -1,0 +1,195 @@
+package search
+
+import "math/bits"
+
+// filter is a request's filters as numbers of the table: -1 accepts any
+// value.
+type filter struct {
+	regions  []bool // by region number: in the region filtered on; nil: any region
+	dept     int32
+	typ      int32
+	audience int32
+	theme    int32
+	flags    uint16 // every one of these classifications
+	none     bool   // a value no item has: nothing matches
+}
+
+// ranking orders the matching items: those of the region the query named
+// (tier) first, then by score, then those of the preferred region among
+// equal scores, then by code.
+type ranking struct {
+	tier   int32 // region number, or -1
+	prefer int32 // region number, or -1
+}
+
+// collection is what collect found: the total, one page of rows, and the
+// facet counts of every matching item.
+type collection struct {
+	total     int
+	page      []int32
+	scores    map[int32]float64 // of the page's rows
+	flags     [16]int32
+	types     []int32
+	regions   []int32
+	depts     []int32
+	audiences []int32
+	themes    []int32
+}
+
+// candidate is a matching item in the running for the page.
+type candidate struct {
+	score float64
+	tier  bool
+	pref  bool
+	row   int32
+}
+
+// collect expands the matched groups into their items, keeps those that
+// pass the filter, counts the facets of all of them and keeps the best
+// offset+size in order; the caller holds the index's read lock.
+func (t *table) collect(m *matchSet, f filter, rk ranking, offset, size int) *collection {
+	c := &collection{
+		types: make([]int32, len(t.Types.Vals)), regions: make([]int32, len(t.Regions.Vals)),
+		depts: make([]int32, len(t.Depts.Vals)), audiences: make([]int32, len(t.Audiences.Vals)),
+		themes: make([]int32, len(t.Themes.Vals)),
+	}
+	if f.none {
+		return c
+	}
+	top := topK{k: offset + size, t: t}
+	for _, sg := range m.groups {
+		g := &t.Groups[sg.group]
+		if !g.passes(f) {
+			continue
+		}
+		n := int32(0)
+		for _, ri := range g.Items {
+			r := &t.Rows[ri]
+			if r.Flags&f.flags != f.flags || f.dept >= 0 && r.Dept != f.dept || f.regions != nil && !f.regions[r.Region] {
+				continue
+			}
+			n++
+			for b := r.Flags; b != 0; b &= b - 1 {
+				c.flags[bits.TrailingZeros16(b)]++
+			}
+			c.regions[r.Region]++
+			c.depts[r.Dept]++
+			top.offer(candidate{score: sg.score, tier: r.Region == rk.tier, pref: r.Region == rk.prefer, row: ri})
+		}
+		if n == 0 {
+			continue
+		}
+		c.total += int(n)
+		c.types[g.Type] += n
+		for _, a := range g.Audience {
+			c.audiences[a] += n
+		}
+		for _, th := range g.Themes {
+			c.themes[th] += n
+		}
+	}
+	ordered := top.sorted()
+	c.scores = make(map[int32]float64, size)
+	for i := offset; i < len(ordered); i++ {
+		c.page = append(c.page, ordered[i].row)
+		c.scores[ordered[i].row] = ordered[i].score
+	}
+	return c
+}
+
+// passes reports whether a group passes the filters on what its items
+// share: type, audience and theme.
+func (g *group) passes(f filter) bool {
+	return (f.typ < 0 || g.Type == f.typ) && (f.audience < 0 || hasNum(g.Audience, f.audience)) &&
+		(f.theme < 0 || hasNum(g.Themes, f.theme))
+}
+
+func hasNum(list []int32, v int32) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// topK keeps the k best candidates seen: a heap with the worst at its
+// root, so that most candidates are turned away by one comparison.
+type topK struct {
+	k int
+	t *table
+	h []candidate
+}
+
+// better reports whether a ranks before b.
+func (tk *topK) better(a, b candidate) bool {
+	if a.tier != b.tier {
+		return a.tier
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.pref != b.pref {
+		return a.pref
+	}
+	return tk.t.Rows[a.row].Code < tk.t.Rows[b.row].Code
+}
+
+func (tk *topK) offer(c candidate) {
+	if tk.k <= 0 {
+		return
+	}
+	if len(tk.h) < tk.k {
+		tk.h = append(tk.h, c)
+		tk.up(len(tk.h) - 1)
+		return
+	}
+	if !tk.better(c, tk.h[0]) {
+		return
+	}
+	tk.h[0] = c
+	tk.down(0)
+}
+
+// The heap is ordered so that a parent is worse than its children.
+func (tk *topK) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !tk.better(tk.h[p], tk.h[i]) {
+			return
+		}
+		tk.h[p], tk.h[i] = tk.h[i], tk.h[p]
+		i = p
+	}
+}
+
+func (tk *topK) down(i int) {
+	n := len(tk.h)
+	for {
+		l, w := 2*i+1, i
+		if l < n && tk.better(tk.h[w], tk.h[l]) {
+			w = l
+		}
+		if r := l + 1; r < n && tk.better(tk.h[w], tk.h[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		tk.h[i], tk.h[w] = tk.h[w], tk.h[i]
+		i = w
+	}
+}
+
+// sorted returns the kept candidates, best first.
+func (tk *topK) sorted() []candidate {
+	out := make([]candidate, len(tk.h))
+	for i := len(tk.h) - 1; i >= 0; i-- {
+		out[i] = tk.h[0]
+		last := len(tk.h) - 1
+		tk.h[0] = tk.h[last]
+		tk.h = tk.h[:last]
+		tk.down(0)
+	}
+	return out
+}

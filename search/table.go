@@ -1,0 +1,342 @@
+package search
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"zhinan/catalog"
+)
+
+// tableFile is the file inside an index generation that holds the table
+// (written atomically; the bleve index beside it holds the groups' text).
+const tableFile = "table.gob"
+
+// table is the in-memory half of the index. The same catalogue item reads
+// alike in every region that implements it (三级四同: one name, one basis,
+// one list of materials), so the text of the catalogue is indexed once per
+// distinct guide text — a group — in bleve, and every item is a compact
+// row here: its group, region, department and classifications. Filters,
+// facet counts, region ranking and ordering are computed over the rows of
+// the groups bleve matched. A catalogue whose items all read differently
+// has one group per item and works the same.
+type table struct {
+	Seq       int64 // the store sequence the rows are caught up to
+	Groups    []group
+	Rows      []row
+	Regions   interner
+	Depts     interner
+	Types     interner
+	Audiences interner
+	Themes    interner
+
+	byCode  map[string]int32 // item code → row
+	byGroup map[string]int32 // group id → index in Groups
+	free    []int32          // rows of removed items, for reuse
+	live    int              // rows in use
+	// nameRank orders the groups by name for browsing: equal names rank
+	// equal; recomputed when groups are added.
+	nameRank []float64
+}
+
+// group is one distinct guide text and the items that share it.
+type group struct {
+	ID       string // the bleve document id: a digest of the text
+	Title    string // the item name as written
+	Type     int32
+	Audience []int32
+	Themes   []int32
+	Items    []int32 // rows
+	// needsDoc is set when bleve may lack the group's document (the table
+	// was saved after the index); it is indexed again when touched.
+	needsDoc bool
+}
+
+// row is one item.
+type row struct {
+	Code   string
+	Group  int32 // -1: a free row
+	Pos    int32 // position in its group's Items
+	Region int32
+	Dept   int32
+	Flags  uint16 // bit i: catalog.FlagIDs[i]
+}
+
+// interner numbers the distinct values of one dimension.
+type interner struct {
+	Vals []string
+	idx  map[string]int32
+}
+
+func (in *interner) id(s string) int32 {
+	if i, ok := in.idx[s]; ok {
+		return i
+	}
+	if in.idx == nil {
+		in.idx = map[string]int32{}
+	}
+	i := int32(len(in.Vals))
+	in.Vals = append(in.Vals, s)
+	in.idx[s] = i
+	return i
+}
+
+// lookup returns a value's number, or -1 when no item has it.
+func (in *interner) lookup(s string) int32 {
+	if i, ok := in.idx[s]; ok {
+		return i
+	}
+	return -1
+}
+
+func (in *interner) reindex() {
+	in.idx = make(map[string]int32, len(in.Vals))
+	for i, v := range in.Vals {
+		in.idx[v] = int32(i)
+	}
+}
+
+func newTable() *table {
+	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}}
+}
+
+// flagBits turns classification ids into bits.
+func flagBits(ids []string) uint16 {
+	var b uint16
+	for _, id := range ids {
+		if i := flagIndex(id); i >= 0 {
+			b |= 1 << i
+		}
+	}
+	return b
+}
+
+func flagIndex(id string) int {
+	for i, f := range catalog.FlagIDs {
+		if f == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// flagIDs turns bits back into classification ids, in display order.
+func flagIDs(b uint16) []string {
+	out := make([]string, 0, bits.OnesCount16(b))
+	for i, id := range catalog.FlagIDs {
+		if b&(1<<i) != 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// groupText is what an item's group is made of: the fields the search
+// matches as text, and the ones that are the same wherever the item is
+// implemented.
+type groupText struct {
+	id       string
+	title    string
+	body     string // department (without its region's name), materials, conditions, basis, themes
+	typ      string
+	audience []string
+	themes   []string
+}
+
+// textOf returns the group text of a published item. dept is its
+// department's name without the names of its region and ancestors
+// (汉阴县公安局 → 公安局), so that the same item of two counties reads
+// alike.
+func textOf(p *catalog.Published, dept string) groupText {
+	var b strings.Builder
+	b.WriteString(dept)
+	for _, m := range p.Materials {
+		b.WriteString("\n")
+		b.WriteString(m.Name)
+	}
+	b.WriteString("\n")
+	b.WriteString(p.Conditions)
+	for _, bs := range p.Basis {
+		b.WriteString("\n")
+		b.WriteString(bs.Title)
+	}
+	for _, th := range p.Themes {
+		b.WriteString("\n")
+		b.WriteString(th)
+	}
+	g := groupText{title: p.Name, body: b.String(), typ: p.Type, audience: p.Audience, themes: p.Themes}
+	h := sha256.New()
+	for _, s := range []string{g.title, g.typ, strings.Join(g.audience, "\x1f"), strings.Join(g.themes, "\x1f"), g.body} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	g.id = hex.EncodeToString(h.Sum(nil)[:16])
+	return g
+}
+
+// addGroup adds a group (known not to exist) and returns its index.
+func (t *table) addGroup(g groupText) int32 {
+	gr := group{ID: g.id, Title: g.title, Type: t.Types.id(g.typ)}
+	for _, a := range g.audience {
+		gr.Audience = append(gr.Audience, t.Audiences.id(a))
+	}
+	for _, th := range g.themes {
+		gr.Themes = append(gr.Themes, t.Themes.id(th))
+	}
+	i := int32(len(t.Groups))
+	t.Groups = append(t.Groups, gr)
+	t.byGroup[g.id] = i
+	t.nameRank = nil
+	return i
+}
+
+// put stores an item's row in group gi.
+func (t *table) put(code string, gi int32, region, dept string, flags uint16) {
+	ri, ok := t.byCode[code]
+	if ok && t.Rows[ri].Group != gi {
+		t.unlink(ri)
+	}
+	if !ok {
+		if n := len(t.free); n > 0 {
+			ri, t.free = t.free[n-1], t.free[:n-1]
+		} else {
+			ri = int32(len(t.Rows))
+			t.Rows = append(t.Rows, row{Group: -1})
+		}
+		t.byCode[code] = ri
+		t.live++
+	}
+	r := &t.Rows[ri]
+	r.Code, r.Region, r.Dept, r.Flags = code, t.Regions.id(region), t.Depts.id(dept), flags
+	if r.Group != gi {
+		g := &t.Groups[gi]
+		r.Group, r.Pos = gi, int32(len(g.Items))
+		g.Items = append(g.Items, ri)
+	}
+}
+
+// remove drops an item's row, if any.
+func (t *table) remove(code string) {
+	ri, ok := t.byCode[code]
+	if !ok {
+		return
+	}
+	t.unlink(ri)
+	delete(t.byCode, code)
+	t.Rows[ri] = row{Group: -1}
+	t.free = append(t.free, ri)
+	t.live--
+}
+
+// unlink takes a row out of its group's item list.
+func (t *table) unlink(ri int32) {
+	r := &t.Rows[ri]
+	g := &t.Groups[r.Group]
+	last := g.Items[len(g.Items)-1]
+	g.Items[r.Pos] = last
+	t.Rows[last].Pos = r.Pos
+	g.Items = g.Items[:len(g.Items)-1]
+	r.Group = -1
+}
+
+// rankNames orders the groups by name for browsing, when groups were added.
+func (t *table) rankNames() {
+	if len(t.nameRank) == len(t.Groups) {
+		return
+	}
+	order := make([]int32, len(t.Groups))
+	names := make([]string, len(t.Groups))
+	for i := range t.Groups {
+		order[i] = int32(i)
+		names[i] = normalize(t.Groups[i].Title)
+	}
+	sort.Slice(order, func(a, b int) bool { return names[order[a]] < names[order[b]] })
+	rank := make([]float64, len(t.Groups))
+	r := 0
+	for i, gi := range order {
+		if i > 0 && names[gi] != names[order[i-1]] {
+			r++
+		}
+		rank[gi] = -float64(r)
+	}
+	t.nameRank = rank
+}
+
+// names returns each item name with how many items bear it.
+func (t *table) names() map[string]int {
+	out := map[string]int{}
+	for i := range t.Groups {
+		if n := len(t.Groups[i].Items); n > 0 {
+			out[t.Groups[i].Title] += n
+		}
+	}
+	return out
+}
+
+// save writes the table atomically into the generation folder genDir.
+func (t *table) save(genDir string) error {
+	tmp, err := os.CreateTemp(genDir, ".table-*")
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("save the search table: %w", err)
+	}
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err := gob.NewEncoder(w).Encode(t); err != nil {
+		return fail(err)
+	}
+	if err := w.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	return os.Rename(tmp.Name(), filepath.Join(genDir, tableFile))
+}
+
+// loadTable reads the table saved in the generation folder genDir.
+func loadTable(genDir string) (*table, error) {
+	f, err := os.Open(filepath.Join(genDir, tableFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t := newTable()
+	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(t); err != nil {
+		return nil, fmt.Errorf("read the search table: %w", err)
+	}
+	for _, in := range []*interner{&t.Regions, &t.Depts, &t.Types, &t.Audiences, &t.Themes} {
+		in.reindex()
+	}
+	for i := range t.Groups {
+		t.byGroup[t.Groups[i].ID] = int32(i)
+	}
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if r.Group < 0 {
+			t.free = append(t.free, int32(i))
+			continue
+		}
+		if int(r.Group) >= len(t.Groups) || int(r.Pos) >= len(t.Groups[r.Group].Items) ||
+			t.Groups[r.Group].Items[r.Pos] != int32(i) {
+			return nil, fmt.Errorf("read the search table: row %d is inconsistent", i)
+		}
+		t.byCode[r.Code] = int32(i)
+		t.live++
+	}
+	t.rankNames()
+	return t, nil
+}
