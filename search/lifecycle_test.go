@@ -158,6 +158,23 @@ func TestIndexRebuiltWhenMissingCorruptOrOld(t *testing.T) {
 			bi.SetInternal(keyMapping, []byte("0"))
 			bi.Close()
 		}},
+		{"table file missing", func(t *testing.T) {
+			gen, _ := readCurrent(filepath.Join(dir, IndexDir))
+			if err := os.Remove(filepath.Join(dir, IndexDir, gen, tableFile)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"table file truncated", func(t *testing.T) {
+			gen, _ := readCurrent(filepath.Join(dir, IndexDir))
+			p := filepath.Join(dir, IndexDir, gen, tableFile)
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(p, fi.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"CURRENT names a missing generation", func(t *testing.T) {
 			writeCurrent(filepath.Join(dir, IndexDir), "gen-0")
 		}},
@@ -228,4 +245,91 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// After a crash the table (saved by itself every saveEvery) may be newer
+// than bleve's last write: its rows then name groups bleve lacks. Opening
+// catches up from bleve's sequence and indexes those groups again.
+func TestTableNewerThanBleveAfterACrash(t *testing.T) {
+	st, dir, items := smallStore(t, 40)
+	ix := openIndex(t, dir, st)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	genDir := func() string {
+		gen, _ := readCurrent(filepath.Join(dir, IndexDir))
+		return filepath.Join(dir, IndexDir, gen)
+	}
+	backup := t.TempDir()
+	if err := os.CopyFS(backup, os.DirFS(genDir())); err != nil {
+		t.Fatal(err)
+	}
+
+	renamed := items[0]
+	renamed.Name = "乌托邦特别通行许可"
+	fresh := items[1]
+	fresh.Code, fresh.Name = "ZZ-NEW-1", "桃花源居住登记"
+	importItems(t, st, renamed, fresh)
+	ix = openIndex(t, dir, st) // catches up
+	gen := genDir()
+	if err := ix.Close(); err != nil { // saves the table
+		t.Fatal(err)
+	}
+	newer, err := os.ReadFile(filepath.Join(gen, tableFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bleve as it was before the changes, with the newer table.
+	if err := os.RemoveAll(gen); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(gen, os.DirFS(backup)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gen, tableFile), newer, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ix = openIndex(t, dir, st)
+	if genDir() != gen {
+		t.Fatalf("the index was rebuilt (%s), want the generation caught up", genDir())
+	}
+	if got := codes(t, ix, "乌托邦"); len(got) != 1 || got[0] != renamed.Code {
+		t.Fatalf("乌托邦: %v, want [%s]", got, renamed.Code)
+	}
+	if got := codes(t, ix, "桃花源"); !contains(got, fresh.Code) {
+		t.Fatalf("桃花源: %v, want %s", got, fresh.Code)
+	}
+	got := fmt.Sprint(codes(t, ix, "登记"), codes(t, ix, items[3].Name))
+	ix.Close()
+	if err := os.RemoveAll(filepath.Join(dir, IndexDir)); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := openIndex(t, dir, st)
+	if want := fmt.Sprint(codes(t, rebuilt, "登记"), codes(t, rebuilt, items[3].Name)); got != want {
+		t.Fatalf("after catching up: %s\nrebuilt: %s", got, want)
+	}
+}
+
+// Items of one catalogue entry in two counties read alike once their
+// departments' region names are set aside: bleve holds their text once.
+func TestCountiesShareAGroup(t *testing.T) {
+	f := seedFixture(t)
+	ix := f.index
+	if g, n := ix.Groups(), len(f.cat.Items); g >= n/2 {
+		t.Fatalf("%d groups for %d items: the counties' items do not share their text", g, n)
+	}
+	res, err := ix.Search(context.Background(), Request{Q: "居民身份证首次申领", Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := map[string]bool{}
+	for _, h := range res.Hits {
+		if h.Name == "居民身份证首次申领" {
+			regions[h.Region] = true
+		}
+	}
+	if len(regions) < 10 {
+		t.Fatalf("居民身份证首次申领 found in %d regions, want every county's", len(regions))
+	}
 }
