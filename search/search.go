@@ -2,10 +2,12 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -45,6 +47,48 @@ type Result struct {
 	Facets map[string][]FacetValue `json:"facets"`
 	// Region is the region the query named (汉阴 身份证), if any.
 	Region string `json:"region,omitempty"`
+
+	enc *encoded // shared by the copies the cache hands out
+}
+
+// encoded is a result's JSON without took_ms, made once.
+type encoded struct {
+	once sync.Once
+	body []byte
+	err  error
+}
+
+// JSON returns the result as the API's JSON object. All but took_ms is
+// encoded once per result and shared by the cached copies of it, so that
+// a repeated search costs no encoding.
+func (r *Result) JSON() ([]byte, error) {
+	enc := r.enc
+	if enc == nil {
+		enc = &encoded{}
+	}
+	enc.once.Do(func() {
+		enc.body, enc.err = json.Marshal((*resultNoTook)(r))
+	})
+	if enc.err != nil {
+		return nil, enc.err
+	}
+	b := make([]byte, 0, len(enc.body)+32)
+	b = append(b, `{"took_ms":`...)
+	b = strconv.AppendFloat(b, r.TookMS, 'f', -1, 64)
+	if len(enc.body) > 2 {
+		b = append(b, ',')
+	}
+	return append(b, enc.body[1:]...), nil
+}
+
+// resultNoTook is Result as encoded by JSON: took_ms is written fresh.
+type resultNoTook struct {
+	Total  int                     `json:"total"`
+	TookMS float64                 `json:"-"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	Region string                  `json:"region,omitempty"`
+	enc    *encoded
 }
 
 // FacetFields are the facet dimensions, in display order.
@@ -88,7 +132,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		rk.prefer = t.Regions.lookup(r.Prefer)
 	}
 	c := t.collect(m, ix.filterOf(t, &r), rk, (r.Page-1)*r.Size, r.Size)
-	out := &Result{Total: c.total, Hits: make([]Hit, 0, len(c.page)), Facets: map[string][]FacetValue{}, Region: m.plan.region}
+	out := &Result{Total: c.total, Hits: make([]Hit, 0, len(c.page)), Region: m.plan.region, enc: &encoded{}}
 	marks := highlightTerms(m.plan)
 	for _, ri := range c.page {
 		out.Hits = append(out.Hits, ix.hit(t, ri, c.scores[ri], marks))

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -277,5 +278,42 @@ func TestSplitPinyin(t *testing.T) {
 	}
 	if got := strings.Join(syllables("银行行政重新办理"), " "); got != "yin hang xing zheng chong xin ban li" {
 		t.Errorf("polyphones: %s", got)
+	}
+}
+
+// The API's JSON of a result is encoded once and shared by the cached
+// copies; each copy still reports its own took_ms, and the JSON says what
+// the result says.
+func TestResultJSON(t *testing.T) {
+	ix := seedFixture(t).index
+	ctx := context.Background()
+	r := Request{Q: "公积金 提取", Flags: []string{catalog.FlagOneVisit}, Size: 3}
+	first, err := ix.Search(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := ix.Search(ctx, r) // from the cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.TookMS, again.TookMS = 1.25, 0.5
+	for _, res := range []*Result{first, again} {
+		b, err := res.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("%v: %s", err, b)
+		}
+		plain, _ := json.Marshal(res) // the struct's own encoding
+		var want map[string]any
+		json.Unmarshal(plain, &want)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("JSON()\n%s\nwant\n%s", b, plain)
+		}
+		if got["took_ms"] != res.TookMS || got["total"].(float64) == 0 || len(got["hits"].([]any)) != 3 {
+			t.Fatalf("JSON(): took_ms %v total %v hits %d", got["took_ms"], got["total"], len(got["hits"].([]any)))
+		}
 	}
 }

@@ -63,7 +63,11 @@ func (s *Server) search(c *gin.Context) error {
 	if err != nil {
 		return searchError(err)
 	}
-	c.JSON(http.StatusOK, res)
+	body, err := res.JSON()
+	if err != nil {
+		return err
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	return nil
 }
 
