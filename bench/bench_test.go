@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhinan/seeds"
 )
 
 // TestRunSmall runs the whole harness on a small catalogue with the
@@ -97,16 +99,26 @@ func TestDistinctRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := distinctRequests(qs, nil, 1)
+	regions, err := seeds.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDistinctSet(qs, regions, 1)
+	if d.size() < 100_000 {
+		t.Errorf("%d combinations for %d queries", d.size(), len(qs))
+	}
+	// take never hands out two requests with the same query and filters.
 	seen := map[string]bool{}
-	for _, q := range d {
+	for range 20_000 {
+		q, fresh := d.take()
+		if !fresh {
+			t.Fatal("combinations used up")
+		}
+		q.Req.Page = 0
 		k := queryValues(q).Encode()
 		if seen[k] {
 			t.Fatalf("repeated %s", k)
 		}
 		seen[k] = true
-	}
-	if len(d) < 10*len(qs) {
-		t.Errorf("%d combinations for %d queries", len(d), len(qs))
 	}
 }

@@ -129,8 +129,3 @@ func load(ctx context.Context, base string, clients int, d time.Duration, next f
 	}
 	return run, nil
 }
-
-// atomicCounter hands out 0, 1, 2 … to concurrent callers.
-type atomicCounter struct{ n atomic.Int64 }
-
-func (c *atomicCounter) next() int { return int(c.n.Add(1) - 1) }

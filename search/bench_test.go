@@ -310,8 +310,7 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	ix := f.index
 	for _, q := range qs { // warm-up, untimed
-		ix.cache.clear()
-		ix.matches.clear()
+		ix.clearCaches()
 		if _, err := ix.Search(ctx, q.req); err != nil {
 			b.Fatalf("%s: %v", q.line, err)
 		}
@@ -329,8 +328,7 @@ func BenchmarkSearch(b *testing.B) {
 	cpu0 := cpuTime()
 	for b.Loop() {
 		q := &qs[i%len(qs)]
-		ix.cache.clear()
-		ix.matches.clear()
+		ix.clearCaches()
 		c := threadCPU()
 		t := time.Now()
 		_, err := ix.Search(ctx, q.req)

@@ -8,8 +8,9 @@ import (
 // Cache sizes. Both caches are cleared whenever the index changes, so a
 // cached entry is never stale.
 const (
-	resultCacheSize = 4096 // result pages of repeated requests
-	matchCacheSize  = 1024 // matched groups of repeated query texts
+	resultCacheSize     = 4096 // result pages of repeated requests
+	collectionCacheSize = 1024 // items and facets of repeated queries and filters, for other pages
+	matchCacheSize      = 1024 // matched groups of repeated query texts
 )
 
 // boundedCache keeps up to max recent entries by key.
@@ -20,14 +21,14 @@ type boundedCache[V any] struct {
 }
 
 type (
-	resultCache = boundedCache[*Result]
-	matchCache  = boundedCache[*matchSet]
+	resultCache     = boundedCache[*Result]
+	matchCache      = boundedCache[*matchSet]
+	collectionCache = boundedCache[*collection]
 )
 
-func newResultCache() *resultCache {
-	return &resultCache{max: resultCacheSize, m: map[string]*Result{}}
+func newCache[V any](max int) *boundedCache[V] {
+	return &boundedCache[V]{max: max, m: map[string]V{}}
 }
-func newMatchCache() *matchCache { return &matchCache{max: matchCacheSize, m: map[string]*matchSet{}} }
 
 func (c *boundedCache[V]) get(k string) (V, bool) {
 	c.mu.Lock()

@@ -22,12 +22,14 @@ type ranking struct {
 	prefer int32 // region number, or -1
 }
 
-// collection is what collect found: the total, one page of rows, and the
-// facet counts of every matching item.
+// collection is what collect found for a query and filters: the total,
+// the first k items in order, and the facet counts of every matching item.
+// It serves every page within k.
 type collection struct {
 	total     int
-	page      []int32
-	scores    map[int32]float64 // of the page's rows
+	k         int
+	ordered   []candidate
+	facets    map[string][]FacetValue // labelled, filled by the index
 	flags     [16]int32
 	types     []int32
 	regions   []int32
@@ -45,10 +47,10 @@ type candidate struct {
 }
 
 // collect expands the matched groups into their items, keeps those that
-// pass the filter, counts the facets of all of them and keeps the best
-// offset+size in order; the caller holds the index's read lock.
-func (t *table) collect(m *matchSet, f filter, rk ranking, offset, size int) *collection {
-	c := &collection{
+// pass the filter, counts the facets of all of them and keeps the best k
+// in order; the caller holds the index's read lock.
+func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
+	c := &collection{k: k,
 		types: make([]int32, len(t.Types.Vals)), regions: make([]int32, len(t.Regions.Vals)),
 		depts: make([]int32, len(t.Depts.Vals)), audiences: make([]int32, len(t.Audiences.Vals)),
 		themes: make([]int32, len(t.Themes.Vals)),
@@ -56,25 +58,29 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, offset, size int) *co
 	if f.none {
 		return c
 	}
-	top := topK{k: offset + size, t: t}
+	top := topK{k: k, t: t}
 	for _, sg := range m.groups {
 		g := &t.Groups[sg.group]
 		if !g.passes(f) {
 			continue
 		}
 		n := int32(0)
-		for _, ri := range g.Items {
-			r := &t.Rows[ri]
-			if r.Flags&f.flags != f.flags || f.dept >= 0 && r.Dept != f.dept || f.regions != nil && !f.regions[r.Region] {
+		for i, fl := range g.Flags {
+			region, dept := g.Regions[i], g.Depts[i]
+			if fl&f.flags != f.flags || f.dept >= 0 && dept != f.dept || f.regions != nil && !f.regions[region] {
 				continue
 			}
 			n++
-			for b := r.Flags; b != 0; b &= b - 1 {
+			for b := fl; b != 0; b &= b - 1 {
 				c.flags[bits.TrailingZeros16(b)]++
 			}
-			c.regions[r.Region]++
-			c.depts[r.Dept]++
-			top.offer(candidate{score: sg.score, tier: r.Region == rk.tier, pref: r.Region == rk.prefer, row: ri})
+			c.regions[region]++
+			c.depts[dept]++
+			cand := candidate{score: sg.score, tier: region == rk.tier, pref: region == rk.prefer, row: g.Items[i]}
+			if top.full() && top.loses(cand) {
+				continue
+			}
+			top.offer(cand)
 		}
 		if n == 0 {
 			continue
@@ -88,14 +94,17 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, offset, size int) *co
 			c.themes[th] += n
 		}
 	}
-	ordered := top.sorted()
-	c.scores = make(map[int32]float64, size)
-	for i := offset; i < len(ordered); i++ {
-		c.page = append(c.page, ordered[i].row)
-		c.scores[ordered[i].row] = ordered[i].score
-	}
+	c.ordered = top.sorted()
 	return c
 }
+
+// serves reports whether the collection holds the items of a page that
+// ends at end (every item, or the first k).
+func (c *collection) serves(end int) bool { return end <= c.k || len(c.ordered) == c.total }
+
+// collectStep rounds the items a collection keeps up, so that the next
+// pages and other page sizes are served by it too.
+const collectStep = 50
 
 // passes reports whether a group passes the filters on what its items
 // share: type, audience and theme.
@@ -133,6 +142,18 @@ func (tk *topK) better(a, b candidate) bool {
 		return a.pref
 	}
 	return tk.t.Rows[a.row].Code < tk.t.Rows[b.row].Code
+}
+
+func (tk *topK) full() bool { return len(tk.h) >= tk.k }
+
+// loses reports, without comparing codes, whether c cannot enter the full
+// heap: it ranks after the worst kept by tier or score.
+func (tk *topK) loses(c candidate) bool {
+	w := &tk.h[0]
+	if c.tier != w.tier {
+		return w.tier
+	}
+	return c.score < w.score
 }
 
 func (tk *topK) offer(c candidate) {

@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -142,8 +142,18 @@ type Index struct {
 	sug     *suggester
 	cache   *resultCache
 	matches *matchCache
-	masks   sync.Map // region filter → []bool by region number (see regionMask)
-	notify  chan struct{}
+	// collections keeps the items and facets of recent queries and
+	// filters; cleared with cache.
+	collections *collectionCache
+	masks       sync.Map // region filter → []bool by region number (see regionMask)
+	notify      chan struct{}
+}
+
+// clearCaches empties the result, collection and match caches.
+func (ix *Index) clearCaches() {
+	ix.cache.clear()
+	ix.collections.clear()
+	ix.matches.clear()
 }
 
 // saveEvery is how often a changed table is saved while serving; after a
@@ -161,7 +171,7 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newResultCache(), matches: newMatchCache(), notify: make(chan struct{}, 1)}
+	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheSize), matches: newCache[*matchSet](matchCacheSize), collections: newCache[*collection](collectionCacheSize), notify: make(chan struct{}, 1)}
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}
@@ -194,8 +204,7 @@ func (ix *Index) install(bi bleve.Index, gen string, t *table) (old bleve.Index)
 	ix.mu.Lock()
 	old = ix.bi
 	ix.bi, ix.gen, ix.seq, ix.t = bi, gen, t.Seq, t
-	ix.cache.clear()
-	ix.matches.clear() // they number the old table's groups
+	ix.clearCaches() // they number the old table's rows and groups
 	ix.mu.Unlock()
 	ix.dirty, ix.saved = false, time.Now()
 	ix.sug.reset(t.names())
@@ -674,6 +683,7 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		cur.rankNames()
 		cur.Seq, ix.seq = last, last
 		ix.cache.clear()
+		ix.collections.clear()
 		if len(cur.Groups) != groups || len(cur.Regions.Vals) != regions {
 			ix.matches.clear() // new text, or a region a query may name
 		}

@@ -124,6 +124,29 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := ix.collection(m, &r)
+	out := &Result{Total: c.total, Facets: c.facets, Region: m.plan.region, enc: &encoded{}}
+	marks := highlightTerms(m.plan)
+	from, to := min((r.Page-1)*r.Size, len(c.ordered)), min(r.Page*r.Size, len(c.ordered))
+	out.Hits = make([]Hit, 0, to-from)
+	for _, cd := range c.ordered[from:to] {
+		out.Hits = append(out.Hits, ix.hit(ix.t, cd.row, cd.score, marks))
+	}
+	ix.cache.put(key, out)
+	out.TookMS = ms(time.Since(start))
+	return out, nil
+}
+
+// collection returns the items and facets of a query's matches under the
+// request's filters, from the cache when it holds them for the page asked
+// (the same query and filters at another page or size); the caller holds
+// ix.mu for reading.
+func (ix *Index) collection(m *matchSet, r *Request) *collection {
+	key := r.filterKey()
+	end := r.Page * r.Size
+	if c, ok := ix.collections.get(key); ok && c.serves(end) {
+		return c
+	}
 	t := ix.t
 	rk := ranking{tier: -1, prefer: -1}
 	if m.plan.region != "" {
@@ -131,16 +154,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	} else if r.Prefer != "" && !m.plan.browse {
 		rk.prefer = t.Regions.lookup(r.Prefer)
 	}
-	c := t.collect(m, ix.filterOf(t, &r), rk, (r.Page-1)*r.Size, r.Size)
-	out := &Result{Total: c.total, Hits: make([]Hit, 0, len(c.page)), Region: m.plan.region, enc: &encoded{}}
-	marks := highlightTerms(m.plan)
-	for _, ri := range c.page {
-		out.Hits = append(out.Hits, ix.hit(t, ri, c.scores[ri], marks))
-	}
-	out.Facets = ix.facets(t, c)
-	ix.cache.put(key, out)
-	out.TookMS = ms(time.Since(start))
-	return out, nil
+	k := (end + collectStep - 1) / collectStep * collectStep
+	c := t.collect(m, ix.filterOf(t, r), rk, k)
+	c.facets = ix.facets(t, c)
+	ix.collections.put(key, c)
+	return c
 }
 
 // matchSet is what a query text matches: its plan and the groups bleve
@@ -241,15 +259,15 @@ func (ix *Index) regionMask(t *table, region string) []bool {
 func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
 	rw := &t.Rows[ri]
 	g := &t.Groups[rw.Group]
-	region := t.Regions.Vals[rw.Region]
+	region := t.Regions.Vals[g.Regions[rw.Pos]]
 	return Hit{
 		Code:       rw.Code,
 		Name:       g.Title,
-		Department: t.Depts.Vals[rw.Dept],
+		Department: t.Depts.Vals[g.Depts[rw.Pos]],
 		Region:     region,
 		RegionName: ix.regions.name(region),
 		Type:       t.Types.Vals[g.Type],
-		Flags:      flagIDs(rw.Flags),
+		Flags:      flagIDs(g.Flags[rw.Pos]),
 		Highlight:  highlight(g.Title, marks),
 		Score:      score,
 	}
@@ -407,9 +425,15 @@ func markSequence(marked []bool, seq, parts []string) {
 	}
 }
 
+// cacheKey identifies a request's result page.
 func (r *Request) cacheKey() string {
+	return r.filterKey() + "\x00" + itoa(r.Page) + "\x00" + itoa(r.Size)
+}
+
+// filterKey identifies a request but for its page.
+func (r *Request) filterKey() string {
 	flags := append([]string(nil), r.Flags...)
 	sort.Strings(flags)
 	return strings.Join([]string{r.Q, r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer,
-		strings.Join(flags, ","), itoa(r.Page), itoa(r.Size)}, "\x00")
+		strings.Join(flags, ",")}, "\x00")
 }

@@ -317,3 +317,38 @@ func TestResultJSON(t *testing.T) {
 		}
 	}
 }
+
+// Pages of any size, served from the cached collection of a query or
+// computed afresh, list the same items in the same order.
+func TestPagesAgreeAcrossSizes(t *testing.T) {
+	ix := seedFixture(t).index
+	ctx := context.Background()
+	for _, r := range []Request{{Q: "登记"}, {Q: "身份证", Prefer: "610921"}, {Q: "汉阴 身份证"}, {Flags: []string{catalog.FlagOneVisit}}} {
+		t.Run(r.Q, func(t *testing.T) {
+			page := func(r Request, n, size int) []Hit {
+				r.Page, r.Size = n, size
+				res, err := ix.Search(ctx, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.Hits
+			}
+			var small []Hit
+			for n := 1; n <= 12; n++ { // 84 items, past the first collection
+				small = append(small, page(r, n, 7)...)
+			}
+			ix.mu.RLock()
+			ix.clearCaches()
+			ix.mu.RUnlock()
+			big := append(page(r, 1, 42), page(r, 2, 42)...)
+			if len(small) != len(big) {
+				t.Fatalf("%d hits in pages of 7, %d in pages of 42", len(small), len(big))
+			}
+			for i := range small {
+				if small[i].Code != big[i].Code {
+					t.Fatalf("hit %d: %s in pages of 7, %s in pages of 42", i, small[i].Code, big[i].Code)
+				}
+			}
+		})
+	}
+}

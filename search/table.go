@@ -46,27 +46,29 @@ type table struct {
 	nameRank []float64
 }
 
-// group is one distinct guide text and the items that share it.
+// group is one distinct guide text and the items that share it. The
+// items' own values are kept by the group, column by column, so that
+// counting the facets of a group's items reads memory in order.
 type group struct {
 	ID       string // the bleve document id: a digest of the text
 	Title    string // the item name as written
 	Type     int32
 	Audience []int32
 	Themes   []int32
-	Items    []int32 // rows
+	Items    []int32  // rows
+	Regions  []int32  // region number of Items[i]
+	Depts    []int32  // department number of Items[i]
+	Flags    []uint16 // classifications of Items[i]: bit j is catalog.FlagIDs[j]
 	// needsDoc is set when bleve may lack the group's document (the table
 	// was saved after the index); it is indexed again when touched.
 	needsDoc bool
 }
 
-// row is one item.
+// row is one item: where its values are.
 type row struct {
-	Code   string
-	Group  int32 // -1: a free row
-	Pos    int32 // position in its group's Items
-	Region int32
-	Dept   int32
-	Flags  uint16 // bit i: catalog.FlagIDs[i]
+	Code  string
+	Group int32 // -1: a free row
+	Pos   int32 // position in its group's columns
 }
 
 // interner numbers the distinct values of one dimension.
@@ -214,12 +216,16 @@ func (t *table) put(code string, gi int32, region, dept string, flags uint16) {
 		t.live++
 	}
 	r := &t.Rows[ri]
-	r.Code, r.Region, r.Dept, r.Flags = code, t.Regions.id(region), t.Depts.id(dept), flags
+	r.Code = code
+	g := &t.Groups[gi]
 	if r.Group != gi {
-		g := &t.Groups[gi]
 		r.Group, r.Pos = gi, int32(len(g.Items))
 		g.Items = append(g.Items, ri)
+		g.Regions = append(g.Regions, 0)
+		g.Depts = append(g.Depts, 0)
+		g.Flags = append(g.Flags, 0)
 	}
+	g.Regions[r.Pos], g.Depts[r.Pos], g.Flags[r.Pos] = t.Regions.id(region), t.Depts.id(dept), flags
 }
 
 // remove drops an item's row, if any.
@@ -235,14 +241,15 @@ func (t *table) remove(code string) {
 	t.live--
 }
 
-// unlink takes a row out of its group's item list.
+// unlink takes a row out of its group: the group's last item takes its
+// place in the columns.
 func (t *table) unlink(ri int32) {
 	r := &t.Rows[ri]
 	g := &t.Groups[r.Group]
-	last := g.Items[len(g.Items)-1]
-	g.Items[r.Pos] = last
-	t.Rows[last].Pos = r.Pos
-	g.Items = g.Items[:len(g.Items)-1]
+	i, last := r.Pos, int32(len(g.Items)-1)
+	g.Items[i], g.Regions[i], g.Depts[i], g.Flags[i] = g.Items[last], g.Regions[last], g.Depts[last], g.Flags[last]
+	t.Rows[g.Items[i]].Pos = i
+	g.Items, g.Regions, g.Depts, g.Flags = g.Items[:last], g.Regions[:last], g.Depts[:last], g.Flags[:last]
 	r.Group = -1
 }
 
@@ -267,6 +274,12 @@ func (t *table) rankNames() {
 		rank[gi] = -float64(r)
 	}
 	t.nameRank = rank
+}
+
+// consistent reports whether the group's columns are of one length.
+func (g *group) consistent() bool {
+	n := len(g.Items)
+	return len(g.Regions) == n && len(g.Depts) == n && len(g.Flags) == n
 }
 
 // names returns each item name with how many items bear it.
@@ -331,7 +344,7 @@ func loadTable(genDir string) (*table, error) {
 			continue
 		}
 		if int(r.Group) >= len(t.Groups) || int(r.Pos) >= len(t.Groups[r.Group].Items) ||
-			t.Groups[r.Group].Items[r.Pos] != int32(i) {
+			t.Groups[r.Group].Items[r.Pos] != int32(i) || !t.Groups[r.Group].consistent() {
 			return nil, fmt.Errorf("read the search table: row %d is inconsistent", i)
 		}
 		t.byCode[r.Code] = int32(i)
