@@ -5,19 +5,30 @@ import (
 	"sync"
 )
 
-// Cache sizes. Both caches are cleared whenever the index changes, so a
-// cached entry is never stale.
+// Cache budgets, in approximate bytes of the entries kept. Every cache is
+// cleared whenever the index changes, so a cached entry is never stale.
 const (
-	resultCacheSize     = 4096 // result pages of repeated requests
-	collectionCacheSize = 1024 // items and facets of repeated queries and filters, for other pages
-	matchCacheSize      = 1024 // matched groups of repeated query texts
+	resultCacheBytes     = 48 << 20 // result pages of repeated requests, with their JSON
+	collectionCacheBytes = 32 << 20 // items and facets of repeated queries and filters, for other pages
+	matchCacheBytes      = 16 << 20 // matched groups of repeated query texts
 )
 
-// boundedCache keeps up to max recent entries by key.
-type boundedCache[V any] struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]V
+// sized is a cache entry that knows about how much memory it holds.
+type sized interface{ bytes() int }
+
+// boundedCache keeps recent entries by key within a budget of bytes,
+// evicting arbitrary entries when it is full.
+type boundedCache[V sized] struct {
+	mu     sync.Mutex
+	budget int
+	used   int
+	m      map[string]cached[V]
+}
+
+// cached is an entry with the size it was counted at.
+type cached[V any] struct {
+	v V
+	n int
 }
 
 type (
@@ -26,33 +37,62 @@ type (
 	collectionCache = boundedCache[*collection]
 )
 
-func newCache[V any](max int) *boundedCache[V] {
-	return &boundedCache[V]{max: max, m: map[string]V{}}
+func newCache[V sized](budget int) *boundedCache[V] {
+	return &boundedCache[V]{budget: budget, m: map[string]cached[V]{}}
 }
 
 func (c *boundedCache[V]) get(k string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.m[k]
-	return v, ok
+	e, ok := c.m[k]
+	return e.v, ok
 }
 
 func (c *boundedCache[V]) put(k string, v V) {
+	n := v.bytes() + len(k)
+	if n > c.budget/8 {
+		return // one entry may not crowd out the rest
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		for key := range c.m { // evict an arbitrary entry
-			delete(c.m, key)
+	if old, ok := c.m[k]; ok {
+		c.used -= old.n
+		delete(c.m, k)
+	}
+	for key, old := range c.m {
+		if c.used+n <= c.budget {
 			break
 		}
+		c.used -= old.n
+		delete(c.m, key)
 	}
-	c.m[k] = v
+	c.m[k] = cached[V]{v, n}
+	c.used += n
 }
 
 func (c *boundedCache[V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)
+	c.used = 0
+}
+
+// Approximate sizes of cache entries.
+
+// A result's JSON, made once it is asked for, is counted in: about as
+// large again as its hits and facets.
+func (r *Result) bytes() int { return 2 * (256 + 320*len(r.Hits) + facetBytes(r.Facets)) }
+
+func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c.facets) }
+
+func (m *matchSet) bytes() int { return 512 + 16*cap(m.groups) }
+
+func facetBytes(fs map[string][]FacetValue) int {
+	n := 0
+	for _, vs := range fs {
+		n += 96 * len(vs)
+	}
+	return n
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

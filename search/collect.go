@@ -98,6 +98,12 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 	return c
 }
 
+// dropCounts lets the counts go once the facets are labelled: a cached
+// collection keeps only what serves pages.
+func (c *collection) dropCounts() {
+	c.types, c.regions, c.depts, c.audiences, c.themes = nil, nil, nil, nil, nil
+}
+
 // serves reports whether the collection holds the items of a page that
 // ends at end (every item, or the first k).
 func (c *collection) serves(end int) bool { return end <= c.k || len(c.ordered) == c.total }

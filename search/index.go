@@ -171,7 +171,7 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheSize), matches: newCache[*matchSet](matchCacheSize), collections: newCache[*collection](collectionCacheSize), notify: make(chan struct{}, 1)}
+	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheBytes), matches: newCache[*matchSet](matchCacheBytes), collections: newCache[*collection](collectionCacheBytes), notify: make(chan struct{}, 1)}
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}

@@ -157,6 +157,7 @@ func (ix *Index) collection(m *matchSet, r *Request) *collection {
 	k := (end + collectStep - 1) / collectStep * collectStep
 	c := t.collect(m, ix.filterOf(t, r), rk, k)
 	c.facets = ix.facets(t, c)
+	c.dropCounts()
 	ix.collections.put(key, c)
 	return c
 }
