@@ -1,6 +1,9 @@
 package search
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // filter is a request's filters as numbers of the table: -1 accepts any
 // value.
@@ -31,11 +34,11 @@ type collection struct {
 	ordered   []candidate
 	facets    map[string][]FacetValue // labelled, filled by the index
 	flags     [16]int32
-	types     []int32
-	regions   []int32
-	depts     []int32
-	audiences []int32
-	themes    []int32
+	types     *counter
+	regions   *counter
+	depts     *counter
+	audiences *counter
+	themes    *counter
 }
 
 // candidate is a matching item in the running for the page.
@@ -51,9 +54,9 @@ type candidate struct {
 // in order; the caller holds the index's read lock.
 func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 	c := &collection{k: k,
-		types: make([]int32, len(t.Types.Vals)), regions: make([]int32, len(t.Regions.Vals)),
-		depts: make([]int32, len(t.Depts.Vals)), audiences: make([]int32, len(t.Audiences.Vals)),
-		themes: make([]int32, len(t.Themes.Vals)),
+		types: getCounter(len(t.Types.Vals)), regions: getCounter(len(t.Regions.Vals)),
+		depts: getCounter(len(t.Depts.Vals)), audiences: getCounter(len(t.Audiences.Vals)),
+		themes: getCounter(len(t.Themes.Vals)),
 	}
 	if f.none {
 		return c
@@ -74,8 +77,8 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 			for b := fl; b != 0; b &= b - 1 {
 				c.flags[bits.TrailingZeros16(b)]++
 			}
-			c.regions[region]++
-			c.depts[dept]++
+			c.regions.add(region, 1)
+			c.depts.add(dept, 1)
 			cand := candidate{score: sg.score, tier: region == rk.tier, pref: region == rk.prefer, row: g.Items[i]}
 			if top.full() && top.loses(cand) {
 				continue
@@ -86,22 +89,112 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 			continue
 		}
 		c.total += int(n)
-		c.types[g.Type] += n
+		c.types.add(g.Type, n)
 		for _, a := range g.Audience {
-			c.audiences[a] += n
+			c.audiences.add(a, n)
 		}
 		for _, th := range g.Themes {
-			c.themes[th] += n
+			c.themes.add(th, n)
 		}
 	}
 	c.ordered = top.sorted()
 	return c
 }
 
-// dropCounts lets the counts go once the facets are labelled: a cached
-// collection keeps only what serves pages.
+// dropCounts gives the counters back once the facets are labelled: a
+// cached collection keeps only what serves pages.
 func (c *collection) dropCounts() {
+	for _, cn := range []*counter{c.types, c.regions, c.depts, c.audiences, c.themes} {
+		cn.release()
+	}
 	c.types, c.regions, c.depts, c.audiences, c.themes = nil, nil, nil, nil, nil
+}
+
+// counter counts the values of one dimension by number and remembers
+// which it touched, so that reading and resetting it cost what was
+// counted, not the size of the dimension (a million items have hundreds
+// of thousands of departments). Counters are reused through a pool.
+type counter struct {
+	n       []int32
+	touched []int32
+}
+
+var counters sync.Pool
+
+func getCounter(size int) *counter {
+	c, _ := counters.Get().(*counter)
+	if c == nil {
+		c = &counter{}
+	}
+	if len(c.n) < size {
+		c.n = make([]int32, size)
+	}
+	return c
+}
+
+func (c *counter) add(i, n int32) {
+	if c.n[i] == 0 {
+		c.touched = append(c.touched, i)
+	}
+	c.n[i] += n
+}
+
+// release resets the counter and gives it back to the pool.
+func (c *counter) release() {
+	for _, i := range c.touched {
+		c.n[i] = 0
+	}
+	c.touched = c.touched[:0]
+	counters.Put(c)
+}
+
+// top returns the numbers of the size most frequent values, most frequent
+// first, ties by name; name gives a number's value.
+func (c *counter) top(size int, name func(int32) string) []int32 {
+	worse := func(a, b int32) bool { // a ranks after b
+		if c.n[a] != c.n[b] {
+			return c.n[a] < c.n[b]
+		}
+		return name(a) > name(b)
+	}
+	var h []int32 // heap with the worst kept at its root
+	down := func(i int) {
+		for {
+			l, w := 2*i+1, i
+			if l < len(h) && worse(h[l], h[w]) {
+				w = l
+			}
+			if r := l + 1; r < len(h) && worse(h[r], h[w]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for _, v := range c.touched {
+		if len(h) < size {
+			h = append(h, v)
+			for i := len(h) - 1; i > 0 && worse(h[i], h[(i-1)/2]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+			continue
+		}
+		if size > 0 && worse(h[0], v) {
+			h[0] = v
+			down(0)
+		}
+	}
+	out := make([]int32, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = h[0]
+		h[0] = h[len(h)-1]
+		h = h[:len(h)-1]
+		down(0)
+	}
+	return out
 }
 
 // serves reports whether the collection holds the items of a page that

@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "8"
+const MappingVersion = "9"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -732,7 +732,7 @@ func makeDocument(g groupText) document {
 		Name:        nf.name,
 		NamePrecise: nf.name,
 		NameCJK:     nf.name,
-		NameExact:   nf.name,
+		NameExact:   exactKey(g.title),
 		NamePinyin:  nf.pinyin,
 		NameInitial: nf.initials,
 		WordPinyin:  nf.wordPinyin,

@@ -88,6 +88,7 @@ func (r *Request) Validate() error {
 // plus the hints that only rank.
 type plan struct {
 	text   string     // the normalized query without region and filler words
+	exact  string     // the whole query as an exact-name key
 	groups [][]string // every group must match; any alternative of a group does
 	region string     // a region named in the query
 	pins   []string   // best-bet item names
@@ -99,23 +100,34 @@ type plan struct {
 // parses the query language, and treats them as spaces.
 const syntaxChars = `+-:*"~^()[]{}!\/?&|<>=,.;，。；：！？、（）【】《》“”‘’`
 
-// parse turns a query into a plan.
-func (ix *Index) parse(q string) plan {
-	q = normalize(q)
-	typed := strings.TrimSpace(q) != ""
-	q = strings.Map(func(r rune) rune {
+// spaced replaces syntax characters and spaces of a normalized text by
+// single spaces.
+func spaced(s string) string {
+	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(syntaxChars, r) || unicode.IsSpace(r) {
 			return ' '
 		}
 		return r
-	}, q)
-	q = strings.Join(strings.Fields(q), " ")
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// exactKey is what an item name is matched as a whole by: normalized,
+// without punctuation and spaces, so that 住房公积金提取（购房） is typed as
+// 住房公积金提取购房 and names that differ only in brackets are one name.
+func exactKey(s string) string { return strings.ReplaceAll(spaced(normalize(s)), " ", "") }
+
+// parse turns a query into a plan.
+func (ix *Index) parse(q string) plan {
+	q = normalize(q)
+	typed := strings.TrimSpace(q) != ""
+	q = spaced(q)
 	if q == "" {
 		// Only punctuation or query syntax is searched as text, and no
 		// item name is made of it; an empty query browses.
 		return plan{browse: !typed, none: typed}
 	}
-	p := plan{}
+	p := plan{exact: strings.ReplaceAll(q, " ", "")}
 	rules := rankingRules()
 	if bb, ok := rules.bestBets[strings.ReplaceAll(q, " ", "")]; ok {
 		p.pins = bb
@@ -240,6 +252,9 @@ func textQuery(p plan) query.Query {
 	if p.text != "" {
 		should = append(should, boosted(phrase("name_cjk", p.text, cjk.AnalyzerName), boostPhrase))
 		should = append(should, boosted(term("name_exact", p.text), boostExact))
+		if p.exact != p.text {
+			should = append(should, boosted(term("name_exact", p.exact), boostExact))
+		}
 		if syl := syllables(p.text); len(syl) > 1 {
 			should = append(should, boosted(phrase("name_py", strings.Join(syl, " "), analyzerSpaces), boostPhrase/2))
 		}
@@ -328,7 +343,7 @@ func pinQuery(names []string) query.Query {
 	var qs []query.Query
 	for i, n := range names {
 		// Earlier names in the list are pinned higher.
-		qs = append(qs, boosted(term("name_exact", normalize(n)), boostPin*float64(len(names)-i)))
+		qs = append(qs, boosted(term("name_exact", exactKey(n)), boostPin*float64(len(names)-i)))
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }

@@ -278,22 +278,11 @@ func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
 // value; classifications in their display order.
 func (ix *Index) facets(t *table, c *collection) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(FacetFields))
-	list := func(field string, in *interner, counts []int32, label func(string) string) {
+	list := func(field string, in *interner, cn *counter, label func(string) string) {
 		vs := []FacetValue{}
-		for i, n := range counts {
-			if n > 0 {
-				v := in.Vals[i]
-				vs = append(vs, FacetValue{Value: v, Label: label(v), Count: int(n)})
-			}
-		}
-		sort.Slice(vs, func(i, j int) bool {
-			if vs[i].Count != vs[j].Count {
-				return vs[i].Count > vs[j].Count
-			}
-			return vs[i].Value < vs[j].Value
-		})
-		if len(vs) > facetSizes[field] {
-			vs = vs[:facetSizes[field]]
+		for _, i := range cn.top(facetSizes[field], func(i int32) string { return in.Vals[i] }) {
+			v := in.Vals[i]
+			vs = append(vs, FacetValue{Value: v, Label: label(v), Count: int(cn.n[i])})
 		}
 		out[field] = vs
 	}

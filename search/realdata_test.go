@@ -1,0 +1,86 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"zhinan/catalog"
+	"zhinan/seeds"
+)
+
+const realData = "../../shared/real-data/gdzwfw-2021/items.jsonl"
+
+// The real 广东 export (written by nobody here) searches as it is: every
+// item is found by its own name, first among the items of other names
+// (names that differ only in brackets are one name), and browsing counts
+// the classifications the store holds.
+func TestRealDataSearch(t *testing.T) {
+	d, err := catalog.DecodeFile(realData, "national")
+	if err != nil {
+		t.Skipf("real data not present: %v", err)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := catalog.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	regions, err := seeds.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureRegions(ctx, regions); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Import(ctx, d, catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix := openIndex(t, dir, st)
+	n, _ := ix.DocCount()
+	t.Logf("%d items in %d groups", n, ix.Groups())
+
+	flags := map[string]int{}
+	var names []string
+	err = st.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
+		for _, f := range p.Flags {
+			flags[f]++
+		}
+		if len(names) < 2000 {
+			names = append(names, p.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(n) != len(d.Records) {
+		t.Fatalf("index holds %d items, the file %d", n, len(d.Records))
+	}
+	browse, err := ix.Search(ctx, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if browse.Total != int(n) {
+		t.Fatalf("browsing finds %d of %d items", browse.Total, n)
+	}
+	for _, fv := range browse.Facets["flag"] {
+		if fv.Count != flags[fv.Value] {
+			t.Errorf("facet %s: %d, the store has %d", fv.Value, fv.Count, flags[fv.Value])
+		}
+	}
+	for i := 0; i < len(names); i += 40 {
+		name := names[i]
+		res, err := ix.Search(ctx, Request{Q: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || exactKey(res.Hits[0].Name) != exactKey(name) {
+			got := "nothing"
+			if len(res.Hits) > 0 {
+				got = res.Hits[0].Name
+			}
+			t.Errorf("%q: first hit %s", name, got)
+		}
+	}
+}
