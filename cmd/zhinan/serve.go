@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -18,23 +19,49 @@ import (
 	"zhinan/web"
 )
 
-// defaultMemoryLimitMiB is serve's soft memory limit. The live heap of a
-// server over 100,000 items is about 250 MiB (most of it the word
-// segmenter's dictionary); without a limit the collector lets the heap
-// grow to twice the live heap between collections.
-const defaultMemoryLimitMiB = 480
+// minMemoryLimitMiB is the least soft memory limit serve sets by itself.
+// The live heap of a server over 100,000 items is about 250 MiB (most of it
+// the word segmenter's dictionary); without a limit the collector lets the
+// heap grow to twice the live heap between collections.
+const minMemoryLimitMiB = 480
+
+// autoMemoryLimit is the soft memory limit for a live heap of live bytes:
+// room for half as much again (searches, caches), and never below
+// minMemoryLimitMiB, so that a large catalogue does not make the collector
+// run without pause.
+func autoMemoryLimit(live uint64) int64 {
+	return max(int64(minMemoryLimitMiB)<<20, int64(live)*3/2)
+}
+
+// setMemoryLimit applies serve's soft memory limit once the index is
+// open: mib when given, else autoMemoryLimit of the heap then live;
+// GOMEMLIMIT in the environment wins.
+func setMemoryLimit(mib int) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	if mib > 0 {
+		debug.SetMemoryLimit(int64(mib) << 20)
+		return
+	}
+	if mib == 0 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		limit := autoMemoryLimit(ms.HeapAlloc)
+		debug.SetMemoryLimit(limit)
+		slog.Info("soft memory limit", "MiB", limit>>20)
+	}
+}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
-	memLimit := fs.Int("memory-limit", defaultMemoryLimitMiB, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: none; the GOMEMLIMIT environment variable wins)")
+	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
-	}
-	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	st, err := openData(ctx, *data)
 	if err != nil {
@@ -60,6 +87,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer index.Close()
+	setMemoryLimit(*memLimit)
 	go index.Run(ctx)
 	targets, err := audit.LoadTargets(*data)
 	if err != nil {
