@@ -118,6 +118,7 @@ type Report struct {
 	IndexItemsPerSec   float64 `json:"index_items_per_s"`
 	ImportIndexPerSec  float64 `json:"import_index_items_per_s"`
 	IndexDocs          uint64  `json:"index_docs"`
+	IndexGroups        int     `json:"index_groups"` // distinct guide texts: bleve's documents
 	IndexSizeMB        float64 `json:"index_size_mb"`
 	StoreSizeMB        float64 `json:"store_size_mb"`
 	StartupSeconds     float64 `json:"startup_s"`
@@ -256,6 +257,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.IndexItemsPerSec = float64(o.Items) / rep.IndexSeconds
 	rep.ImportIndexPerSec = float64(o.Items) / (rep.ImportSeconds + rep.IndexSeconds)
 	rep.IndexDocs, _ = ix.DocCount()
+	rep.IndexGroups = ix.Groups()
 	rep.IndexSizeMB = dirMB(filepath.Join(dataDir, search.IndexDir))
 	rep.StoreSizeMB = dirMB(dataDir) - rep.IndexSizeMB
 

@@ -66,7 +66,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	p("generate", f1(r.GenSeconds)+" s")
 	p("import", fmt.Sprintf("%s s  (%.0f items/s)", f1(r.ImportSeconds), r.ImportItemsPerSec))
 	p("dictionary load", f2(r.DictSeconds)+" s")
-	p("index build", fmt.Sprintf("%s s  (%.0f items/s, %d docs)", f1(r.IndexSeconds), r.IndexItemsPerSec, r.IndexDocs))
+	p("index build", fmt.Sprintf("%s s  (%.0f items/s, %d items, %d distinct guide texts)", f1(r.IndexSeconds), r.IndexItemsPerSec, r.IndexDocs, r.IndexGroups))
 	p("import + index", fmt.Sprintf("%.0f items/s  (%.1f s)", r.ImportIndexPerSec, r.ImportSeconds+r.IndexSeconds))
 	p("index size on disk", f1(r.IndexSizeMB)+" MiB")
 	p("store size on disk", f1(r.StoreSizeMB)+" MiB")

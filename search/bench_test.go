@@ -166,8 +166,9 @@ func (f *benchFixture) open(ctx context.Context) error {
 
 // waitMerged waits until bleve's background merger has nothing left to do
 // on the index just built (it merges the build's segments for a while after
-// the build returns), so that its work does not overlap the timed parts;
-// it gives up after max. It returns how long it waited.
+// the build returns): until the root epoch is merged or stops moving, so
+// that its work does not overlap the timed parts; it gives up after max.
+// It returns how long it waited.
 func waitMerged(ix *Index, max time.Duration) time.Duration {
 	start := time.Now()
 	stat := func() (root, merged uint64, ok bool) {
@@ -177,17 +178,19 @@ func waitMerged(ix *Index, max time.Duration) time.Duration {
 		return root, merged, ok1 && ok2
 	}
 	settled := 0
+	var last uint64
 	for time.Since(start) < max && settled < 3 {
 		time.Sleep(500 * time.Millisecond)
 		root, merged, ok := stat()
 		if !ok {
 			break
 		}
-		if root == merged {
+		if root == merged || root == last {
 			settled++
 		} else {
 			settled = 0
 		}
+		last = root
 	}
 	return time.Since(start)
 }
