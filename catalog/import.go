@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"gorm.io/gorm"
 )
@@ -77,7 +78,6 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		entries []Record
 		items   []Record
 	)
-	seen := map[string]Record{} // item code → first record
 	for _, r := range in.Records {
 		switch r.Kind {
 		case KindRegion:
@@ -95,8 +95,7 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		regions[r.Region.Code] = true
 	}
 	var good struct {
-		regs, depts, entries []Record
-		items                []preparedItem
+		regs, depts, entries, items []Record
 	}
 	for _, r := range regs {
 		if ps := checkRegion(r, regions); len(ps) > 0 {
@@ -119,10 +118,11 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		}
 		good.entries = append(good.entries, r)
 	}
-	itemErrs, prepared, err := prepareItems(items)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
+	// Every item is validated before anything is written, so that every
+	// problem is reported; the edition rows are built later, batch by
+	// batch, while the previous batch is written.
+	itemErrs := validateItems(items)
+	seen := map[string]Record{} // item code → first record
 	for i, r := range items {
 		ps := recordProblems(r, itemErrs[i])
 		if r.Item.Region != "" && regionCodeRE.MatchString(r.Item.Region) && !regions[r.Item.Region] {
@@ -137,8 +137,11 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 			res.Problems = append(res.Problems, ps...)
 			continue
 		}
-		good.items = append(good.items, preparedItem{rec: r, ed: prepared[i]})
+		good.items = append(good.items, r)
 	}
+	// From here on the valid items are held by good.items only (items and
+	// seen are no longer used), which importItems lets go of batch by batch
+	// as they are written.
 	res.Rejected = countRecords(res.Problems)
 	if len(res.Problems) > 0 && !opt.SkipInvalid {
 		return res, ErrRejected
@@ -402,42 +405,46 @@ type existingItem struct {
 	Digest    *string
 }
 
-// preparedItem is a valid item record with its edition row, whose number,
-// department and import fields are filled in when it is stored.
-type preparedItem struct {
-	rec Record
-	ed  editionRow
+// itemsPerBatch is how many items are prepared and written together: while
+// one batch is written, the next one's edition rows (canonical JSON, digest,
+// flags) are built on another goroutine. A batch is a whole number of
+// INSERT statements of both tables.
+const itemsPerBatch = 5 * importBatch
+
+// itemBatch is a batch of items ready to be written: the edition and item
+// rows of the records whose indexes are todo[from:to] (see importItems).
+type itemBatch struct {
+	from, to int
+	editions []editionRow
+	items    []itemRow
+	arena    []byte // holds the editions' Guide
 }
 
-func importItems(tx *gorm.DB, recs []preparedItem, deptIDs map[deptKey]uint, now time.Time, author, note string, res *ImportResult) error {
+// importItems stores valid item records. It first finds which items are
+// new or changed (the digest of a stored item's guide is compared with the
+// one of its published edition), creates the departments they name and
+// reserves their change sequence numbers; then it builds and writes their
+// editions and item rows batch by batch, and lets go of each record once
+// it is written (recs[i] is cleared), so that the records written no
+// longer hold memory.
+func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.Time, author, note string, res *ImportResult) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	existing := make(map[string]existingItem, len(recs))
-	codes := make([]string, len(recs))
-	for i, r := range recs {
-		codes[i] = r.rec.Item.Code
-	}
-	for start := 0; start < len(codes); start += 500 {
-		end := min(start+500, len(codes))
-		var rows []existingItem
-		err := tx.Raw(`SELECT i.code, i.published, i.latest, e.digest FROM items i
-			LEFT JOIN editions e ON e.item_code = i.code AND e.number = i.published
-			WHERE i.code IN ?`, codes[start:end]).Scan(&rows).Error
-		if err != nil {
-			return fmt.Errorf("load existing items: %w", err)
-		}
-		for _, r := range rows {
-			existing[r.Code] = r
-		}
+	existing, err := loadExistingItems(tx, recs)
+	if err != nil {
+		return err
 	}
 
 	// Departments named by items that do not exist yet are created, in
 	// batches, before the items that need their ids.
 	var newDepts []departmentRow
 	for _, r := range recs {
-		k := deptKey{r.rec.Item.Region, r.rec.Item.Department}
+		k := deptKey{r.Item.Region, r.Item.Department}
 		if _, ok := deptIDs[k]; !ok {
+			// Cloned: the record's strings share the memory of its input
+			// line, which is let go once the record is written.
+			k = deptKey{strings.Clone(k.region), strings.Clone(k.name)}
 			deptIDs[k] = 0
 			newDepts = append(newDepts, departmentRow{Name: k.name, Region: k.region})
 		}
@@ -452,48 +459,35 @@ func importItems(tx *gorm.DB, recs []preparedItem, deptIDs map[deptKey]uint, now
 		}
 	}
 
+	// Which items get a new edition: those not stored, and those whose
+	// guide differs from their published edition.
+	unchanged := unchangedItems(recs, existing)
 	var (
-		editions   []*editionRow
-		itemRows   []itemRow
+		todo       []int // indexes in recs of the items written, in input order
 		superseded []string
 	)
 	for i := range recs {
-		it, ed := recs[i].rec.Item, &recs[i].ed
-		id := deptIDs[deptKey{it.Region, it.Department}]
-		old, exists := existing[it.Code]
-		if exists && old.Digest != nil && *old.Digest == ed.Digest {
+		if unchanged[i] {
 			res.Unchanged++
+			recs[i] = Record{}
 			continue
 		}
-		number := 1
-		if exists {
-			number = old.Latest + 1
-		}
-		ed.Number, ed.DepartmentID, ed.CreatedAt = number, id, now
-		ed.Author, ed.Reviewer, ed.Note = author, author, note
-		ed.PublishedAt = &now
-		editions = append(editions, ed)
-		row := itemRow{Code: it.Code, BaseCode: it.BaseCode, Name: it.Name, Region: it.Region,
-			DepartmentID: id, Published: number, Latest: number, CreatedAt: now, UpdatedAt: now}
-		itemRows = append(itemRows, row)
-		if exists {
+		todo = append(todo, i)
+		if old, exists := existing[recs[i].Item.Code]; exists {
 			res.Updated++
 			if old.Published > 0 {
-				superseded = append(superseded, it.Code)
+				superseded = append(superseded, old.Code)
 			}
 		} else {
 			res.Created++
 		}
 	}
-	if len(itemRows) == 0 {
+	if len(todo) == 0 {
 		return nil
 	}
-	first, err := nextSeq(tx, len(itemRows))
+	first, err := nextSeq(tx, len(todo))
 	if err != nil {
 		return err
-	}
-	for i := range itemRows {
-		itemRows[i].Seq = first + int64(i)
 	}
 	sort.Strings(superseded)
 	for start := 0; start < len(superseded); start += 500 {
@@ -503,13 +497,133 @@ func importItems(tx *gorm.DB, recs []preparedItem, deptIDs map[deptKey]uint, now
 			return fmt.Errorf("supersede editions: %w", err)
 		}
 	}
-	if err := insertEditions(tx, editions); err != nil {
-		return fmt.Errorf("insert editions: %w", err)
+
+	// What follows adds rows: pages need not stay in memory until commit.
+	if err := bulkAppending(tx); err != nil {
+		return err
 	}
-	if err := upsertItems(tx, itemRows); err != nil {
-		return fmt.Errorf("store items: %w", err)
+	// Batches are built on a goroutine, one ahead of the one written; it
+	// is stopped and waited for when writing fails. The canonical JSON of a
+	// batch's editions is written into an arena of the batch, reused once
+	// the batch is written: at most three batches are in flight (one built,
+	// one waiting, one written).
+	batches := make(chan itemBatch, 1)
+	arenas := make(chan []byte, 3)
+	stop, done := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(stop)
+		<-done
+	}()
+	go func() {
+		defer close(done)
+		defer close(batches)
+		for from := 0; from < len(todo); from += itemsPerBatch {
+			var arena []byte
+			select {
+			case <-stop:
+				return
+			case arena = <-arenas:
+			default:
+			}
+			to := min(from+itemsPerBatch, len(todo))
+			b := itemBatch{from: from, to: to, editions: make([]editionRow, 0, to-from), items: make([]itemRow, 0, to-from)}
+			for k := from; k < to; k++ {
+				it := recs[todo[k]].Item
+				id := deptIDs[deptKey{it.Region, it.Department}]
+				number := 1
+				if old, exists := existing[it.Code]; exists {
+					number = old.Latest + 1
+				}
+				start := len(arena)
+				arena = appendGuide(arena, it)
+				guide := arena[start:]
+				// The guide shares the arena's memory; the arena is not
+				// written again before the batch is (see arenaString).
+				ed := editionOf(it, arenaString(guide), digest(guide), number, StatePublished, id, now)
+				ed.Author, ed.Reviewer, ed.Note = author, author, note
+				ed.PublishedAt = &now
+				b.editions = append(b.editions, ed)
+				b.items = append(b.items, itemRow{Code: it.Code, BaseCode: it.BaseCode, Name: it.Name, Region: it.Region,
+					DepartmentID: id, Published: number, Latest: number, Seq: first + int64(k), CreatedAt: now, UpdatedAt: now})
+			}
+			b.arena = arena
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	editions := newRowInserter(tx, "editions", editionColumns, "")
+	defer editions.close()
+	items := newRowInserter(tx, "items", itemRowColumns, itemConflict)
+	defer items.close()
+	for b := range batches {
+		if err := insertEditions(editions, b.editions); err != nil {
+			return fmt.Errorf("insert editions: %w", err)
+		}
+		if err := upsertItems(items, b.items); err != nil {
+			return fmt.Errorf("store items: %w", err)
+		}
+		for _, i := range todo[b.from:b.to] {
+			recs[i] = Record{}
+		}
+		clear(b.editions)
+		arenas <- b.arena[:0]
 	}
 	return nil
+}
+
+// arenaString returns the text of b without copying it. It serves the
+// canonical JSON of a batch's editions, whose arena is overwritten only
+// once the batch is written: nothing keeps the strings beyond that (the
+// database driver copies the values it binds).
+func arenaString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// loadExistingItems returns the stored items among those of recs, by code,
+// with the digest of their published edition.
+func loadExistingItems(tx *gorm.DB, recs []Record) (map[string]existingItem, error) {
+	existing := make(map[string]existingItem)
+	codes := make([]string, 0, 500)
+	for start := 0; start < len(recs); start += 500 {
+		end := min(start+500, len(recs))
+		codes = codes[:0]
+		for _, r := range recs[start:end] {
+			codes = append(codes, r.Item.Code)
+		}
+		var rows []existingItem
+		err := tx.Raw(`SELECT i.code, i.published, i.latest, e.digest FROM items i
+			LEFT JOIN editions e ON e.item_code = i.code AND e.number = i.published
+			WHERE i.code IN ?`, codes).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("load existing items: %w", err)
+		}
+		for _, r := range rows {
+			existing[r.Code] = r
+		}
+	}
+	return existing, nil
+}
+
+// unchangedItems reports which records are identical to the published
+// edition of their stored item: the digests of their guides are computed
+// on every core.
+func unchangedItems(recs []Record, existing map[string]existingItem) []bool {
+	unchanged := make([]bool, len(recs))
+	if len(existing) == 0 {
+		return unchanged
+	}
+	parallel(len(recs), func(i int) {
+		if old, ok := existing[recs[i].Item.Code]; ok && old.Digest != nil {
+			unchanged[i] = guideDigest(recs[i].Item) == *old.Digest
+		}
+	})
+	return unchanged
 }
 
 // editionColumns are the columns insertEditions writes: all but the
@@ -521,9 +635,9 @@ var editionColumns = []string{"item_code", "number", "state", "guide", "digest",
 
 // insertEditions inserts edition rows with multi-row INSERT statements,
 // without reflection and without reading the generated ids back.
-func insertEditions(tx *gorm.DB, rows []*editionRow) error {
-	return insertRows(tx, "editions", editionColumns, "", len(rows), func(i int, args []any) []any {
-		e := rows[i]
+func insertEditions(w *rowInserter, rows []editionRow) error {
+	return w.insert(len(rows), func(i int, args []any) []any {
+		e := &rows[i]
 		return append(args, e.ItemCode, e.Number, e.State, e.Guide, e.Digest, e.Note, e.Author,
 			e.Reviewer, e.Reason, e.CreatedAt, nullTime(e.SubmittedAt), nullTime(e.PublishedAt),
 			nullTime(e.SupersededAt), e.Region, e.DepartmentID, e.Type, e.OnApplication, e.Online,
@@ -541,8 +655,8 @@ const itemConflict = ` ON CONFLICT (code) DO UPDATE SET base_code = excluded.bas
 	latest = excluded.latest, seq = excluded.seq, updated_at = excluded.updated_at`
 
 // upsertItems inserts item rows, or updates the stored row of the same code.
-func upsertItems(tx *gorm.DB, rows []itemRow) error {
-	return insertRows(tx, "items", itemRowColumns, itemConflict, len(rows), func(i int, args []any) []any {
+func upsertItems(w *rowInserter, rows []itemRow) error {
+	return w.insert(len(rows), func(i int, args []any) []any {
 		r := &rows[i]
 		return append(args, r.Code, r.BaseCode, r.Name, r.Region, r.DepartmentID, r.Published,
 			r.Latest, r.Seq, r.CreatedAt, r.UpdatedAt)
@@ -553,51 +667,79 @@ func upsertItems(tx *gorm.DB, rows []itemRow) error {
 // limits of SQLite (32,766) and PostgreSQL (65,535).
 const maxInsertArgs = 30000
 
-// insertRows writes n rows into table with multi-row INSERT statements of
-// up to importBatch rows, prepared once and run for every full batch; args
-// appends the values of row i, in the order of columns. suffix follows each
+// rowInserter writes rows into table with multi-row INSERT statements of
+// up to importBatch rows; the statement of a full batch is prepared once
+// and reused by every call of insert until close. suffix follows each
 // statement's VALUES list (e.g. ON CONFLICT).
-func insertRows(tx *gorm.DB, table string, columns []string, suffix string, n int, args func(i int, dst []any) []any) error {
+type rowInserter struct {
+	tx      *gorm.DB
+	columns int
+	per     int
+	head    string
+	tuple   string
+	suffix  string
+	full    *sql.Stmt
+	vals    []any
+}
+
+func newRowInserter(tx *gorm.DB, table string, columns []string, suffix string) *rowInserter {
 	per := max(1, min(importBatch, maxInsertArgs/len(columns)))
-	head := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
-	statement := func(rows int) string {
-		// gorm writes the placeholders in the database's own spelling.
-		text := head + strings.TrimSuffix(strings.Repeat(tuple+", ", rows), ", ") + suffix
-		dry := tx.Session(&gorm.Session{DryRun: true, NewDB: true}).Exec(text, make([]any, rows*len(columns))...)
-		return dry.Statement.SQL.String()
+	return &rowInserter{
+		tx:      tx,
+		columns: len(columns),
+		per:     per,
+		head:    "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ",
+		tuple:   "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")",
+		suffix:  suffix,
+		vals:    make([]any, 0, per*len(columns)),
 	}
-	ctx := tx.Statement.Context
-	vals := make([]any, 0, per*len(columns))
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		vals = vals[:0]
+}
+
+// statement returns the INSERT statement of rows rows.
+func (w *rowInserter) statement(rows int) string {
+	// gorm writes the placeholders in the database's own spelling.
+	text := w.head + strings.TrimSuffix(strings.Repeat(w.tuple+", ", rows), ", ") + w.suffix
+	dry := w.tx.Session(&gorm.Session{DryRun: true, NewDB: true}).Exec(text, make([]any, rows*w.columns)...)
+	return dry.Statement.SQL.String()
+}
+
+// insert writes n rows; args appends the values of row i, in the order of
+// the columns. A batch of fewer than importBatch rows (the last one) has a
+// statement of its own.
+func (w *rowInserter) insert(n int, args func(i int, dst []any) []any) error {
+	ctx := w.tx.Statement.Context
+	for start := 0; start < n; start += w.per {
+		end := min(start+w.per, n)
+		w.vals = w.vals[:0]
 		for i := start; i < end; i++ {
-			vals = args(i, vals)
+			w.vals = args(i, w.vals)
 		}
-		if end-start < per {
-			if _, err := tx.Statement.ConnPool.ExecContext(ctx, statement(end-start), vals...); err != nil {
+		if end-start < w.per {
+			if _, err := w.tx.Statement.ConnPool.ExecContext(ctx, w.statement(end-start), w.vals...); err != nil {
 				return err
 			}
 			continue
 		}
-		if full == nil {
+		if w.full == nil {
 			var err error
-			if full, err = tx.Statement.ConnPool.PrepareContext(ctx, statement(per)); err != nil {
+			if w.full, err = w.tx.Statement.ConnPool.PrepareContext(ctx, w.statement(w.per)); err != nil {
 				return err
 			}
 		}
-		if _, err := full.ExecContext(ctx, vals...); err != nil {
+		if _, err := w.full.ExecContext(ctx, w.vals...); err != nil {
 			return err
 		}
 	}
+	clear(w.vals) // let go of the values of the last batch
 	return nil
+}
+
+// close closes the prepared statement.
+func (w *rowInserter) close() {
+	if w.full != nil {
+		w.full.Close()
+		w.full = nil
+	}
 }
 
 // nullTime passes an absent time as SQL NULL.
@@ -608,40 +750,27 @@ func nullTime(t *time.Time) any {
 	return *t
 }
 
-// prepareItems validates the items of records and builds the edition rows
-// of the valid ones (canonical JSON, digest and classification columns),
-// on every core.
-func prepareItems(recs []Record) ([][]FieldError, []editionRow, error) {
+// validateItems validates the items of records, on every core.
+func validateItems(recs []Record) [][]FieldError {
 	errs := make([][]FieldError, len(recs))
-	eds := make([]editionRow, len(recs))
-	workers := max(1, runtime.GOMAXPROCS(0))
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
+	parallel(len(recs), func(i int) {
+		errs[i] = Validate(recs[i].Item)
+	})
+	return errs
+}
+
+// parallel calls fn(i) for every i below n, on every core.
+func parallel(n int, fn func(i int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := w; i < len(recs); i += workers {
-				it := recs[i].Item
-				if errs[i] = Validate(it); len(errs[i]) > 0 {
-					continue
-				}
-				ed, err := newEdition(it, 0, StatePublished, 0, time.Time{})
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					continue
-				}
-				eds[i] = ed
+			for i := w; i < n; i += workers {
+				fn(i)
 			}
 		}(w)
 	}
 	wg.Wait()
-	return errs, eds, firstErr
 }

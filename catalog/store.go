@@ -83,9 +83,26 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 }
 
 // bulkCacheKiB is the page cache, in KiB, of the connection that writes a
-// bulk import: room for the indexes being written, so that their pages are
-// not spilled to the WAL and read back again while the import runs.
+// bulk import: room for the pages it reads and updates (the stored items
+// and editions an import compares and supersedes), so that they are not
+// spilled to the WAL and read back again while the import runs.
 const bulkCacheKiB = 1 << 20
+
+// bulkAppendCacheKiB is the page cache, in KiB, of a bulk transaction once
+// it only adds rows (see bulkAppending): room for the index pages being
+// written. The table pages, written once, spill to the WAL when the cache
+// is full rather than all being held in memory until commit.
+const bulkAppendCacheKiB = 64 << 10
+
+// bulkAppending tells the database that the rest of a bulk transaction
+// (bulkTransaction) mostly appends new rows. On SQLite it shrinks the page
+// cache to bulkAppendCacheKiB; bulkTransaction restores it afterwards.
+func bulkAppending(tx *gorm.DB) error {
+	if tx.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	return tx.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkAppendCacheKiB)).Error
+}
 
 // bulkTransaction runs fn in one transaction tuned for writing many rows.
 // On SQLite it pins a connection and, for the transaction only, keeps
@@ -220,12 +237,21 @@ func (editionRow) TableName() string { return "editions" }
 func newEdition(it *Item, number int, state string, deptID uint, at time.Time) (editionRow, error) {
 	bp := guideBuffers.Get().(*[]byte)
 	guide := appendGuide((*bp)[:0], it)
-	ed := editionRow{
+	ed := editionOf(it, string(guide), digest(guide), number, state, deptID, at)
+	*bp = guide
+	guideBuffers.Put(bp)
+	return ed, nil
+}
+
+// editionOf builds the edition row of it from its canonical JSON and the
+// JSON's digest.
+func editionOf(it *Item, guide, digest string, number int, state string, deptID uint, at time.Time) editionRow {
+	return editionRow{
 		ItemCode:      it.Code,
 		Number:        number,
 		State:         state,
-		Guide:         string(guide),
-		Digest:        digest(guide),
+		Guide:         guide,
+		Digest:        digest,
 		CreatedAt:     at,
 		Region:        it.Region,
 		DepartmentID:  deptID,
@@ -239,12 +265,21 @@ func newEdition(it *Item, number int, state string, deptID uint, at time.Time) (
 		InHall:        HasFlag(it, FlagInHall),
 		Nearby:        HasFlag(it, FlagNearby),
 	}
-	*bp = guide
-	guideBuffers.Put(bp)
-	return ed, nil
 }
 
-// guideBuffers hold the buffers newEdition writes canonical JSON into.
+// guideDigest returns the digest of an item's canonical JSON, the Digest
+// newEdition gives its edition, without keeping the JSON.
+func guideDigest(it *Item) string {
+	bp := guideBuffers.Get().(*[]byte)
+	guide := appendGuide((*bp)[:0], it)
+	d := digest(guide)
+	*bp = guide
+	guideBuffers.Put(bp)
+	return d
+}
+
+// guideBuffers hold the buffers newEdition and guideDigest write canonical
+// JSON into.
 var guideBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // canonicalJSON is the stored form of a guide: compact JSON in struct field

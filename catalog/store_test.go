@@ -328,3 +328,82 @@ func itemsJSON(t *testing.T, items []Item) string {
 	}
 	return buf.String()
 }
+
+// TestImportManyBatches imports more items than one write batch holds,
+// then again with some changed, some unchanged and some new, and checks
+// the counts, the editions and that the change sequence follows the input
+// order of the items written.
+func TestImportManyBatches(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTestStore(t)
+	n := 2*itemsPerBatch + 37
+	var first []*Item
+	for i := 0; i < n; i++ {
+		first = append(first, guideVariant(i))
+	}
+	in := itemRecords(first...)
+	if res := mustImport(t, st, in); res.Created != n {
+		t.Fatalf("first import: %+v", res)
+	}
+	for i, r := range in.Records {
+		if r.Item != first[i] {
+			t.Fatalf("import changed the caller's record %d", i)
+		}
+	}
+	seq1, _ := st.Seq(ctx)
+
+	var second []*Item
+	want := map[string]int{} // code → published edition
+	changed := 0
+	for i := 0; i < n+50; i++ {
+		it := guideVariant(i)
+		switch {
+		case i >= n:
+			want[it.Code] = 1
+		case i%3 == 0:
+			it.PromisedDays = Int(7)
+			want[it.Code] = 2
+			changed++
+		default:
+			want[it.Code] = 1
+		}
+		second = append(second, it)
+	}
+	res := mustImport(t, st, itemRecords(second...))
+	if res.Created != 50 || res.Updated != changed || res.Unchanged != n-changed {
+		t.Fatalf("second import: %+v", res)
+	}
+	var rows []struct {
+		Code      string
+		Published int
+		Seq       int64
+		State     string
+	}
+	st.db.Raw(`SELECT i.code, i.published, i.seq, e.state FROM items i
+		JOIN editions e ON e.item_code = i.code AND e.number = i.published`).Scan(&rows)
+	if len(rows) != n+50 {
+		t.Fatalf("%d items stored, want %d", len(rows), n+50)
+	}
+	seqs := map[string]int64{}
+	for _, r := range rows {
+		if r.Published != want[r.Code] || r.State != StatePublished {
+			t.Fatalf("%s: published edition %d (%s), want %d", r.Code, r.Published, r.State, want[r.Code])
+		}
+		seqs[r.Code] = r.Seq
+	}
+	next := seq1 + 1
+	for i, it := range second {
+		if i < n && i%3 != 0 {
+			continue
+		}
+		if seqs[it.Code] != next {
+			t.Fatalf("%s: seq %d, want %d", it.Code, seqs[it.Code], next)
+		}
+		next++
+	}
+	var superseded int
+	st.db.Raw(`SELECT COUNT(*) FROM editions WHERE state = ?`, StateSuperseded).Scan(&superseded)
+	if superseded != changed {
+		t.Fatalf("%d superseded editions, want %d", superseded, changed)
+	}
+}
