@@ -176,14 +176,6 @@ func (rt *regionTable) name(code string) string {
 	return code
 }
 
-// known reports whether a region code exists.
-func (rt *regionTable) known(code string) bool {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	_, ok := rt.byCode[code]
-	return ok
-}
-
 // detect finds a region named in the query (the longest name wins) and
 // returns its code and the query without it.
 func (rt *regionTable) detect(q string) (code, rest string) {
