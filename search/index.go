@@ -204,7 +204,8 @@ func (ix *Index) install(bi bleve.Index, gen string, t *table) (old bleve.Index)
 	ix.mu.Lock()
 	old = ix.bi
 	ix.bi, ix.gen, ix.seq, ix.t = bi, gen, t.Seq, t
-	ix.clearCaches() // they number the old table's rows and groups
+	ix.clearCaches() // they number the old table's rows, groups and regions
+	ix.masks.Clear()
 	ix.mu.Unlock()
 	ix.dirty, ix.saved = false, time.Now()
 	ix.sug.reset(t.names())
