@@ -21,58 +21,25 @@ func appendGuide(b []byte, it *Item) []byte {
 	w.str("department", it.Department, false)
 	w.strs("audience", it.Audience)
 	w.strs("themes", it.Themes)
-	if len(it.Basis) > 0 {
-		w.key("basis")
-		w.b = append(w.b, '[')
-		for i := range it.Basis {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			x := &it.Basis[i]
-			w.open()
-			w.str("title", x.Title, false)
-			w.str("clause", x.Clause, true)
-			w.str("text", x.Text, true)
-			w.close()
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(&w, "basis", it.Basis, func(x *Basis) {
+		w.str("title", x.Title, false)
+		w.str("clause", x.Clause, true)
+		w.str("text", x.Text, true)
+	})
 	w.str("conditions", it.Conditions, true)
-	if len(it.Materials) > 0 {
-		w.key("materials")
-		w.b = append(w.b, '[')
-		for i := range it.Materials {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			x := &it.Materials[i]
-			w.open()
-			w.str("name", x.Name, false)
-			w.str("required", x.Required, true)
-			w.str("form", x.Form, true)
-			w.int("copies", x.Copies)
-			w.str("source", x.Source, true)
-			w.str("notes", x.Notes, true)
-			w.close()
-		}
-		w.b = append(w.b, ']')
-	}
-	if len(it.Steps) > 0 {
-		w.key("steps")
-		w.b = append(w.b, '[')
-		for i := range it.Steps {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			x := &it.Steps[i]
-			w.open()
-			w.str("name", x.Name, false)
-			w.str("description", x.Description, true)
-			w.int("days", x.Days)
-			w.close()
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(&w, "materials", it.Materials, func(x *Material) {
+		w.str("name", x.Name, false)
+		w.str("required", x.Required, true)
+		w.str("form", x.Form, true)
+		w.int("copies", x.Copies)
+		w.str("source", x.Source, true)
+		w.str("notes", x.Notes, true)
+	})
+	objects(&w, "steps", it.Steps, func(x *Step) {
+		w.str("name", x.Name, false)
+		w.str("description", x.Description, true)
+		w.int("days", x.Days)
+	})
 	w.int("legal_days", it.LegalDays)
 	w.int("promised_days", it.PromisedDays)
 	w.str("handling", it.Handling, true)
@@ -93,22 +60,11 @@ func appendGuide(b []byte, it *Item) []byte {
 		w.open()
 		w.key("charged")
 		w.b = strconv.AppendBool(w.b, f.Charged)
-		if len(f.Items) > 0 {
-			w.key("items")
-			w.b = append(w.b, '[')
-			for i := range f.Items {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				x := &f.Items[i]
-				w.open()
-				w.str("name", x.Name, false)
-				w.str("standard", x.Standard, true)
-				w.str("basis", x.Basis, true)
-				w.close()
-			}
-			w.b = append(w.b, ']')
-		}
+		objects(&w, "items", f.Items, func(x *FeeItem) {
+			w.str("name", x.Name, false)
+			w.str("standard", x.Standard, true)
+			w.str("basis", x.Basis, true)
+		})
 		w.close()
 	}
 	if r := it.Result; r != nil {
@@ -123,21 +79,10 @@ func appendGuide(b []byte, it *Item) []byte {
 	w.str("hours", it.Hours, true)
 	w.str("consult_phone", it.ConsultPhone, true)
 	w.str("complaint_phone", it.ComplaintPhone, true)
-	if len(it.FAQ) > 0 {
-		w.key("faq")
-		w.b = append(w.b, '[')
-		for i := range it.FAQ {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			x := &it.FAQ[i]
-			w.open()
-			w.str("q", x.Q, false)
-			w.str("a", x.A, false)
-			w.close()
-		}
-		w.b = append(w.b, ']')
-	}
+	objects(&w, "faq", it.FAQ, func(x *FAQ) {
+		w.str("q", x.Q, false)
+		w.str("a", x.A, false)
+	})
 	w.close()
 	return w.b
 }
@@ -176,6 +121,25 @@ func (w *guideWriter) str(name, s string, omitEmpty bool) {
 	}
 	w.key(name)
 	w.b = appendJSONString(w.b, s)
+}
+
+// objects writes a list of objects, each by each, and nothing for an
+// empty list (omitempty).
+func objects[T any](w *guideWriter, name string, list []T, each func(*T)) {
+	if len(list) == 0 {
+		return
+	}
+	w.key(name)
+	w.b = append(w.b, '[')
+	for i := range list {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.open()
+		each(&list[i])
+		w.close()
+	}
+	w.b = append(w.b, ']')
 }
 
 func (w *guideWriter) strs(name string, list []string) {
