@@ -12,21 +12,31 @@ import (
 	"zhinan/seeds"
 )
 
-// smallStore is a real store in a fresh data dir holding a few seed
-// items, for tests that change the store or the index.
-func smallStore(t *testing.T, n int) (*catalog.Store, string, []catalog.Item) {
+// emptyStore is a real store in a fresh data dir holding the reference
+// regions and no item.
+func emptyStore(t *testing.T) (*catalog.Store, string) {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := catalog.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	regions, _ := seeds.Regions()
-	if err := st.EnsureRegions(ctx, regions); err != nil {
+	regions, err := seeds.Regions()
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := st.EnsureRegions(context.Background(), regions); err != nil {
+		t.Fatal(err)
+	}
+	return st, dir
+}
+
+// smallStore is a real store in a fresh data dir holding a few seed
+// items, for tests that change the store or the index.
+func smallStore(t *testing.T, n int) (*catalog.Store, string, []catalog.Item) {
+	t.Helper()
+	st, dir := emptyStore(t)
 	cat, err := seeds.Load()
 	if err != nil {
 		t.Fatal(err)

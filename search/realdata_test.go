@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"zhinan/catalog"
-	"zhinan/seeds"
 )
 
 const realData = "../../shared/real-data/gdzwfw-2021/items.jsonl"
@@ -20,19 +19,7 @@ func TestRealDataSearch(t *testing.T) {
 		t.Skipf("real data not present: %v", err)
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := catalog.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	regions, err := seeds.Regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
+	st, dir := emptyStore(t)
 	if _, err := st.Import(ctx, d, catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}

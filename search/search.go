@@ -82,6 +82,8 @@ func (r *Result) JSON() ([]byte, error) {
 }
 
 // resultNoTook is Result as encoded by JSON: took_ms is written fresh.
+// JSON converts a *Result to it, so the compiler keeps the two field lists
+// equal.
 type resultNoTook struct {
 	Total  int                     `json:"total"`
 	TookMS float64                 `json:"-"`
