@@ -135,8 +135,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Hits = append(out.Hits, ix.hit(ix.t, cd.row, cd.score, marks))
 	}
 	ix.cache.put(key, out)
-	out.TookMS = ms(time.Since(start))
-	return out, nil
+	// The cached result is shared from now on: the caller gets a copy
+	// with its own took_ms, as cache hits do.
+	own := *out
+	own.TookMS = ms(time.Since(start))
+	return &own, nil
 }
 
 // collection returns the items and facets of a query's matches under the

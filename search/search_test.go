@@ -352,3 +352,38 @@ func TestPagesAgreeAcrossSizes(t *testing.T) {
 		})
 	}
 }
+
+// Concurrent searches for the same page share the cached result: each
+// gets its own took_ms and the same hits (run with -race, as CI does).
+func TestConcurrentSearchesShareTheCache(t *testing.T) {
+	ix := seedFixture(t).index
+	ctx := context.Background()
+	for round := range 20 {
+		r := Request{Q: "身份证", Page: 1 + round%3}
+		ix.mu.RLock()
+		ix.clearCaches()
+		ix.mu.RUnlock()
+		codes := make([]string, 8)
+		errs := make(chan error, len(codes))
+		for g := range codes {
+			go func() {
+				res, err := ix.Search(ctx, r)
+				if err == nil && len(res.Hits) > 0 {
+					codes[g] = res.Hits[0].Code
+					res.TookMS = -1 // the caller's own copy
+				}
+				errs <- err
+			}()
+		}
+		for range codes {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range codes {
+			if c == "" || c != codes[0] {
+				t.Fatalf("round %d: first hits %v", round, codes)
+			}
+		}
+	}
+}
