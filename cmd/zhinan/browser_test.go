@@ -307,6 +307,16 @@ func (tb *tab) follow(what string, action chromedp.Action[chromedp.Void]) int64 
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, action)
+	if err != nil && strings.Contains(err.Error(), "net::ERR_ABORTED") {
+		// The navigation watched was superseded by another one (a form
+		// submitted twice by one key press): the status is that of the
+		// page that did load.
+		if tb.waitWithin(ctx, what+": the page that superseded the first load",
+			`document.readyState === 'complete' && performance.getEntriesByType('navigation').length > 0`) {
+			return int64(eval[float64](tb, `performance.getEntriesByType('navigation')[0].responseStatus`))
+		}
+		return 0
+	}
 	if err != nil {
 		tb.fail(what+" did not load a page", err)
 	}
