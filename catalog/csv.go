@@ -24,7 +24,7 @@ import (
 //	设定依据 受理条件 申请材料 办理流程 法定办结时限 承诺办结时限 办件类型 到办事现场次数
 //	必须现场办理原因 网办深度 网上办理地址 是否进驻政务大厅 可在镇村便民服务中心办理 支持物流快递
 //	支持预约办理 支持网上支付 跨省通办 告知承诺制 通办范围 是否收费 收费项目 办理结果名称
-//	办理结果类型 办理结果样本 办理地点 办理时间 咨询电话 监督投诉电话 常见问题
+//	办理结果类型 办理结果样本 办理地点 办理时间 咨询电话 监督投诉电话 常见问题 常见问法
 //
 // On import the columns may come in any order and only 实施编码, 基本编码,
 // 事项名称, 事项类型, 行政区划代码 and 实施主体 are required; an unknown or
@@ -40,10 +40,10 @@ import (
 //   - 是否收费 (是/否) and 收费项目 make up fee: both empty means no fee
 //     information; 收费项目 needs 是否收费. 办理结果名称/类型/样本 make up
 //     result: all three empty means no result;
-//   - lists: one element per line inside the cell. 服务对象 and 主题分类 hold
-//     one value per line. The structured lists hold one element per line
-//     with its sub-fields separated by " | ", in this fixed order (trailing
-//     empty sub-fields may be left out):
+//   - lists: one element per line inside the cell. 服务对象, 主题分类 and
+//     常见问法 hold one value per line. The structured lists hold one element
+//     per line with its sub-fields separated by " | ", in this fixed order
+//     (trailing empty sub-fields may be left out):
 //     设定依据 basis: 依据名称 | 条款号 | 条款内容 (title | clause | text);
 //     申请材料 materials: 名称 | 是否必要 | 材料形式 | 份数 | 来源渠道 | 填报说明
 //     (name | required | form | copies | source | notes);
@@ -299,6 +299,7 @@ var itemColumns = []itemColumn{
 				it.FAQ = append(it.FAQ, FAQ{Q: e[0], A: e[1]})
 			}
 		}),
+	valuesColumn("ask_phrases", func(it *Item) *[]string { return &it.AskPhrases }),
 }
 
 func feeOf(it *Item) *Fee {

@@ -53,7 +53,7 @@ func TestItemColumnsCoverEveryField(t *testing.T) {
 		"basis", "conditions", "materials", "steps", "legal_days", "promised_days", "handling", "visits",
 		"visit_reason", "online_depth", "online_url", "in_hall", "nearby", "express", "appointment",
 		"online_payment", "cross_province", "commitment", "scope", "fee.charged", "fee.items", "result.name",
-		"result.type", "result.sample", "location", "hours", "consult_phone", "complaint_phone", "faq"}
+		"result.type", "result.sample", "location", "hours", "consult_phone", "complaint_phone", "faq", "ask_phrases"}
 	var got []string
 	for _, c := range itemColumns {
 		got = append(got, c.field)
@@ -84,7 +84,7 @@ func TestCSVRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(header, itemHeader()) || header[0] != "实施编码" || header[28] != "是否收费" || header[37] != "常见问题" {
+		if !reflect.DeepEqual(header, itemHeader()) || header[0] != "实施编码" || header[28] != "是否收费" || header[37] != "常见问题" || header[38] != "常见问法" {
 			t.Errorf("header %v", header)
 		}
 	})
@@ -105,6 +105,7 @@ func TestCSVRoundTrip(t *testing.T) {
 			"fee.charged": "是",
 			"fee.items":   "工本费 | 10元/本 | 陕价费发〔2019〕1号\n加急费\\|特殊 | 5,00",
 			"result.type": "证照",
+			"ask_phrases": "开饭店办什么证\n食品经营许可证\\|新办\nC:\\\\证照\\\\\n 前后有空格 \n“引号”,逗号",
 		} {
 			if got := cell(field); got != want {
 				t.Errorf("%s cell = %q, want %q", field, got, want)

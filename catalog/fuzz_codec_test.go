@@ -15,6 +15,7 @@ func FuzzDecodeJSONL(f *testing.F) {
 		"[{\"kind\":\"region\",\"code\":\"610900\"},\n{\"code\":\"B\"}]",
 		`{"kind":"entry","base_code":"1","levels":["市级"]}` + "\n" + `{"a":"\u00e9\\"}`,
 		"\xEF\xBB\xBF{}\r\n\r\n{\"code\":1}",
+		`{"code":"C","faq":[{"q":"问","a":"答"}],"ask_phrases":["房本加名字","执照\u9057失补办",""]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -37,6 +38,7 @@ func FuzzDecodeJSONL(f *testing.F) {
 func FuzzDecodeCSV(f *testing.F) {
 	f.Add([]byte(csvHeader + ",申请材料,是否收费\nA,000111222000,事项,公共服务,610900,某局,\"a | b\n\\| c\",是\n"))
 	f.Add([]byte("\"a\n\"\",b\r\n,\"c"))
+	f.Add([]byte(csvHeader + ",常见问法\nA,000111222000,事项,公共服务,610900,某局,\"房本加名字\n执照\\|补办\r\n\n\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d := DecodeCSV(bytes.NewReader(data), "f")
 		for _, r := range d.Records {

@@ -10,6 +10,9 @@ package catalog
 // Item is one catalogue entry as implemented by one department in one region,
 // with its complete guide. Its JSON form is the interchange shape of SPEC §2.
 //
+// AskPhrases are the everyday words citizens and 12345 hotline callers ask
+// for the service with (常见问法): "房本加名字", "执照遗失补办".
+//
 // Optional numbers and booleans are pointers: an absent value is not zero, and
 // a classification rule on an absent field does not hold.
 type Item struct {
@@ -48,6 +51,7 @@ type Item struct {
 	ConsultPhone   string     `json:"consult_phone,omitempty"`
 	ComplaintPhone string     `json:"complaint_phone,omitempty"`
 	FAQ            []FAQ      `json:"faq,omitempty"`
+	AskPhrases     []string   `json:"ask_phrases,omitempty"`
 }
 
 // Basis is one legal basis (设定依据) of an item.

@@ -83,6 +83,7 @@ func appendGuide(b []byte, it *Item) []byte {
 		w.str("q", x.Q, false)
 		w.str("a", x.A, false)
 	})
+	w.strs("ask_phrases", it.AskPhrases)
 	w.close()
 	return w.b
 }

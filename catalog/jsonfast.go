@@ -42,6 +42,9 @@ func fastItem(raw []byte) (*Item, bool) {
 	if len(it.FAQ) == 0 {
 		it.FAQ = nil
 	}
+	if len(it.AskPhrases) == 0 {
+		it.AskPhrases = nil
+	}
 	if it.Fee != nil && len(it.Fee.Items) == 0 {
 		it.Fee.Items = nil
 	}

@@ -23,12 +23,15 @@ func TestFastPathAgreesWithFieldDecoder(t *testing.T) {
 		accept bool
 	}{
 		{"complete guide", string(full), true},
-		{"with kind item", `{"kind":"item","code":"A","themes":[],"fee":{"charged":false,"items":[]}}`, true},
+		{"with kind item", `{"kind":"item","code":"A","themes":[],"fee":{"charged":false,"items":[]},"ask_phrases":[]}`, true},
 		{"duplicate key", `{"code":"A","code":"B"}`, false},
 		{"nested duplicate", `{"code":"A","fee":{"charged":true,"charged":false}}`, false},
 		{"upper-case key", `{"code":"A","Name":"x"}`, false},
 		{"unknown field", `{"code":"A","colour":"red"}`, false},
 		{"wrong type", `{"code":"A","legal_days":"30"}`, false},
+		{"ask phrases", `{"code":"A","faq":[{"q":"问","a":"答"}],"ask_phrases":["房本加名字","\u6267\u7167遗失补办"]}`, true},
+		{"ask phrase not text", `{"code":"A","ask_phrases":[1]}`, false},
+		{"ask phrases twice", `{"code":"A","ask_phrases":["a"],"ask_phrases":["b"]}`, false},
 		{"other kind", `{"kind":"region","code":"610000"}`, false},
 		{"escaped quote in key-like text", `{"code":"A","name":"a\",\"code\":\"b"}`, true},
 	} {
@@ -49,7 +52,7 @@ func TestFastPathAgreesWithFieldDecoder(t *testing.T) {
 			if !bytes.Equal(a, b) {
 				t.Fatalf("fast %s\nfield %s", a, b)
 			}
-			if strings.Contains(tc.name, "kind") && (it.Themes != nil || it.Fee.Items != nil) {
+			if strings.Contains(tc.name, "kind") && (it.Themes != nil || it.Fee.Items != nil || it.AskPhrases != nil) {
 				t.Fatal("empty lists must decode as absent")
 			}
 		})
@@ -67,7 +70,7 @@ func TestScanItemAgreesWithFastItem(t *testing.T) {
 	inputs := []string{
 		string(full),
 		" \t" + string(full) + "\r\n ",
-		`{"kind":"item","code":"A","themes":[],"fee":{"charged":false,"items":[]}}`,
+		`{"kind":"item","code":"A","themes":[],"fee":{"charged":false,"items":[]},"ask_phrases":[]}`,
 		`{"kind":"","code":"A"}`,
 		`{ "code" : "A" , "legal_days" : -0 , "visits": 1 }`,
 		`{"code":"A","name":"a\",\"code\":\"b"}`,
@@ -82,6 +85,11 @@ func TestScanItemAgreesWithFastItem(t *testing.T) {
 		`{"code":"A","legal_days":99999999999999999999}`,
 		`{"code":"A","legal_days":null}`,
 		`{"code":"A","in_hall":"true"}`,
+		`{"code":"A","ask_phrases":["房本加名字","执照\n遗失"]}`,
+		`{"code":"A","ask_phrases":"房本加名字"}`,
+		`{"code":"A","ask_phrases":[null]}`,
+		`{"code":"A","ask_phrases":null}`,
+		`{"code":"A","ask_phrases":["a"],"ask_phrases":["b"]}`,
 		`{"kind":"region","code":"610000"}`,
 		`{"code":"A"}]`,
 		`{"code":"A"} {}`,

@@ -325,6 +325,8 @@ func (p *itemScanner) item(it *Item) bool {
 				it.FAQ = append(it.FAQ, q)
 				return ok
 			}))
+		case "ask_phrases":
+			return bit(36, p.strings(&it.AskPhrases))
 		}
 		return 0
 	})

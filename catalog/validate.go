@@ -17,6 +17,9 @@ const (
 	MaxDays     = 3650 // working days of any time limit
 	MaxVisits   = 10   // visits to the office
 	MaxDepth    = 4    // highest online depth (全程网办)
+
+	MaxAskPhrases     = 30 // phrases of ask_phrases (常见问法)
+	MaxAskPhraseRunes = 40 // characters of one ask phrase, spaces around it not counted
 )
 
 // FieldError is one structural problem of a guide: the interchange field
@@ -170,7 +173,38 @@ func Validate(it *Item) []FieldError {
 		v.required(elemPath("faq", i, "q"), q.Q)
 		v.required(elemPath("faq", i, "a"), q.A)
 	}
+	v.askPhrases(it.AskPhrases)
 	return v.errs
+}
+
+// askPhrases checks the ask phrases: at most MaxAskPhrases, each one line
+// of at most MaxAskPhraseRunes characters, not blank, none repeated (spaces
+// around a phrase do not tell it apart).
+func (v *guideChecker) askPhrases(list []string) {
+	if len(list) > MaxAskPhrases {
+		v.add("ask_phrases", fmt.Sprintf(MsgTooMany, MaxAskPhrases, len(list)))
+	}
+	first := make(map[string]int, len(list))
+	for i, p := range list {
+		f := elemPath("ask_phrases", i, "")
+		if !v.text(f, p) {
+			continue
+		}
+		t := strings.TrimSpace(p)
+		j, repeated := first[t]
+		switch {
+		case t == "":
+			v.add(f, MsgEmptyElement)
+		case strings.ContainsAny(t, "\n\r\t"):
+			v.add(f, MsgOneLine)
+		case utf8.RuneCountInString(t) > MaxAskPhraseRunes:
+			v.add(f, fmt.Sprintf(MsgTooLong, MaxAskPhraseRunes))
+		case repeated:
+			v.add(f, fmt.Sprintf(MsgRepeated, j+1))
+		default:
+			first[t] = i
+		}
+	}
 }
 
 // guideChecker collects field errors in the order they are found.

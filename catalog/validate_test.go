@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,6 +18,16 @@ func minimalGuide() *Item {
 		Region:     "610900",
 		Department: "安康市发展和改革委员会",
 	}
+}
+
+// askPhrases returns n distinct ask phrases of the given number of
+// characters (at least 4).
+func askPhrases(n, runes int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("问法%02d", i) + strings.Repeat("问", runes-4)
+	}
+	return out
 }
 
 func fieldsOf(errs []FieldError) []string {
@@ -107,6 +118,21 @@ func TestValidate(t *testing.T) {
 		{"result type unknown", completeGuide, func(it *Item) { it.Result.Type = "证书" }, []string{"result.type"}},
 		{"faq empty", completeGuide, func(it *Item) { it.FAQ[1] = FAQ{} }, []string{"faq[1].q", "faq[1].a"}},
 
+		{"30 ask phrases of 40 characters", completeGuide, func(it *Item) { it.AskPhrases = askPhrases(MaxAskPhrases, MaxAskPhraseRunes) }, nil},
+		{"31 ask phrases", completeGuide, func(it *Item) { it.AskPhrases = askPhrases(MaxAskPhrases+1, 8) }, []string{"ask_phrases"}},
+		{"ask phrase of 41 characters", completeGuide, func(it *Item) {
+			it.AskPhrases = []string{"房本加名字", strings.Repeat("问", MaxAskPhraseRunes+1)}
+		}, []string{"ask_phrases[1]"}},
+		{"spaces around a phrase do not count", completeGuide, func(it *Item) {
+			it.AskPhrases = []string{" " + strings.Repeat("问", MaxAskPhraseRunes) + "　"}
+		}, nil},
+		{"ask phrase blank", completeGuide, func(it *Item) { it.AskPhrases = []string{"房本加名字", " ", ""} }, []string{"ask_phrases[1]", "ask_phrases[2]"}},
+		{"ask phrase repeated", completeGuide, func(it *Item) {
+			it.AskPhrases = []string{"房本加名字", "执照遗失补办", " 房本加名字", "房本加名字"}
+		}, []string{"ask_phrases[2]", "ask_phrases[3]"}},
+		{"ask phrase of two lines", completeGuide, func(it *Item) { it.AskPhrases = []string{"房本\n加名字", "执照\t补办"} }, []string{"ask_phrases[0]", "ask_phrases[1]"}},
+		{"control character in an ask phrase", completeGuide, func(it *Item) { it.AskPhrases = []string{"房本\x1b"} }, []string{"ask_phrases[0]"}},
+
 		{"bell in conditions", completeGuide, func(it *Item) { it.Conditions = "符合\a条件" }, []string{"conditions"}},
 		{"NUL in material notes", completeGuide, func(it *Item) { it.Materials[1].Notes = "a\x00b" }, []string{"materials[1].notes"}},
 		{"C1 control in hours", completeGuide, func(it *Item) { it.Hours = "周一\u0085周五" }, []string{"hours"}},
@@ -128,7 +154,8 @@ func TestValidate(t *testing.T) {
 			it.OnlineDepth = Int(9)
 			it.Fee = &Fee{Charged: true, Items: []FeeItem{{}}}
 			it.FAQ = []FAQ{{Q: "问"}}
-		}, []string{"code", "type", "region", "materials[1].name", "materials[1].form", "legal_days", "visits", "online_depth", "fee.items[0].name", "faq[0].a"}},
+			it.AskPhrases = []string{""}
+		}, []string{"code", "type", "region", "materials[1].name", "materials[1].form", "legal_days", "visits", "online_depth", "fee.items[0].name", "faq[0].a", "ask_phrases[0]"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +189,14 @@ func TestValidateMessages(t *testing.T) {
 		{"required", func(it *Item) { it.Department = "" }, "实施主体(department)：不能为空"},
 		{"base code length", func(it *Item) { it.BaseCode = "0710" }, "基本编码(base_code)：应为12个字符，实为4个"},
 		{"control character", func(it *Item) { it.Hours = "8:30\x0b18:00" }, "办理时间(hours)：含有不可见的控制字符（U+000B）"},
+		{"too many ask phrases", func(it *Item) { it.AskPhrases = askPhrases(31, 6) },
+			"常见问法(ask_phrases)：不能超过30项，实为31项"},
+		{"ask phrase too long", func(it *Item) { it.AskPhrases[1] = strings.Repeat("问", 41) },
+			"常见问法第2项(ask_phrases[1])：不能超过40个字"},
+		{"ask phrase repeated", func(it *Item) { it.AskPhrases[2] = it.AskPhrases[0] },
+			"常见问法第3项(ask_phrases[2])：与第1项重复"},
+		{"ask phrase of two lines", func(it *Item) { it.AskPhrases[0] = "房本\r\n加名字" },
+			"常见问法第1项(ask_phrases[0])：应为一行文字，不能含有换行或制表符"},
 		{"online depth legend", func(it *Item) { it.OnlineDepth = Int(7) },
 			"网办深度(online_depth)：应为0至4之间的整数（0 不可网办、1 信息公开、2 在线预约/表格下载、3 在线申报/预审、4 全程网办）"},
 	}

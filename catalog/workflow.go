@@ -873,6 +873,7 @@ var scalarFields = []scalarField{
 	{"hours", func(it *Item) any { return str(it.Hours) }},
 	{"consult_phone", func(it *Item) any { return str(it.ConsultPhone) }},
 	{"complaint_phone", func(it *Item) any { return str(it.ComplaintPhone) }},
+	{"ask_phrases", func(it *Item) any { return strs(it.AskPhrases) }},
 }
 
 func str(s string) any {

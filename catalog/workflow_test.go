@@ -808,6 +808,7 @@ func TestWorkflowDiff(t *testing.T) {
 	v2.Basis = v2.Basis[:1]
 	v2.FAQ = append(v2.FAQ, FAQ{Q: "可以代办吗？", A: "不可以，须本人到场。"})
 	v2.Fee.Items[0].Standard = "每证40元"
+	v2.AskPhrases = append(v2.AskPhrases[1:], "身份证过期了")
 	if _, err := st.SaveDraft(ctx, f.editor, code, 1, v2, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -827,6 +828,7 @@ func TestWorkflowDiff(t *testing.T) {
 		"promised_days 承诺办结时限 20→15",
 		"express 支持物流快递 true→<nil>",
 		"hours 办理时间 " + v1.Hours + "→<nil>",
+		"ask_phrases 常见问法 [身份证到期换新证 身份证坏了怎么换 身份证信息错了更正 异地换身份证]→[身份证坏了怎么换 身份证信息错了更正 异地换身份证 身份证过期了]",
 	}
 	if !slices.Equal(fields, want) {
 		t.Fatalf("scalar changes:\n%s\nwant\n%s", strings.Join(fields, "\n"), strings.Join(want, "\n"))
@@ -1068,6 +1070,7 @@ func TestDiffItemsScalarFields(t *testing.T) {
 	b := wfGuide("D-1")
 	b.Audience = []string{"自然人", "法人"}
 	b.Themes = nil
+	b.AskPhrases = []string{"身份证到期换新证", "异地换身份证", "换个新身份证"}
 	b.Fee = nil
 	b.Result.Type = "其他"
 	for _, tc := range []struct {
@@ -1081,6 +1084,7 @@ func TestDiffItemsScalarFields(t *testing.T) {
 			"themes 主题分类 [身份证件 户籍办理]→<nil>",
 			"fee.charged 是否收费 true→<nil>",
 			"result.type 办理结果类型 证照→其他",
+			"ask_phrases 常见问法 [身份证到期换新证 身份证坏了怎么换 身份证信息错了更正 异地换身份证]→[身份证到期换新证 异地换身份证 换个新身份证]",
 		}},
 		{"from nothing", nil, &Item{Code: "D-2", Result: &Result{Name: "证"}}, []string{
 			"code 实施编码 <nil>→D-2",

@@ -45,6 +45,9 @@ func TestXLSXRoundTrip(t *testing.T) {
 			t.Errorf("header style %+v (%v), want bold", style, err)
 		}
 		if v, _ := f.GetCellValue(sheet, "AL1"); v != "常见问题" {
+			t.Errorf("header AL1 %q", v)
+		}
+		if v, _ := f.GetCellValue(sheet, "AM1"); v != "常见问法" {
 			t.Errorf("last header %q", v)
 		}
 		// Numbers are numeric cells (no type attribute), text is text.

@@ -91,6 +91,7 @@ var FieldLabels = map[string]string{
 	"consult_phone":   "咨询电话",
 	"complaint_phone": "监督投诉电话",
 	"faq":             "常见问题",
+	"ask_phrases":     "常见问法",
 	"credit_code":     "统一社会信用代码",
 	"phone":           "联系电话",
 	"levels":          "行使层级",

@@ -39,8 +39,17 @@ const (
 	// MsgControlChar: the text holds an invisible control character; %U is
 	// the character.
 	MsgControlChar = "含有不可见的控制字符（%U）"
-	// MsgEmptyElement: an empty element of a list of words (themes).
+	// MsgEmptyElement: an empty element of a list of words (themes,
+	// ask_phrases).
 	MsgEmptyElement = "不能为空字符串"
+	// MsgTooMany: a list has more elements than allowed; the limit and the
+	// number given.
+	MsgTooMany = "不能超过%d项，实为%d项"
+	// MsgRepeated: a list element repeats an earlier one; %d is the earlier
+	// one's 1-based position.
+	MsgRepeated = "与第%d项重复"
+	// MsgOneLine: a short phrase (an ask phrase) holds a line break or tab.
+	MsgOneLine = "应为一行文字，不能含有换行或制表符"
 	// MsgValidation: ValidationError.Error's head; %d is the number of
 	// problems, followed by each problem joined with ListSep2.
 	MsgValidation = "办事指南有%d处错误："

@@ -13,21 +13,46 @@ type filter struct {
 	typ      int32
 	audience int32
 	theme    int32
+	svc      int32  // one service
 	flags    uint16 // every one of these classifications
 	none     bool   // a value no item has: nothing matches
 }
 
+// accepts reports whether item i of group g passes the filters on what
+// items hold of their own (the group's shared values: see passes).
+func (f *filter) accepts(g *group, i int) bool {
+	return g.Flags[i]&f.flags == f.flags && (f.dept < 0 || g.Depts[i] == f.dept) &&
+		(f.regions == nil || f.regions[g.Regions[i]]) && (f.svc < 0 || g.Svcs[i] == f.svc)
+}
+
 // ranking orders the matching items: those of the region the query named
-// (tier) first, then by score, then those of the preferred region among
-// equal scores, then by code.
+// (tier) first, then by score, then by how near they are to the citizen's
+// region (near), then by code.
 type ranking struct {
-	tier   int32 // region number, or -1
-	prefer int32 // region number, or -1
+	tier int32  // region number, or -1
+	near []int8 // by region number: nearness to the citizen's region; nil: none
+}
+
+// Nearness of an item's region to the citizen's: the region itself, one of
+// its ancestors (the city serves its counties' citizens too), one of its
+// descendants, or elsewhere.
+const (
+	nearOther int8 = iota
+	nearBelow
+	nearAbove
+	nearSame
+)
+
+func (rk *ranking) nearOf(region int32) int8 {
+	if rk.near == nil {
+		return nearOther
+	}
+	return rk.near[region]
 }
 
 // collection is what collect found for a query and filters: the total,
-// the first k items in order, and the facet counts of every matching item.
-// It serves every page within k.
+// the first k rows in order, and the facet counts of every matching row
+// (items, or services when grouped).
 type collection struct {
 	total     int
 	k         int
@@ -41,23 +66,30 @@ type collection struct {
 	themes    *counter
 }
 
-// candidate is a matching item in the running for the page.
+// candidate is a matching row in the running for the page: an item, or
+// a service represented by one of its items.
 type candidate struct {
 	score float64
 	tier  bool
-	pref  bool
-	row   int32
+	near  int8
+	row   int32 // the item (a service's representative)
+	// Of a service: how many of its items match, in how many regions.
+	items, regions int32
+}
+
+func newCollection(t *table, k int) *collection {
+	return &collection{k: k,
+		types: getCounter(len(t.Types.Vals)), regions: getCounter(len(t.Regions.Vals)),
+		depts: getCounter(len(t.Depts.Vals)), audiences: getCounter(len(t.Audiences.Vals)),
+		themes: getCounter(len(t.Themes.Vals)),
+	}
 }
 
 // collect expands the matched groups into their items, keeps those that
 // pass the filter, counts the facets of all of them and keeps the best k
 // in order; the caller holds the index's read lock.
 func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
-	c := &collection{k: k,
-		types: getCounter(len(t.Types.Vals)), regions: getCounter(len(t.Regions.Vals)),
-		depts: getCounter(len(t.Depts.Vals)), audiences: getCounter(len(t.Audiences.Vals)),
-		themes: getCounter(len(t.Themes.Vals)),
-	}
+	c := newCollection(t, k)
 	if f.none {
 		return c
 	}
@@ -69,17 +101,17 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 		}
 		n := int32(0)
 		for i, fl := range g.Flags {
-			region, dept := g.Regions[i], g.Depts[i]
-			if fl&f.flags != f.flags || f.dept >= 0 && dept != f.dept || f.regions != nil && !f.regions[region] {
+			if !f.accepts(g, i) {
 				continue
 			}
 			n++
 			for b := fl; b != 0; b &= b - 1 {
 				c.flags[bits.TrailingZeros16(b)]++
 			}
+			region := g.Regions[i]
 			c.regions.add(region, 1)
-			c.depts.add(dept, 1)
-			cand := candidate{score: sg.score, tier: region == rk.tier, pref: region == rk.prefer, row: g.Items[i]}
+			c.depts.add(g.Depts[i], 1)
+			cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
 			if top.full() && top.loses(cand) {
 				continue
 			}
@@ -100,6 +132,207 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 	c.ordered = top.sorted()
 	return c
 }
+
+// collectServices is collect with one row per service: the matching
+// items of a service are represented by one of them — the one of the
+// region the query named, else the one nearest the citizen's region, else
+// the best scored — and the service ranks by its best score. Facets count
+// services: a service counts for a value when one of its matching items
+// has it, so that adding that filter returns it.
+func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *collection {
+	c := newCollection(t, k)
+	if f.none {
+		return c
+	}
+	w := getServiceWork(len(t.Services.Vals))
+	defer w.release()
+	// Pass 1: each service's best score and representative, and its
+	// matching items.
+	for _, sg := range m.groups {
+		g := &t.Groups[sg.group]
+		if !g.passes(f) {
+			continue
+		}
+		for i := range g.Flags {
+			if !f.accepts(g, i) {
+				continue
+			}
+			region := g.Regions[i]
+			cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
+			s := g.Svcs[i]
+			a := &w.acc[s]
+			if a.items == 0 {
+				w.touched = append(w.touched, s)
+				a.rep, a.best = cand, cand.score
+			} else {
+				a.best = max(a.best, cand.score)
+				if t.represents(cand, a.rep) {
+					a.rep = cand
+				}
+			}
+			a.items++
+			w.hits = append(w.hits, svcHit{svc: s, group: sg.group, pos: int32(i)})
+		}
+	}
+	// Pass 2: the matching items in order of service (a counting sort),
+	// so that each service's distinct values are counted once.
+	at := int32(0)
+	for _, s := range w.touched {
+		a := &w.acc[s]
+		a.next = at
+		at += a.items
+	}
+	if cap(w.sorted) < len(w.hits) {
+		w.sorted = make([]svcHit, len(w.hits))
+	}
+	byService := w.sorted[:len(w.hits)]
+	for _, h := range w.hits {
+		a := &w.acc[h.svc]
+		byService[a.next] = h
+		a.next++
+	}
+	top := topK{k: k, t: t}
+	from := int32(0)
+	for _, s := range w.touched {
+		a := &w.acc[s]
+		items := byService[from : from+a.items]
+		from += a.items
+		mark := w.nextMark()
+		var flags uint16
+		regions := int32(0)
+		for _, h := range items {
+			g := &t.Groups[h.group]
+			flags |= g.Flags[h.pos]
+			if r := g.Regions[h.pos]; w.region.first(r, mark) {
+				regions++
+				c.regions.add(r, 1)
+			}
+			if d := g.Depts[h.pos]; w.dept.first(d, mark) {
+				c.depts.add(d, 1)
+			}
+			if w.typ.first(g.Type, mark) {
+				c.types.add(g.Type, 1)
+			}
+			for _, au := range g.Audience {
+				if w.audience.first(au, mark) {
+					c.audiences.add(au, 1)
+				}
+			}
+			for _, th := range g.Themes {
+				if w.theme.first(th, mark) {
+					c.themes.add(th, 1)
+				}
+			}
+		}
+		for b := flags; b != 0; b &= b - 1 {
+			c.flags[bits.TrailingZeros16(b)]++
+		}
+		c.total++
+		cand := a.rep
+		cand.score, cand.items, cand.regions = a.best, a.items, regions
+		if top.full() && top.loses(cand) {
+			continue
+		}
+		top.offer(cand)
+	}
+	c.ordered = top.sorted()
+	return c
+}
+
+// represents reports whether item a represents its service better than
+// item b: in the region the query named, nearer the citizen's region,
+// better scored, then the smaller code.
+func (t *table) represents(a, b candidate) bool {
+	if a.tier != b.tier {
+		return a.tier
+	}
+	if a.near != b.near {
+		return a.near > b.near
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return t.Rows[a.row].Code < t.Rows[b.row].Code
+}
+
+// serviceWork is the scratch space of a grouped collection, reused
+// through a pool: per service its representative and item count, the
+// matching items, and marks that tell a value already counted for the
+// service at hand.
+type serviceWork struct {
+	acc     []serviceAcc
+	touched []int32
+	hits    []svcHit
+	sorted  []svcHit
+	mark    uint32
+	region, dept, typ, audience, theme seenMarks
+}
+
+type serviceAcc struct {
+	rep         candidate
+	best        float64
+	items, next int32
+}
+
+type svcHit struct{ svc, group, pos int32 }
+
+// seenMarks remembers, by value number, the mark of the last service that
+// counted the value. Marks only grow, so nothing needs clearing between
+// services or collections.
+type seenMarks []uint32
+
+// first reports whether value v is seen for the first time under mark,
+// and marks it.
+func (m *seenMarks) first(v int32, mark uint32) bool {
+	if int(v) >= len(*m) {
+		*m = append(*m, make([]uint32, int(v)+1-len(*m))...)
+	}
+	if (*m)[v] == mark {
+		return false
+	}
+	(*m)[v] = mark
+	return true
+}
+
+var serviceWorks sync.Pool
+
+func getServiceWork(services int) *serviceWork {
+	w, _ := serviceWorks.Get().(*serviceWork)
+	if w == nil {
+		w = &serviceWork{}
+	}
+	if len(w.acc) < services {
+		w.acc = make([]serviceAcc, services)
+	}
+	return w
+}
+
+func (w *serviceWork) nextMark() uint32 {
+	w.mark++
+	if w.mark == 0 { // wrapped: start the marks afresh
+		for _, m := range []*seenMarks{&w.region, &w.dept, &w.typ, &w.audience, &w.theme} {
+			clear(*m)
+		}
+		w.mark = 1
+	}
+	return w.mark
+}
+
+// release resets what the collection touched and gives the work back to
+// the pool; oversized lists are dropped rather than kept.
+func (w *serviceWork) release() {
+	for _, s := range w.touched {
+		w.acc[s] = serviceAcc{}
+	}
+	w.touched, w.hits, w.sorted = w.touched[:0], w.hits[:0], w.sorted[:0]
+	if cap(w.hits) > maxPooledHits {
+		w.hits, w.sorted = nil, nil
+	}
+	serviceWorks.Put(w)
+}
+
+// maxPooledHits bounds the item lists a pooled serviceWork keeps.
+const maxPooledHits = 1 << 20
 
 // dropCounts gives the counters back once the facets are labelled: a
 // cached collection keeps only what serves pages.
@@ -237,8 +470,8 @@ func (tk *topK) better(a, b candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	if a.pref != b.pref {
-		return a.pref
+	if a.near != b.near {
+		return a.near > b.near
 	}
 	return tk.t.Rows[a.row].Code < tk.t.Rows[b.row].Code
 }

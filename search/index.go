@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "9"
+const MappingVersion = "10"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -66,7 +66,11 @@ type document struct {
 	NameInitial string `json:"name_ini"`
 	WordPinyin  string `json:"word_py"`  // full pinyin of each word: gongjijin
 	WordInitial string `json:"word_ini"` // initials of each word: gjj
-	Body        string `json:"body"`
+	// Ask is how people ask for the service: its ask-phrases (常见问法);
+	// FAQ its FAQ questions.
+	Ask  string `json:"ask"`
+	FAQ  string `json:"faq"`
+	Body string `json:"body"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -98,7 +102,10 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt("name_ini", text(analyzerSpaces, true))
 	dm.AddFieldMappingsAt("word_py", text(analyzerSpaces, false))
 	dm.AddFieldMappingsAt("word_ini", text(analyzerSpaces, false))
-	// The body is matched by all its bigrams, never as a phrase.
+	// The ask-phrases, FAQ and the body are matched by all their bigrams, never
+	// as a phrase.
+	dm.AddFieldMappingsAt("ask", text(cjk.AnalyzerName, false))
+	dm.AddFieldMappingsAt("faq", text(cjk.AnalyzerName, false))
 	dm.AddFieldMappingsAt("body", text(cjk.AnalyzerName, false))
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = keyword.Name
@@ -146,6 +153,7 @@ type Index struct {
 	// filters; cleared with cache.
 	collections *collectionCache
 	masks       sync.Map // region filter → []bool by region number (see regionMask)
+	vocab       vocabHolder
 	notify      chan struct{}
 }
 
@@ -369,7 +377,7 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 
 // pendingItem is a published item ready to be put into the table.
 type pendingItem struct {
-	code, region, dept string
+	code, region, dept, svc string
 	text               groupText
 	flags              uint16
 }
@@ -390,7 +398,8 @@ func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[string]bool, p
 	if flags == nil {
 		flags = catalog.Flags(&p.Item)
 	}
-	return pendingItem{code: p.Code, region: p.Region, dept: p.Department, text: gt, flags: flagBits(flags)}, nil
+	return pendingItem{code: p.Code, region: p.Region, dept: p.Department, svc: serviceKey(p.BaseCode, p.Name),
+		text: gt, flags: flagBits(flags)}, nil
 }
 
 // commit puts a prepared item into the table.
@@ -400,7 +409,7 @@ func (t *table) commit(it pendingItem) {
 		gi = t.addGroup(it.text)
 	}
 	t.Groups[gi].needsDoc = false
-	t.put(it.code, gi, it.region, it.dept, it.flags)
+	t.put(it.code, gi, it.region, it.dept, it.svc, it.flags)
 }
 
 // batchPipe indexes batches in order on a goroutine of its own, one at a
@@ -738,6 +747,8 @@ func makeDocument(g groupText) document {
 		NameInitial: nf.initials,
 		WordPinyin:  nf.wordPinyin,
 		WordInitial: nf.wordInitials,
+		Ask:         normalize(g.ask),
+		FAQ:         normalize(g.faq),
 		Body:        normalize(g.body),
 	}
 }

@@ -31,13 +31,35 @@ type Request struct {
 	Audience   string
 	Theme      string
 	Flags      []string
-	// Prefer ranks the items of this region first among equally relevant
-	// ones, without filtering (the site's own city when no region is chosen),
-	// unless the query names a region itself.
+	// Service keeps the items of one service (a Hit's Service).
+	Service string
+	// Prefer is the citizen's region, without filtering: the item of this
+	// region (else of the nearest region above it) represents a service,
+	// and among equally relevant rows those near it rank first (the site's
+	// own city when no region is chosen), unless the query names a region
+	// itself.
 	Prefer string
-	Page   int // 1-based; 0 means 1
-	Size   int // 0 means DefaultSize
+	// Group is GroupServices (the default, also when empty): one row per
+	// service; or GroupNone: one row per item.
+	Group string
+	Page  int // 1-based; 0 means 1
+	Size  int // 0 means DefaultSize
 }
+
+// The ways results are grouped (the API's group parameter).
+const (
+	GroupServices = "service"
+	GroupNone     = "none"
+)
+
+// What facet counts count (Result.Counts).
+const (
+	CountsServices = "services"
+	CountsItems    = "items"
+)
+
+// grouped reports whether the request asks for one row per service.
+func (r *Request) grouped() bool { return r.Group != GroupNone }
 
 // RequestError is a request the search refuses: which parameter and why,
 // in Chinese. The web layer answers it with 400.
@@ -73,10 +95,13 @@ func (r *Request) Validate() error {
 	if r.Size < 1 || r.Size > MaxSize {
 		return &RequestError{"size", fmt.Sprintf(MsgSizeRange, MaxSize)}
 	}
+	if r.Group != "" && r.Group != GroupServices && r.Group != GroupNone {
+		return &RequestError{"group", MsgGroupInvalid}
+	}
 	if len(r.Flags) > MaxFlags {
 		return &RequestError{"flag", fmt.Sprintf(MsgTooManyFlags, MaxFlags)}
 	}
-	for _, f := range append([]string{r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer}, r.Flags...) {
+	for _, f := range append([]string{r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer, r.Service}, r.Flags...) {
 		if !utf8.ValidString(f) || utf8.RuneCountInString(f) > MaxFilterLen {
 			return &RequestError{"filter", MsgFilterInvalid}
 		}
@@ -90,11 +115,20 @@ type plan struct {
 	text   string     // the normalized query without region and filler words
 	exact  string     // the whole query as an exact-name key
 	groups [][]string // every group must match; any alternative of a group does
-	region string     // a region named in the query
-	pins   []string   // best-bet item names
-	browse bool       // empty query
-	none   bool       // a query with nothing searchable in it (only punctuation)
+	// weights tells how much of the query's meaning each group carries,
+	// for graded matching: a word or a rule 1, a lone character less.
+	weights []float64
+	region  string   // a region named in the query
+	pins    []string // best-bet item names
+	browse  bool     // empty query
+	none    bool     // a query with nothing searchable in it (only punctuation)
 }
+
+// Weights of the groups of a query (see plan.weights).
+const (
+	weightWord = 1.0
+	weightChar = 0.3 // a lone character: 补, 办 — often noise, rarely the point
+)
 
 // syntaxChars are characters of bleve's query language; zhinan never
 // parses the query language, and treats them as spaces.
@@ -117,7 +151,10 @@ func spaced(s string) string {
 // 住房公积金提取购房 and names that differ only in brackets are one name.
 func exactKey(s string) string { return strings.ReplaceAll(spaced(normalize(s)), " ", "") }
 
-// parse turns a query into a plan.
+// parse turns a query into a plan: the region it names is taken out,
+// question and filler phrases are dropped, everyday phrases and intents
+// become groups of official alternatives, and the rest is split into
+// words, less the stop words.
 func (ix *Index) parse(q string) plan {
 	q = normalize(q)
 	typed := strings.TrimSpace(q) != ""
@@ -129,19 +166,26 @@ func (ix *Index) parse(q string) plan {
 	}
 	p := plan{exact: strings.ReplaceAll(q, " ", "")}
 	rules := rankingRules()
-	if bb, ok := rules.bestBets[strings.ReplaceAll(q, " ", "")]; ok {
+	if bb, ok := rules.bestBets[p.exact]; ok {
 		p.pins = bb
 	}
 	p.region, q = ix.regions.detect(q)
+	if asked := rules.dropFillers(q); asked != "" {
+		q = ix.correctSounds(asked) // else nothing but filler words: search for them
+		if bb, ok := rules.bestBets[strings.ReplaceAll(q, " ", "")]; ok && p.pins == nil {
+			p.pins = bb
+		}
+	}
 
 	seg, _ := segmenter()
-	var groups [][]string
 	var words []string
-	addRule := func(phrase string, i int) {
-		groups = append(groups, append([]string{phrase}, rules.synonyms[i].official...))
+	add := func(phrase string, alts []string, w float64) {
+		p.groups = append(p.groups, append([]string{phrase}, alts...))
+		p.weights = append(p.weights, w)
 		words = append(words, phrase)
 	}
-	// Everyday phrases become groups with their official alternatives.
+	// Everyday phrases become groups with their official alternatives,
+	// then intents (丢了 → 补领 …) do.
 	rest := q
 	for i, rule := range rules.synonyms {
 		for {
@@ -149,22 +193,29 @@ func (ix *Index) parse(q string) plan {
 			if at < 0 {
 				break
 			}
-			addRule(rule.phrase, i)
+			add(rule.phrase, rules.synonyms[i].official, weightWord)
 			rest = rest[:at] + " " + rest[at+len(rule.phrase):]
+		}
+	}
+	for _, rule := range rules.intents {
+		cues, left, ok := rule.match(rest)
+		if ok {
+			add(strings.Join(cues, ""), rule.official, weightWord)
+			rest = left
 		}
 	}
 	var plain []string
 	for _, field := range strings.Fields(rest) {
 		// An everyday phrase in pinyin, initials or with a homophone typo.
 		if i, ok := ruleBySound(rules, field); ok {
-			addRule(field, i)
+			add(field, rules.synonyms[i].official, weightWord)
 			continue
 		}
 		if isLatin(field) {
 			plain = append(plain, field)
 			continue
 		}
-		plain = append(plain, cutPrecise(seg, field)...)
+		plain = append(plain, cutQuery(seg, field)...)
 	}
 	var kept []string
 	for _, w := range plain {
@@ -172,16 +223,66 @@ func (ix *Index) parse(q string) plan {
 			kept = append(kept, w)
 		}
 	}
-	if len(kept) == 0 && len(groups) == 0 {
+	if len(kept) == 0 && len(p.groups) == 0 {
 		kept = plain // nothing but filler words: search for them
 	}
 	for _, w := range kept {
-		groups = append(groups, []string{w})
-		words = append(words, w)
+		weight := weightWord
+		if !isLatin(w) && utf8.RuneCountInString(w) == 1 {
+			weight = weightChar
+		}
+		add(w, nil, weight)
 	}
-	p.groups = groups
 	p.text = strings.Join(words, "")
 	return p
+}
+
+// dropFillers removes question and filler phrases from a query.
+func (r *rules) dropFillers(q string) string {
+	for _, f := range r.fillers {
+		if strings.Contains(q, f) {
+			q = strings.ReplaceAll(q, f, " ")
+		}
+	}
+	return strings.Join(strings.Fields(q), " ")
+}
+
+// maxIntentGap is how many characters may stand between the cues of two
+// parts of an intent rule (开一家小奶茶店).
+const maxIntentGap = 6
+
+// match reports whether every part of the rule has a cue in q, in order
+// and each near the one before, and returns the cues found and q without
+// them.
+func (r *intentRule) match(q string) (cues []string, rest string, ok bool) {
+	at := make([]int, 0, len(r.parts)) // byte offsets of the cues found
+	from := 0
+	for pi, part := range r.parts {
+		best, cue := -1, ""
+		for _, c := range part {
+			i := strings.Index(q[from:], c)
+			if i < 0 {
+				continue
+			}
+			i += from
+			if pi > 0 && utf8.RuneCountInString(q[from:i]) > maxIntentGap {
+				continue
+			}
+			if best < 0 || i < best { // the nearest cue; on a tie the longest (cues are longest first)
+				best, cue = i, c
+			}
+		}
+		if best < 0 {
+			return nil, q, false
+		}
+		cues, at = append(cues, cue), append(at, best)
+		from = best + len(cue)
+	}
+	rest = q
+	for i := len(cues) - 1; i >= 0; i-- {
+		rest = rest[:at[i]] + " " + rest[at[i]+len(cues[i]):]
+	}
+	return cues, rest, true
 }
 
 // ruleBySound finds the synonym rule whose phrase sounds like field.
@@ -203,10 +304,11 @@ func ruleBySound(r *rules, field string) (int, bool) {
 	return i, ok
 }
 
-// Field boosts: a match in the name outranks one in the body; a precise
-// word outranks a sub-word (动产 in 不动产); a phrase of the whole query and
-// an exact name outrank everything but best bets. (The region named in the
-// query ranks first, and the preferred region breaks ties: see rank.)
+// Field boosts: a match in the name outranks one in the ask-phrases, which
+// outranks one in the FAQ questions, then the body; a precise word outranks a sub-word (动产 in
+// 不动产); a phrase of the whole query and an exact name outrank
+// everything but best bets. (The region named in the query ranks first,
+// and the citizen's region breaks ties: see ranking.)
 const (
 	boostExact     = 20
 	boostPin       = 100
@@ -216,8 +318,22 @@ const (
 	boostBigram    = 1.5
 	boostPinyin    = 1.2
 	boostInitials  = 1
+	boostAsk       = 0.8
+	boostFAQ       = 0.5
 	boostBody      = 0.3
 	boostAltOfficl = 0.9 // an official term added by a synonym ranks a little below the words typed
+)
+
+// fieldSet chooses the fields a word is matched in.
+type fieldSet uint8
+
+const (
+	inName      fieldSet = 1 << iota // the name, by its characters
+	inNameSound                      // the name, by the sound of a Chinese word (公基金)
+	inAsk                            // ask-phrases
+	inFAQ                            // FAQ questions
+	inBody                           // materials, conditions, basis, department, themes
+	inAll = inName | inNameSound | inAsk | inFAQ | inBody
 )
 
 // textQuery turns the plan of a typed query into the bleve query over the
@@ -229,15 +345,7 @@ func textQuery(p plan) query.Query {
 	}
 	var groups []query.Query
 	for _, g := range p.groups {
-		var alts []query.Query
-		for i, a := range g {
-			q := alternative(a)
-			if i > 0 {
-				setBoost(q, boostAltOfficl)
-			}
-			alts = append(alts, q)
-		}
-		groups = append(groups, bleve.NewDisjunctionQuery(alts...))
+		groups = append(groups, groupQuery(g, inAll))
 	}
 	var text query.Query = bleve.NewMatchNoneQuery()
 	if len(groups) > 0 {
@@ -269,11 +377,32 @@ func textQuery(p plan) query.Query {
 	return bq
 }
 
-// alternative is the query for one word or phrase of a group. A phrase
-// of several words (from a synonym rule) needs all its words; a word
-// matches in the name (precise word, search-mode word, bigram phrase,
-// pinyin) or in the body.
-func alternative(a string) query.Query {
+// groupQuery matches any alternative of a group in the fields fs, or
+// nothing when none can match there.
+func groupQuery(g []string, fs fieldSet) query.Query {
+	var alts []query.Query
+	for i, a := range g {
+		q := alternative(a, fs)
+		if q == nil {
+			continue
+		}
+		if i > 0 {
+			setBoost(q, boostAltOfficl)
+		}
+		alts = append(alts, q)
+	}
+	if len(alts) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// alternative is the query for one word or phrase of a group in the
+// fields fs (nil when it cannot match there). A phrase of several words
+// (from a synonym rule) needs all its words; a word matches in the name
+// (precise word, search-mode word, bigram phrase, pinyin), the
+// ask-phrases or the body.
+func alternative(a string, fs fieldSet) query.Query {
 	seg, _ := segmenter()
 	if !isLatin(a) {
 		var words []string
@@ -285,23 +414,33 @@ func alternative(a string) query.Query {
 		if len(words) > 1 {
 			var qs []query.Query
 			for _, w := range words {
-				qs = append(qs, word(w))
+				q := word(w, fs)
+				if q == nil {
+					return nil
+				}
+				qs = append(qs, q)
 			}
-			return bleve.NewDisjunctionQuery(
-				boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostPhrase),
-				bleve.NewConjunctionQuery(qs...))
+			all := bleve.NewConjunctionQuery(qs...)
+			if fs&inName == 0 {
+				return all
+			}
+			return bleve.NewDisjunctionQuery(boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostPhrase), all)
 		}
 		if len(words) == 1 {
-			return word(words[0])
+			return word(words[0], fs)
 		}
 	}
-	return word(a)
+	return word(a, fs)
 }
 
-// word is the query for one word.
-func word(a string) query.Query {
+// word is the query for one word in the fields fs (nil when it cannot
+// match there).
+func word(a string, fs fieldSet) query.Query {
+	var alts []query.Query
 	if isLatin(a) {
-		var alts []query.Query
+		if fs&inName == 0 {
+			return nil
+		}
 		if syl, ok := splitPinyin(a); ok {
 			alts = append(alts,
 				boosted(term("word_py", a), boostPinyin*2),
@@ -316,16 +455,28 @@ func word(a string) query.Query {
 		alts = append(alts, boosted(term("name", a), boostWord))
 		return bleve.NewDisjunctionQuery(alts...)
 	}
-	alts := []query.Query{
-		boosted(term("name_precise", a), boostPrecise),
-		boosted(term("name", a), boostWord),
-		boosted(allBigrams("body", a), boostBody),
+	if fs&inName != 0 {
+		alts = append(alts, boosted(term("name_precise", a), boostPrecise), boosted(term("name", a), boostWord))
+		if utf8.RuneCountInString(a) >= 2 {
+			alts = append(alts, boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostBigram))
+		}
 	}
-	if utf8.RuneCountInString(a) >= 2 {
-		alts = append(alts, boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostBigram))
+	if fs&inNameSound != 0 {
+		if syl := syllables(a); len(syl) > 0 {
+			alts = append(alts, boosted(phrase("name_py", strings.Join(syl, " "), analyzerSpaces), boostPinyin))
+		}
 	}
-	if syl := syllables(a); len(syl) > 0 {
-		alts = append(alts, boosted(phrase("name_py", strings.Join(syl, " "), analyzerSpaces), boostPinyin))
+	if len(alts) == 0 && fs&(inAsk|inFAQ|inBody) == 0 {
+		return nil
+	}
+	if fs&inAsk != 0 {
+		alts = append(alts, boosted(allBigrams("ask", a), boostAsk))
+	}
+	if fs&inFAQ != 0 {
+		alts = append(alts, boosted(allBigrams("faq", a), boostFAQ))
+	}
+	if fs&inBody != 0 {
+		alts = append(alts, boosted(allBigrams("body", a), boostBody))
 	}
 	var q query.Query = bleve.NewDisjunctionQuery(alts...)
 	if longer := rankingRules().exclude[a]; len(longer) > 0 {

@@ -44,7 +44,7 @@ func TestRealDataSearch(t *testing.T) {
 	if int(n) != len(d.Records) {
 		t.Fatalf("index holds %d items, the file %d", n, len(d.Records))
 	}
-	browse, err := ix.Search(ctx, Request{})
+	browse, err := ix.Search(ctx, Request{Group: GroupNone})
 	if err != nil {
 		t.Fatal(err)
 	}

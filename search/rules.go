@@ -8,8 +8,9 @@ import (
 )
 
 // Ranking data lives in data files, not code: synonyms.txt maps citizens'
-// words to official terms, bestbets.txt pins items first for common
-// queries, stopwords.txt lists filler words.
+// words to official terms, intents.txt what they say happened or want to
+// official actions, bestbets.txt pins items first for common queries,
+// fillers.txt and stopwords.txt list question and filler words.
 
 //go:embed data/synonyms.txt
 var synonymsText string
@@ -23,6 +24,12 @@ var stopwordsText string
 //go:embed data/exclusions.txt
 var exclusionsText string
 
+//go:embed data/fillers.txt
+var fillersText string
+
+//go:embed data/intents.txt
+var intentsText string
+
 // synonymRule maps one everyday phrase to the official terms added to a
 // query as alternatives.
 type synonymRule struct {
@@ -30,8 +37,17 @@ type synonymRule struct {
 	official []string
 }
 
+// intentRule maps everyday cues to official terms: it fires when every
+// part has a cue in the query.
+type intentRule struct {
+	parts    [][]string // each part's cues, longest first
+	official []string
+}
+
 type rules struct {
 	synonyms []synonymRule       // longest phrase first
+	intents  []intentRule        // in file order
+	fillers  []string            // question and filler phrases, longest first
 	byPinyin map[string]int      // joined syllables of a phrase → index in synonyms
 	byInit   map[string]int      // initials of a phrase (3 letters or more) → index
 	bestBets map[string][]string // normalized query → item names
@@ -69,6 +85,29 @@ var rankingRules = sync.OnceValue(func() *rules {
 	}
 	for _, w := range dataLines(stopwordsText) {
 		r.stop[w] = true
+	}
+	for _, w := range dataLines(fillersText) {
+		if w = normalize(w); len([]rune(w)) < 2 {
+			panic("search/data/fillers.txt: a filler phrase has two characters or more: " + w)
+		}
+		r.fillers = append(r.fillers, w)
+	}
+	sort.SliceStable(r.fillers, func(i, j int) bool { return len(r.fillers[i]) > len(r.fillers[j]) })
+	for _, line := range dataLines(intentsText) {
+		left, right, ok := strings.Cut(line, "=>")
+		if !ok {
+			panic("search/data/intents.txt: no => in: " + line)
+		}
+		rule := intentRule{official: splitList(right, ",")}
+		for _, part := range strings.Split(left, "+") {
+			cues := splitList(normalize(part), "|")
+			if len(cues) == 0 || len(rule.official) == 0 {
+				panic("search/data/intents.txt: an empty part in: " + line)
+			}
+			sort.SliceStable(cues, func(i, j int) bool { return len(cues[i]) > len(cues[j]) })
+			rule.parts = append(rule.parts, cues)
+		}
+		r.intents = append(r.intents, rule)
 	}
 	for _, line := range dataLines(exclusionsText) {
 		left, right, ok := strings.Cut(line, "=>")

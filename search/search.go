@@ -27,8 +27,15 @@ type Hit struct {
 	Flags      []string `json:"flags"`
 	// Highlight is the name as safe HTML: escaped, with the matched
 	// parts in <mark>.
-	Highlight string  `json:"highlight"`
-	Score     float64 `json:"-"`
+	Highlight string `json:"highlight"`
+	// Service identifies the item's service (its catalogue entry and name):
+	// the service filter of a search.
+	Service string `json:"service"`
+	// Of a grouped row: how many items of the service match, in how many
+	// regions.
+	Items   int     `json:"items,omitempty"`
+	Regions int     `json:"regions,omitempty"`
+	Score   float64 `json:"-"`
 }
 
 // FacetValue is one value of a facet with its count for the current query
@@ -40,9 +47,12 @@ type FacetValue struct {
 }
 
 // Result is one page of results with the facet counts of the whole result.
+// Total, the rows and the facet counts count services when grouped, items
+// otherwise (Counts says which).
 type Result struct {
 	Total  int                     `json:"total"`
 	TookMS float64                 `json:"took_ms"`
+	Counts string                  `json:"counts"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
 	// Region is the region the query named (汉阴 身份证), if any.
@@ -87,6 +97,7 @@ func (r *Result) JSON() ([]byte, error) {
 type resultNoTook struct {
 	Total  int                     `json:"total"`
 	TookMS float64                 `json:"-"`
+	Counts string                  `json:"counts"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
 	Region string                  `json:"region,omitempty"`
@@ -127,12 +138,17 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	c := ix.collection(m, &r)
-	out := &Result{Total: c.total, Facets: c.facets, Region: m.plan.region, enc: &encoded{}}
+	out := &Result{Total: c.total, Counts: CountsItems, Facets: c.facets, Region: m.plan.region, enc: &encoded{}}
+	if r.grouped() {
+		out.Counts = CountsServices
+	}
 	marks := highlightTerms(m.plan)
 	from, to := min((r.Page-1)*r.Size, len(c.ordered)), min(r.Page*r.Size, len(c.ordered))
 	out.Hits = make([]Hit, 0, to-from)
 	for _, cd := range c.ordered[from:to] {
-		out.Hits = append(out.Hits, ix.hit(ix.t, cd.row, cd.score, marks))
+		h := ix.hit(ix.t, cd.row, cd.score, marks)
+		h.Items, h.Regions = int(cd.items), int(cd.regions)
+		out.Hits = append(out.Hits, h)
 	}
 	ix.cache.put(key, out)
 	// The cached result is shared from now on: the caller gets a copy
@@ -153,14 +169,20 @@ func (ix *Index) collection(m *matchSet, r *Request) *collection {
 		return c
 	}
 	t := ix.t
-	rk := ranking{tier: -1, prefer: -1}
+	rk := ranking{tier: -1}
 	if m.plan.region != "" {
 		rk.tier = t.Regions.lookup(m.plan.region)
-	} else if r.Prefer != "" && !m.plan.browse {
-		rk.prefer = t.Regions.lookup(r.Prefer)
+		rk.near = ix.nearness(t, m.plan.region)
+	} else if r.Prefer != "" {
+		rk.near = ix.nearness(t, r.Prefer)
 	}
 	k := (end + collectStep - 1) / collectStep * collectStep
-	c := t.collect(m, ix.filterOf(t, r), rk, k)
+	var c *collection
+	if r.grouped() {
+		c = t.collectServices(m, ix.filterOf(t, r), rk, k)
+	} else {
+		c = t.collect(m, ix.filterOf(t, r), rk, k)
+	}
 	c.facets = ix.facets(t, c)
 	c.dropCounts()
 	ix.collections.put(key, c)
@@ -206,6 +228,11 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 				m.groups = append(m.groups, scoredGroup{gi, h.Score})
 			}
 		}
+		if t.needsGrading(m.plan, m.groups) {
+			if m.groups, err = ix.graded(ctx, m.plan, m.groups); err != nil {
+				return nil, err
+			}
+		}
 	}
 	ix.matches.put(q, m)
 	return m, nil
@@ -215,7 +242,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // filterOf turns a request's filters into numbers of the table t.
 func (ix *Index) filterOf(t *table, r *Request) filter {
-	f := filter{dept: -1, typ: -1, audience: -1, theme: -1}
+	f := filter{dept: -1, typ: -1, audience: -1, theme: -1, svc: -1}
 	num := func(in *interner, v string, dst *int32) {
 		if v == "" {
 			return
@@ -228,6 +255,7 @@ func (ix *Index) filterOf(t *table, r *Request) filter {
 	num(&t.Types, r.Type, &f.typ)
 	num(&t.Audiences, r.Audience, &f.audience)
 	num(&t.Themes, r.Theme, &f.theme)
+	num(&t.Services, r.Service, &f.svc)
 	for _, id := range r.Flags {
 		i := flagIndex(id)
 		if i < 0 {
@@ -262,6 +290,39 @@ func (ix *Index) regionMask(t *table, region string) []bool {
 	return mask
 }
 
+// nearness tells, by region number of table t, how near each region is to
+// region (see ranking).
+func (ix *Index) nearness(t *table, region string) []int8 {
+	key := "near\x00" + region + "\x00" + strconv.Itoa(len(t.Regions.Vals))
+	if m, ok := ix.masks.Load(key); ok {
+		return m.([]int8)
+	}
+	near := make([]int8, len(t.Regions.Vals))
+	above := ix.regions.path(region) // region, then its ancestors
+	for i, code := range t.Regions.Vals {
+		if code == region {
+			near[i] = nearSame
+			continue
+		}
+		for _, a := range above[min(1, len(above)):] {
+			if a == code {
+				near[i] = nearAbove
+			}
+		}
+		if near[i] != nearOther {
+			continue
+		}
+		for _, c := range ix.regions.path(code)[1:] {
+			if c == region {
+				near[i] = nearBelow
+				break
+			}
+		}
+	}
+	ix.masks.Store(key, near)
+	return near
+}
+
 func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
 	rw := &t.Rows[ri]
 	g := &t.Groups[rw.Group]
@@ -275,6 +336,7 @@ func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
 		Type:       t.Types.Vals[g.Type],
 		Flags:      flagIDs(g.Flags[rw.Pos]),
 		Highlight:  highlight(g.Title, marks),
+		Service:    t.Services.Vals[g.Svcs[rw.Pos]],
 		Score:      score,
 	}
 }
@@ -430,5 +492,5 @@ func (r *Request) filterKey() string {
 	flags := append([]string(nil), r.Flags...)
 	sort.Strings(flags)
 	return strings.Join([]string{r.Q, r.Region, r.Department, r.Type, r.Audience, r.Theme, r.Prefer,
-		strings.Join(flags, ",")}, "\x00")
+		r.Service, strconv.FormatBool(r.grouped()), strings.Join(flags, ",")}, "\x00")
 }

@@ -35,7 +35,8 @@ func allHits(t *testing.T, ix *Index, r Request) (*Result, []Hit) {
 }
 
 // TestFacetCountsEqualTheHits: the facet counts are the classification
-// counts a citizen sees, so they must equal counting the hits by hand.
+// counts a citizen sees, so they must equal counting the hits by hand
+// (one row per item; see TestServiceFacetsEqualTheRows for services).
 func TestFacetCountsEqualTheHits(t *testing.T) {
 	f := seedFixture(t)
 	items := map[string]catalog.Item{}
@@ -52,6 +53,7 @@ func TestFacetCountsEqualTheHits(t *testing.T) {
 		{Q: "", Region: "610900", Type: "行政许可"},
 		{Q: "", Audience: "法人", Theme: "准营准办"},
 	} {
+		r.Group = GroupNone
 		t.Run(fmt.Sprintf("%+v", r), func(t *testing.T) {
 			res, hits := allHits(t, f.index, r)
 			if res.Total != len(hits) || res.Total == 0 {
@@ -107,9 +109,172 @@ func TestFacetCountsEqualTheHits(t *testing.T) {
 	}
 }
 
+// TestServiceFacetsEqualTheRows: with one row per service, the total is
+// the number of services the items of the query and filters belong to, a
+// facet value counts the services one of whose matching items has it, and
+// adding that value as a filter returns exactly that many rows.
+func TestServiceFacetsEqualTheRows(t *testing.T) {
+	f := seedFixture(t)
+	items := map[string]catalog.Item{}
+	for _, it := range f.cat.Items {
+		items[it.Code] = it
+	}
+	for _, r := range []Request{
+		{Q: "公积金"},
+		{Q: "身份证"},
+		{Q: "许可"},
+		{Q: "社保", Prefer: "610921"},
+		{Q: "登记", Flags: []string{catalog.FlagOneVisit}},
+		{Q: "", Flags: []string{catalog.FlagOnline}},
+		{Q: "", Region: "610900", Type: "行政许可"},
+		{Q: "", Audience: "法人", Theme: "准营准办"},
+	} {
+		t.Run(fmt.Sprintf("%+v", r), func(t *testing.T) {
+			// Count by hand from every matching item.
+			r.Group = GroupNone
+			_, itemHits := allHits(t, f.index, r)
+			services := map[string]bool{}
+			want := map[string]map[string]map[string]bool{} // dim → value → services
+			count := func(dim, v, svc string) {
+				if want[dim] == nil {
+					want[dim] = map[string]map[string]bool{}
+				}
+				if want[dim][v] == nil {
+					want[dim][v] = map[string]bool{}
+				}
+				want[dim][v][svc] = true
+			}
+			for _, h := range itemHits {
+				it := items[h.Code]
+				services[h.Service] = true
+				for _, fl := range catalog.Flags(&it) {
+					count("flag", fl, h.Service)
+				}
+				count("type", it.Type, h.Service)
+				count("region", it.Region, h.Service)
+				count("department", it.Department, h.Service)
+				for _, a := range it.Audience {
+					count("audience", a, h.Service)
+				}
+				for _, th := range it.Themes {
+					count("theme", th, h.Service)
+				}
+			}
+			r.Group = ""
+			res, rows := allHits(t, f.index, r)
+			if res.Counts != CountsServices || res.Total != len(services) || len(rows) != res.Total || res.Total == 0 {
+				t.Fatalf("counts %s, total %d, %d rows; the items belong to %d services", res.Counts, res.Total, len(rows), len(services))
+			}
+			seen := map[string]bool{}
+			for _, h := range rows {
+				if seen[h.Service] || !services[h.Service] {
+					t.Errorf("row %s: service %s twice or not among the matching items'", h.Code, h.Service)
+				}
+				seen[h.Service] = true
+				if h.Items < 1 || h.Regions < 1 || h.Regions > h.Items {
+					t.Errorf("row %s: %d items in %d regions", h.Code, h.Items, h.Regions)
+				}
+			}
+			for _, dim := range FacetFields {
+				got := map[string]int{}
+				for _, v := range res.Facets[dim] {
+					got[v.Value] = v.Count
+				}
+				counted := map[string]int{}
+				for v, svcs := range want[dim] {
+					counted[v] = len(svcs)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(counted) && !(len(got) == 0 && len(counted) == 0) {
+					t.Errorf("facet %s = %v, counted %v", dim, got, counted)
+				}
+			}
+			// Choosing a value returns as many rows as its count says (a
+			// region also takes in its children, so it is left out here, as
+			// are dimensions the request filters on already).
+			active := map[string]bool{"type": r.Type != "", "department": r.Department != "", "audience": r.Audience != "", "theme": r.Theme != ""}
+			for _, dim := range []string{"flag", "type", "department", "audience", "theme"} {
+				if active[dim] {
+					continue
+				}
+				for _, v := range res.Facets[dim] {
+					fr := r
+					switch dim {
+					case "flag":
+						fr.Flags = append(append([]string(nil), r.Flags...), v.Value)
+					case "type":
+						fr.Type = v.Value
+					case "department":
+						fr.Department = v.Value
+					case "audience":
+						fr.Audience = v.Value
+					case "theme":
+						fr.Theme = v.Value
+					}
+					got, err := f.index.Search(context.Background(), fr)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Total != v.Count {
+						t.Errorf("%s=%s: facet says %d, the filter returns %d rows", dim, v.Value, v.Count, got.Total)
+					}
+				}
+			}
+		})
+	}
+}
+
+// The item of the citizen's region represents its service; without one,
+// the city's own item does.
+func TestServiceRepresentedByTheCitizensRegion(t *testing.T) {
+	f := seedFixture(t)
+	for _, prefer := range []string{"610921", "610900"} {
+		res, err := f.index.Search(context.Background(), Request{Q: "居民身份证首次申领", Prefer: prefer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].Name != "居民身份证首次申领" {
+			t.Fatalf("prefer %s: %+v", prefer, res.Hits)
+		}
+		h := res.Hits[0]
+		if h.Region != prefer || h.Regions < 10 {
+			t.Errorf("prefer %s: represented by %s (%s), offered in %d regions", prefer, h.Code, h.Region, h.Regions)
+		}
+	}
+	// A county citizen is served by the city when the county has no item
+	// of the service; a region named in the query wins.
+	res, err := f.index.Search(context.Background(), Request{Q: "汉阴 身份证", Prefer: "610900"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits[:3] {
+		if h.Region != "610921" {
+			t.Errorf("汉阴 身份证: %s of %s first", h.Name, h.RegionName)
+		}
+	}
+	none, err := f.index.Search(context.Background(), Request{Q: "居民身份证首次申领", Group: GroupNone, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.Counts != CountsItems || none.Total < 10 {
+		t.Errorf("group=none: %s, total %d, want one row per item", none.Counts, none.Total)
+	}
+	only, err := f.index.Search(context.Background(), Request{Service: res.Hits[0].Service, Group: GroupNone, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range only.Hits {
+		if h.Service != res.Hits[0].Service {
+			t.Errorf("service filter returned %s of %s", h.Name, h.Service)
+		}
+	}
+	if only.Total < 2 {
+		t.Errorf("service %s: %d items", res.Hits[0].Service, only.Total)
+	}
+}
+
 func TestRegionFilterIncludesChildren(t *testing.T) {
 	f := seedFixture(t)
-	res, err := f.index.Search(context.Background(), Request{Region: "610900", Size: 1})
+	res, err := f.index.Search(context.Background(), Request{Region: "610900", Size: 1, Group: GroupNone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +284,7 @@ func TestRegionFilterIncludesChildren(t *testing.T) {
 	if len(res.Facets["region"]) < 10 {
 		t.Fatalf("region facet %v: want the city and its counties", res.Facets["region"])
 	}
-	res, _ = f.index.Search(context.Background(), Request{Region: "610921", Size: 1})
+	res, _ = f.index.Search(context.Background(), Request{Region: "610921", Size: 1, Group: GroupNone})
 	for _, v := range res.Facets["region"] {
 		if v.Value != "610921" {
 			t.Fatalf("汉阴县 filter returned items of %s", v.Value)

@@ -52,8 +52,15 @@ func cutSearch(seg *gse.Segmenter, text string) []string {
 	return keepWords(seg.CutSearch(normalize(text), true))
 }
 
-// cutPrecise splits text into its most likely words, for queries and for
-// the precise name field.
+// cutQuery splits a query into dictionary words, without guessing new
+// words from character statistics: a question's odd pairs (我刚, 摆个)
+// stay single characters rather than become words no guide has.
+func cutQuery(seg *gse.Segmenter, text string) []string {
+	return keepWords(seg.Cut(normalize(text), false))
+}
+
+// cutPrecise splits text into its most likely words, for the precise
+// name field (and query alternatives matched against it).
 func cutPrecise(seg *gse.Segmenter, text string) []string {
 	return keepWords(seg.Cut(normalize(text), true))
 }

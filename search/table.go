@@ -36,6 +36,10 @@ type table struct {
 	Types     interner
 	Audiences interner
 	Themes    interner
+	// Services numbers the services: the items of one catalogue entry
+	// that bear one name (serviceKey), shown as one row of a grouped
+	// search.
+	Services interner
 
 	byCode  map[string]int32 // item code → row
 	byGroup map[string]int32 // group id → index in Groups
@@ -59,6 +63,7 @@ type group struct {
 	Regions  []int32  // region number of Items[i]
 	Depts    []int32  // department number of Items[i]
 	Flags    []uint16 // classifications of Items[i]: bit j is catalog.FlagIDs[j]
+	Svcs     []int32  // service number of Items[i]
 	// needsDoc is set when bleve may lack the group's document (the table
 	// was saved after the index); it is indexed again when touched.
 	needsDoc bool
@@ -146,13 +151,16 @@ func flagIDs(b uint16) []string {
 type groupText struct {
 	id       string
 	title    string
+	ask      string // ask-phrases
+	faq      string // FAQ questions
 	body     string // department (without its region's name), materials, conditions, basis, themes
 	typ      string
 	audience []string
 	themes   []string
 }
 
-// textOf returns the group text of a published item. dept is its
+// textOf returns the group text of a published item: what is searched
+// (name, ask-phrases and FAQ questions, body) and what items share. dept is its
 // department's name without the names of its region and ancestors
 // (汉阴县公安局 → 公安局), so that the same item of two counties reads
 // alike.
@@ -173,9 +181,19 @@ func textOf(p *catalog.Published, dept string) groupText {
 		b.WriteString("\n")
 		b.WriteString(th)
 	}
-	g := groupText{title: p.Name, body: b.String(), typ: p.Type, audience: p.Audience, themes: p.Themes}
+	var ask strings.Builder
+	for _, a := range p.AskPhrases {
+		ask.WriteString(a)
+		ask.WriteString("\n")
+	}
+	var faq strings.Builder
+	for _, f := range p.FAQ {
+		faq.WriteString(f.Q)
+		faq.WriteString("\n")
+	}
+	g := groupText{title: p.Name, ask: ask.String(), faq: faq.String(), body: b.String(), typ: p.Type, audience: p.Audience, themes: p.Themes}
 	h := sha256.New()
-	for _, s := range []string{g.title, g.typ, strings.Join(g.audience, "\x1f"), strings.Join(g.themes, "\x1f"), g.body} {
+	for _, s := range []string{g.title, g.typ, strings.Join(g.audience, "\x1f"), strings.Join(g.themes, "\x1f"), g.ask, g.faq, g.body} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -199,8 +217,14 @@ func (t *table) addGroup(g groupText) int32 {
 	return i
 }
 
+// serviceKey is what makes items one service: the same catalogue entry
+// (base code) and the same name, compared as exactKey does. 业务办理项 of
+// one entry with suffixed names (食品经营许可（新办）/（变更）) are services
+// of their own.
+func serviceKey(baseCode, name string) string { return baseCode + "/" + exactKey(name) }
+
 // put stores an item's row in group gi.
-func (t *table) put(code string, gi int32, region, dept string, flags uint16) {
+func (t *table) put(code string, gi int32, region, dept, svc string, flags uint16) {
 	ri, ok := t.byCode[code]
 	if ok && t.Rows[ri].Group != gi {
 		t.unlink(ri)
@@ -224,8 +248,10 @@ func (t *table) put(code string, gi int32, region, dept string, flags uint16) {
 		g.Regions = append(g.Regions, 0)
 		g.Depts = append(g.Depts, 0)
 		g.Flags = append(g.Flags, 0)
+		g.Svcs = append(g.Svcs, 0)
 	}
 	g.Regions[r.Pos], g.Depts[r.Pos], g.Flags[r.Pos] = t.Regions.id(region), t.Depts.id(dept), flags
+	g.Svcs[r.Pos] = t.Services.id(svc)
 }
 
 // remove drops an item's row, if any.
@@ -248,8 +274,10 @@ func (t *table) unlink(ri int32) {
 	g := &t.Groups[r.Group]
 	i, last := r.Pos, int32(len(g.Items)-1)
 	g.Items[i], g.Regions[i], g.Depts[i], g.Flags[i] = g.Items[last], g.Regions[last], g.Depts[last], g.Flags[last]
+	g.Svcs[i] = g.Svcs[last]
 	t.Rows[g.Items[i]].Pos = i
 	g.Items, g.Regions, g.Depts, g.Flags = g.Items[:last], g.Regions[:last], g.Depts[:last], g.Flags[:last]
+	g.Svcs = g.Svcs[:last]
 	r.Group = -1
 }
 
@@ -279,7 +307,7 @@ func (t *table) rankNames() {
 // consistent reports whether the group's columns are of one length.
 func (g *group) consistent() bool {
 	n := len(g.Items)
-	return len(g.Regions) == n && len(g.Depts) == n && len(g.Flags) == n
+	return len(g.Regions) == n && len(g.Depts) == n && len(g.Flags) == n && len(g.Svcs) == n
 }
 
 // names returns each item name with how many items bear it.
@@ -331,7 +359,7 @@ func loadTable(genDir string) (*table, error) {
 	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(t); err != nil {
 		return nil, fmt.Errorf("read the search table: %w", err)
 	}
-	for _, in := range []*interner{&t.Regions, &t.Depts, &t.Types, &t.Audiences, &t.Themes} {
+	for _, in := range []*interner{&t.Regions, &t.Depts, &t.Types, &t.Audiences, &t.Themes, &t.Services} {
 		in.reindex()
 	}
 	for i := range t.Groups {

@@ -9,6 +9,7 @@ const (
 	MsgSizeRange     = "每页条数应为 1 到 %d 之间的整数"
 	MsgTooManyFlags  = "分类条件最多 %d 个"
 	MsgFilterInvalid = "筛选条件无效"
+	MsgGroupInvalid  = "group 应为 service（按服务合并）或 none（按办理地逐条）"
 )
 
 // Facet dimension labels.

@@ -145,7 +145,7 @@ type genTemplate struct {
 	typ      []byte   // `,"type":…`
 	mid      []byte   // audience … steps
 	tail     []byte   // scope, fee, result
-	faq      []byte   // faq
+	faq      []byte   // faq and ask_phrases
 	url      []byte   // `,"online_url":…` or nothing
 	reason   []byte   // `,"visit_reason":…` of a template with two visits or more
 	legal    int      // -1 when absent
@@ -308,8 +308,9 @@ func (gt *genTemplate) prepare() error {
 		return err
 	}
 	if gt.faq, err = fields(struct {
-		FAQ []catalog.FAQ `json:"faq,omitempty"`
-	}{it.FAQ}); err != nil {
+		FAQ        []catalog.FAQ `json:"faq,omitempty"`
+		AskPhrases []string      `json:"ask_phrases,omitempty"`
+	}{it.FAQ, it.AskPhrases}); err != nil {
 		return err
 	}
 	if it.OnlineURL != "" {

@@ -55,12 +55,13 @@ var formScalars = []string{
 	"location", "hours", "consult_phone", "complaint_phone",
 }
 
-// Multi-valued fields: checkboxes, and free text for themes outside the
-// standard list.
+// Multi-valued fields: checkboxes, free text for themes outside the
+// standard list, and the ask phrases, one per line of a textarea.
 const (
 	formAudience    = "audience"
 	formThemes      = "themes"
 	formThemesOther = "themes_other"
+	formAskPhrases  = "ask_phrases"
 )
 
 // formRow is one row of a list: sub-field → value.
@@ -72,6 +73,7 @@ type guideForm struct {
 	Audience []string             // checked, in order
 	Themes   []string             // checked, in order
 	Other    string               // further themes, separated by 、 or commas
+	Phrases  []string             // ask phrases, in order
 	Lists    map[string][]formRow // non-blank rows by list key
 	Blank    map[string]int       // blank rows posted per list
 }
@@ -101,6 +103,7 @@ func parseGuideForm(v url.Values) *guideForm {
 	themes := slices.Clone(v[formThemes])
 	themes = append(themes, splitList(v.Get(formThemesOther))...)
 	f.Themes = uniqueNonEmpty(themes)
+	f.Phrases = uniqueNonEmpty(strings.Split(formText(v.Get(formAskPhrases)), "\n"))
 	for _, l := range formLists {
 		rows := map[int]formRow{}
 		prefix := l.Key + "."
@@ -222,6 +225,7 @@ func formFromItem(it *catalog.Item) *guideForm {
 	}
 	f.Audience = slices.Clone(it.Audience)
 	f.Themes = slices.Clone(it.Themes)
+	f.Phrases = slices.Clone(it.AskPhrases)
 	for _, b := range it.Basis {
 		f.Lists["basis"] = append(f.Lists["basis"], formRow{"title": b.Title, "clause": b.Clause, "text": b.Text})
 	}
@@ -271,6 +275,9 @@ func (f *guideForm) values() url.Values {
 	}
 	if f.Other != "" {
 		v.Set(formThemesOther, f.Other)
+	}
+	if len(f.Phrases) > 0 {
+		v.Set(formAskPhrases, strings.Join(f.Phrases, "\n"))
 	}
 	for _, l := range formLists {
 		for i, row := range f.Lists[l.Key] {
@@ -347,12 +354,16 @@ func (f *guideForm) item() (*catalog.Item, []catalog.FieldError) {
 		Hours:          get("hours"),
 		ConsultPhone:   get("consult_phone"),
 		ComplaintPhone: get("complaint_phone"),
+		AskPhrases:     slices.Clone(f.Phrases),
 	}
 	if len(it.Audience) == 0 {
 		it.Audience = nil
 	}
 	if len(it.Themes) == 0 {
 		it.Themes = nil
+	}
+	if len(it.AskPhrases) == 0 {
+		it.AskPhrases = nil
 	}
 	for _, r := range f.Lists["basis"] {
 		it.Basis = append(it.Basis, catalog.Basis{Title: r["title"], Clause: r["clause"], Text: r["text"]})

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"zhinan/catalog"
@@ -40,7 +43,8 @@ func completeGuide() *catalog.Item {
 		Result:   &catalog.Result{Name: "中华人民共和国普通护照", Type: "证照", Sample: "护照样本.pdf"},
 		Location: "安康市政务服务中心二楼出入境窗口", Hours: "周一至周五 8:30-12:00",
 		ConsultPhone: "0915-3212345", ComplaintPhone: "12345",
-		FAQ: []catalog.FAQ{{Q: "可以代办吗？", A: "不可以。"}, {Q: "多久能拿到？", A: "7个工作日。"}},
+		FAQ:        []catalog.FAQ{{Q: "可以代办吗？", A: "不可以。"}, {Q: "多久能拿到？", A: "7个工作日。"}},
+		AskPhrases: []string{"护照过期了怎么换", "换护照要带什么", "<b>办护照</b> & 签证"},
 	}
 }
 
@@ -208,4 +212,173 @@ func TestFormViewKeepsLineBreaksAndUnknownChoices(t *testing.T) {
 	if is[0].Anchor != "#f-materials-0-copies" || is[0].Label == "" {
 		t.Errorf("summary link %+v", is[0])
 	}
+}
+
+func TestFormAskPhrasesOnePerLine(t *testing.T) {
+	// As a browser posts the textarea: CRLF, blank lines, spaces around a
+	// phrase and a repeat.
+	v := url.Values{formAskPhrases: {"房本加名字\r\n\r\n  执照遗失补办 \r\n房本加名字\r\n"}}
+	f := parseGuideForm(v)
+	it, errs := f.item()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := []string{"房本加名字", "执照遗失补办"}
+	if !reflect.DeepEqual(it.AskPhrases, want) {
+		t.Fatalf("ask phrases %q, want %q", it.AskPhrases, want)
+	}
+	// Item → form → item keeps them, one per line of the textarea.
+	back := formFromItem(it)
+	if got := back.values().Get(formAskPhrases); got != "房本加名字\n执照遗失补办" {
+		t.Fatalf("textarea %q", got)
+	}
+	if got, _ := parseGuideForm(back.values()).item(); !reflect.DeepEqual(got.AskPhrases, want) {
+		t.Fatalf("round trip %q", got.AskPhrases)
+	}
+	var area formField
+	for _, s := range newFormBuilder(back, formOpts{}).build().Sections {
+		for _, ff := range s.Fields {
+			if ff.Name == formAskPhrases {
+				area = ff
+			}
+		}
+	}
+	if area.Kind != "textarea" || area.Value != "房本加名字\n执照遗失补办" || area.Label != "常见问法（每行一条）" || area.Hint == "" {
+		t.Fatalf("ask phrases control %+v", area)
+	}
+	// An empty or blank textarea is no phrases at all.
+	for _, s := range []string{"", " \r\n \n"} {
+		if it, _ := parseGuideForm(url.Values{formAskPhrases: {s}}).item(); it.AskPhrases != nil {
+			t.Fatalf("%q gave %q", s, it.AskPhrases)
+		}
+	}
+}
+
+func TestFormAskPhrasesErrorsAreShownAtTheTextarea(t *testing.T) {
+	lines := make([]string, catalog.MaxAskPhrases+1)
+	for i := range lines {
+		lines[i] = "问法" + strconv.Itoa(i)
+	}
+	lines[3] = strings.Repeat("长", catalog.MaxAskPhraseRunes+1)
+	f := parseGuideForm(url.Values{formAskPhrases: {strings.Join(lines, "\n")}})
+	it, _ := f.item()
+	var errs []catalog.FieldError
+	for _, e := range catalog.Validate(it) {
+		if strings.HasPrefix(e.Field, "ask_phrases") {
+			errs = append(errs, e)
+		}
+	}
+	if got := []string{errs[0].Field, errs[1].Field}; len(errs) != 2 || got[0] != "ask_phrases" || got[1] != "ask_phrases[3]" {
+		t.Fatalf("errors %v", errs)
+	}
+	b := newFormBuilder(f, formOpts{errs: errs})
+	v := b.build()
+	var area formField
+	for _, s := range v.Sections {
+		for _, ff := range s.Fields {
+			if ff.Name == formAskPhrases {
+				area = ff
+			}
+		}
+	}
+	if len(area.Errors) != 2 || area.Value != strings.Join(lines, "\n") {
+		t.Fatalf("textarea errors %q, value kept %v", area.Errors, area.Value == strings.Join(lines, "\n"))
+	}
+	is := b.summary(errs)
+	if is[0].Anchor != "#f-ask_phrases" || is[0].Label != "常见问法" || is[1].Anchor != "#f-ask_phrases" || is[1].Label != "常见问法第4项" {
+		t.Fatalf("summary %+v", is)
+	}
+	if !strings.Contains(is[0].Message, "不能超过30项") || !strings.Contains(is[1].Message, "不能超过40个字") {
+		t.Fatalf("messages %+v", is)
+	}
+}
+
+func TestFormAskPhrasesEditIsADiff(t *testing.T) {
+	it := roundTrip(t, completeGuide()) // the form's own line breaks
+	v := formFromItem(it).values()
+	v.Set(formAskPhrases, "护照过期了怎么换\n护照丢了补办")
+	got, errs := parseGuideForm(v).item()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := catalog.DiffItems(it, got)
+	if len(d.Fields) != 1 || len(d.Lists) != 0 {
+		t.Fatalf("diff %+v", d)
+	}
+	c := d.Fields[0]
+	if c.Field != "ask_phrases" || c.Label != "常见问法" ||
+		!reflect.DeepEqual(c.Old, it.AskPhrases) || !reflect.DeepEqual(c.New, []string{"护照过期了怎么换", "护照丢了补办"}) {
+		t.Fatalf("change %+v", c)
+	}
+}
+
+// TestEditAskPhrases: an editor edits the ask phrases on the edit page; a
+// bad list is refused with the errors at the textarea and the text kept;
+// the saved edition differs from the published one in 常见问法; once
+// published the guide page shows them, escaped.
+func TestEditAskPhrases(t *testing.T) {
+	f := seedServer(t)
+	it := policeItem(t, f, 7)
+	code := it.Code
+	ed := formLogin(t, f, "editor-police")
+	r := ed.get("/edit/items/" + code)
+	mustStatus(t, "edit form", r, 200)
+	checkLabels(t, "edit form", r.body)
+	mustContain(t, "edit form", r.body, `<label for="f-ask_phrases">常见问法（每行一条）</label>`,
+		`<textarea id="f-ask_phrases" name="ask_phrases"`)
+	v := formValues(t, r.body, "guide-form")
+	if got := v.Get(formAskPhrases); got != strings.Join(it.AskPhrases, "\n") {
+		t.Fatalf("the textarea holds %q, the guide %q", got, it.AskPhrases)
+	}
+	before := draftOf(t, f, code)
+
+	// Too many and too long: nothing saved, errors inline, text kept.
+	bad := make([]string, catalog.MaxAskPhrases+1)
+	for i := range bad {
+		bad[i] = "身份证问法" + strconv.Itoa(i)
+	}
+	bad[0] = strings.Repeat("长", catalog.MaxAskPhraseRunes+1)
+	v.Set(formAskPhrases, strings.Join(bad, "\r\n"))
+	v.Set("action", "save")
+	r = ed.post("/edit/items/"+code, v)
+	mustStatus(t, "invalid phrases", r, http.StatusUnprocessableEntity)
+	mustContain(t, "invalid phrases", r.body, `id="f-ask_phrases-err"`, `href="#f-ask_phrases"`, "不能超过30项，实为31项",
+		"常见问法第1项", "不能超过40个字", "身份证问法30", `aria-invalid="true"`)
+	if draftOf(t, f, code).Edition != before.Edition {
+		t.Fatal("invalid ask phrases were saved")
+	}
+
+	// A good edit is saved and is a change of 常见问法.
+	v.Set(formAskPhrases, "换身份证\r\n身份证过期了<b>怎么办</b>\r\n")
+	v.Set("note", "补充常见问法")
+	r = ed.post("/edit/items/"+code, v)
+	mustStatus(t, "save", r, http.StatusSeeOther)
+	w := draftOf(t, f, code)
+	want := []string{"换身份证", "身份证过期了<b>怎么办</b>"}
+	if !reflect.DeepEqual(w.AskPhrases, want) {
+		t.Fatalf("saved %q, want %q", w.AskPhrases, want)
+	}
+	d, err := f.store.Diff(t.Context(), catalog.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, code, before.Edition, w.Edition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Fields) != 1 || d.Fields[0].Field != "ask_phrases" || !reflect.DeepEqual(d.Fields[0].New, want) {
+		t.Fatalf("diff %+v", d.Fields)
+	}
+	r = ed.get("/edit/items/" + code + "/diff?from=" + strconv.Itoa(before.Edition) + "&to=" + strconv.Itoa(w.Edition))
+	mustStatus(t, "diff page", r, 200)
+	mustContain(t, "diff page", r.body, "常见问法", "换身份证、身份证过期了&lt;b&gt;怎么办&lt;/b&gt;")
+
+	// Published, the guide page shows them in the 常见问题 section.
+	v = formValues(t, ed.get("/edit/items/"+code).body, "guide-form")
+	v.Set("note", "请审核")
+	v.Set("action", "submit")
+	mustStatus(t, "submit", ed.post("/edit/items/"+code, v), http.StatusSeeOther)
+	rv := formLogin(t, f, "reviewer-city")
+	mustStatus(t, "publish", rv.post("/review/items/"+code+"/publish", url.Values{"base": {strconv.Itoa(w.Edition)}}), http.StatusSeeOther)
+	r = get(t, f.srv, "/items/"+code)
+	mustStatus(t, "guide page", r, 200)
+	mustContain(t, "guide page", r.body, `<a href="#faq">常见问题</a>`,
+		`<p class="meta ask-phrases">常见问法：换身份证 · 身份证过期了&lt;b&gt;怎么办&lt;/b&gt;</p>`)
+	mustNotContain(t, "guide page", r.body, "<b>怎么办")
 }

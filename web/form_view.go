@@ -123,8 +123,8 @@ type formBuilder struct {
 }
 
 // anchorPath is the path of the control a message about path is shown
-// at: list elements of audience and themes at their group, the fee and
-// result at their first field.
+// at: list elements of audience, themes and ask phrases at their group,
+// the fee and result at their first field.
 func anchorPath(path string) string {
 	switch path {
 	case "fee":
@@ -132,7 +132,7 @@ func anchorPath(path string) string {
 	case "result":
 		return "result.name"
 	}
-	for _, group := range []string{formAudience, formThemes} {
+	for _, group := range []string{formAudience, formThemes, formAskPhrases} {
 		if strings.HasPrefix(path, group+"[") {
 			return group
 		}
@@ -356,7 +356,9 @@ func (b *formBuilder) build() *formView {
 		b.choice("result.type", catalog.ResultTypes, label("item.notgiven")), b.scalar("result.sample", "text"))
 	add("where", label("item.where"), b.scalar("location", "text"), b.scalar("hours", "text"))
 	add("contact", label("item.contact"), b.scalar("consult_phone", "text"), b.scalar("complaint_phone", "text"))
-	withList("faq", label("item.faq"), "faq")
+	phrases := b.control(formAskPhrases, formAskPhrases, label("form.askphrases"), "textarea", strings.Join(b.f.Phrases, "\n"))
+	phrases.Hint = tf("form.hint.askphrases", catalog.MaxAskPhrases, catalog.MaxAskPhraseRunes)
+	withList("faq", label("item.faq"), "faq", phrases)
 	return v
 }
 

@@ -1,0 +1,191 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Homophone typos. Citizens type by pinyin and pick the wrong character
+// of the same sound (互照 for 护照, 底保 for 低保, 年捡 for 年检). A run of
+// two to four characters of a query that no guide contains, made of
+// single characters and words no dictionary has, is replaced by a word of
+// the catalogue that sounds the same: a word of an item name or a pair of
+// characters of an ask-phrase.
+
+// soundVocabMaxAge is how old the vocabulary may grow while the catalogue
+// changes: typo correction may lag behind new words by that much.
+const soundVocabMaxAge = 30 * time.Second
+
+// soundVocab is the catalogue's vocabulary by sound.
+type soundVocab struct {
+	known   map[string]bool   // terms of names, and character pairs of ask-phrases, FAQ and bodies
+	names   map[string]bool   // terms of names
+	bySound map[string]string // joined pinyin → the catalogue's word of that sound
+	groups  int               // how many groups the table had
+	built   time.Time
+}
+
+// vocabHolder keeps an index's vocabulary, rebuilt when it is out of date.
+type vocabHolder struct {
+	mu sync.Mutex
+	v  *soundVocab
+}
+
+// vocabulary returns the sound vocabulary of the live generation; the
+// caller holds ix.mu for reading.
+func (ix *Index) vocabulary() *soundVocab {
+	ix.vocab.mu.Lock()
+	defer ix.vocab.mu.Unlock()
+	v := ix.vocab.v
+	if v != nil && (v.groups == len(ix.t.Groups) || time.Since(v.built) < soundVocabMaxAge) {
+		return v
+	}
+	v = &soundVocab{known: map[string]bool{}, names: map[string]bool{}, bySound: map[string]string{}, groups: len(ix.t.Groups), built: time.Now()}
+	counts := map[string]uint64{}
+	seg, _ := segmenter()
+	for _, field := range []string{"name", "ask", "faq", "body"} {
+		d, err := ix.bi.FieldDict(field)
+		if err != nil {
+			return v
+		}
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			n := utf8.RuneCountInString(e.Term)
+			if n < 2 || n > 4 || !allHan(e.Term) {
+				continue
+			}
+			v.known[e.Term] = true
+			if field == "name" {
+				v.names[e.Term] = true
+			}
+			if field != "name" {
+				if _, _, word := seg.Find(e.Term); !word || field != "ask" {
+					continue // a pair of characters that is no word (护人 of 监护人)
+				}
+			}
+			key := strings.Join(syllables(e.Term), "")
+			if field == "name" {
+				e.Count += 1 << 32 // a word of a name is the better correction
+			}
+			if e.Count > counts[key] {
+				counts[key] = e.Count
+				v.bySound[key] = e.Term
+			}
+		}
+		d.Close()
+	}
+	ix.vocab.v = v
+	return v
+}
+
+// correctSounds replaces the homophone typos of q by the catalogue's
+// words. Where corrections overlap, a word of a name wins over a pair of
+// characters of an ask-phrase, and a longer one over a shorter one.
+func (ix *Index) correctSounds(q string) string {
+	v := ix.vocabulary()
+	seg, _ := segmenter()
+	type fix struct {
+		at, n   int
+		word    string
+		quality int
+	}
+	var out []string
+	for _, field := range strings.Fields(q) {
+		// Windows of two to four characters over the words of the field
+		// that hold a character that may be a typo: a single character or
+		// one of a word the segmenter's dictionary lacks (a real word,
+		// 滑雪, is never a typo by itself; 公基金 is 公 and 基金).
+		var rs []rune
+		var starts []int // where each word starts in rs
+		var loose []bool // whether each word may be part of a typo
+		for _, w := range cutQuery(seg, field) {
+			_, _, inDict := seg.Find(w)
+			if !allHan(w) || utf8.RuneCountInString(w) > 1 && inDict {
+				starts = append(starts, len(rs))
+				loose = append(loose, false)
+				rs = append(rs, []rune(w)...)
+				continue
+			}
+			for _, r := range w { // a word no dictionary has is looked into
+				starts = append(starts, len(rs))
+				loose = append(loose, true)
+				rs = append(rs, r)
+			}
+		}
+		starts = append(starts, len(rs))
+		var fixes []fix
+		for a := range loose {
+			hasLoose := false
+			for b := a; b < len(loose); b++ {
+				i, n := starts[a], starts[b+1]-starts[a]
+				hasLoose = hasLoose || loose[b]
+				if n > 4 {
+					break
+				}
+				if n < 2 || !hasLoose {
+					continue
+				}
+				sub := string(rs[i : i+n])
+				if v.known[sub] {
+					continue
+				}
+				if w, ok := v.bySound[strings.Join(syllables(sub), "")]; ok {
+					fixes = append(fixes, fix{i, n, w, v.quality(w)*10 + n})
+				}
+			}
+		}
+		if len(fixes) == 0 {
+			out = append(out, field)
+			continue
+		}
+		// The best corrections first; a run a better one covers stays.
+		sort.SliceStable(fixes, func(a, b int) bool { return fixes[a].quality > fixes[b].quality })
+		taken := make([]bool, len(rs))
+		chosen := map[int]fix{}
+	next:
+		for _, f := range fixes {
+			for j := f.at; j < f.at+f.n; j++ {
+				if taken[j] {
+					continue next
+				}
+			}
+			for j := f.at; j < f.at+f.n; j++ {
+				taken[j] = true
+			}
+			chosen[f.at] = f
+		}
+		var b strings.Builder
+		for i := 0; i < len(rs); {
+			if f, ok := chosen[i]; ok {
+				b.WriteString(f.word)
+				i += f.n
+				continue
+			}
+			b.WriteRune(rs[i])
+			i++
+		}
+		out = append(out, b.String())
+	}
+	return strings.Join(out, " ")
+}
+
+// quality ranks a correction: a word of a name above a pair of characters
+// of an ask-phrase.
+func (v *soundVocab) quality(w string) int {
+	if v.names[w] {
+		return 2
+	}
+	return 1
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
