@@ -260,11 +260,11 @@ func (t *table) represents(a, b candidate) bool {
 // matching items, and marks that tell a value already counted for the
 // service at hand.
 type serviceWork struct {
-	acc     []serviceAcc
-	touched []int32
-	hits    []svcHit
-	sorted  []svcHit
-	mark    uint32
+	acc                                []serviceAcc
+	touched                            []int32
+	hits                               []svcHit
+	sorted                             []svcHit
+	mark                               uint32
 	region, dept, typ, audience, theme seenMarks
 }
 

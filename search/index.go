@@ -378,8 +378,8 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 // pendingItem is a published item ready to be put into the table.
 type pendingItem struct {
 	code, region, dept, svc string
-	text               groupText
-	flags              uint16
+	text                    groupText
+	flags                   uint16
 }
 
 // prepare reads a published item for table t and adds its group's

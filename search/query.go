@@ -333,7 +333,7 @@ const (
 	inAsk                            // ask-phrases
 	inFAQ                            // FAQ questions
 	inBody                           // materials, conditions, basis, department, themes
-	inAll = inName | inNameSound | inAsk | inFAQ | inBody
+	inAll       = inName | inNameSound | inAsk | inFAQ | inBody
 )
 
 // textQuery turns the plan of a typed query into the bleve query over the
