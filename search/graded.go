@@ -7,6 +7,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"zhinan/catalog"
 )
 
 // Graded matching. Strict matching needs every group of a query to match;
@@ -35,12 +37,10 @@ const (
 	minCoverage    = 0.35
 	minShareOfBest = 0.7
 	// minKnownShare is the least share of a query's words (by weight) that
-	// some guide has: a question mostly about other things (明朝一共有几个皇帝)
-	// is not one for the catalogue.
+	// some guide has for a guide to be found by its ask-phrases: a question
+	// mostly about other things (手机屏幕碎了在哪修) is not one for the
+	// catalogue unless it names a service.
 	minKnownShare = 0.5
-	// unknownWeight is how much a word no guide has counts in that share:
-	// less than a known one, since questions carry everyday words.
-	unknownWeight = 0.5
 	// maxGradedGroups bounds the groups matched one by one.
 	maxGradedGroups = 8
 	// gradedMinNames: strict matching with fewer distinct names than this
@@ -74,10 +74,11 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	type acc struct {
 		cover, score float64
 		named        bool // a word or a rule matched the name or the ask-phrases
+		inName       bool // a word or a rule matched the name
 	}
 	docs := map[int32]*acc{}
 	groups := p.groups[:min(len(p.groups), maxGradedGroups)]
-	total, typed, known := 0.0, 0.0, 0.0
+	total, known, unknown := 0.0, 0.0, 0.0
 	n := float64(max(len(t.Groups), 1))
 	for gi, g := range groups {
 		hits := map[int32]fieldHit{}
@@ -86,7 +87,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			fs    fieldSet
 			cover float64
 		}{{inName, coverName}, {inAsk, coverAsk}, {inFAQ, coverFAQ}, {inBody, coverBody}} { // not by sound: see correctSounds
-			q := groupQuery(g, f.fs)
+			q := groupQuery(p, g, f.fs)
 			if _, none := q.(*query.MatchNoneQuery); none {
 				continue
 			}
@@ -106,9 +107,12 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 				}
 			}
 		}
-		typed += p.weights[gi]
 		if len(hits) == 0 {
-			continue // a word no guide has tells nothing about which is meant
+			// A word no guide has tells nothing about which is meant, but a
+			// real word of the language that no guide uses (屏幕, 英语) says
+			// the question may be about something else.
+			unknown += p.weights[gi] * unknownWeight(g[0])
+			continue
 		}
 		known += p.weights[gi]
 		// A group that matches many guides says less about which one is
@@ -125,12 +129,16 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			a.score += h.score
 			if h.cover >= coverAsk && p.weights[gi] >= weightWord {
 				a.named = true
+				a.inName = a.inName || h.cover == coverName
 			}
 		}
 	}
-	if total == 0 || known < minKnownShare*(known+unknownWeight*(typed-known)) {
+	if total == 0 {
 		return nil, nil
 	}
+	// A question mostly about things no guide speaks of finds only guides
+	// whose name it names.
+	onlyNamed := known < minKnownShare*(known+unknown)
 	maxScore := 0.0
 	for _, a := range docs {
 		maxScore = max(maxScore, a.score)
@@ -149,15 +157,15 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	}
 	var out []scoredGroup
 	for d, a := range docs {
-		if s, ok := strictScore[d]; ok && a.named {
+		if s, ok := strictScore[d]; ok && a.named && (!onlyNamed || a.inName) {
 			out = append(out, scoredGroup{group: d, score: strictFirst + s/maxStrict})
 			continue
 		}
 		c := a.cover / total
-		if c < minCoverage || c < minShareOfBest*bestCover || !a.named {
+		if c < minCoverage || c < minShareOfBest*bestCover || !a.named || onlyNamed && !a.inName {
 			continue
 		}
-		out = append(out, scoredGroup{group: d, score: c + 0.1*a.score/maxScore})
+		out = append(out, scoredGroup{group: d, score: c + textShare*a.score/maxScore})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -168,9 +176,38 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	return out, nil
 }
 
+// textShare is how much the text score adds to a graded match's coverage:
+// it orders guides that cover the query alike.
+const textShare = 0.3
+
 // strictFirst lifts the scores of strict matches above every graded one
-// (whose scores stay below 1.1).
+// (whose scores stay below 1 + textShare).
 const strictFirst = 2
+
+// unknownWeight is how much a word no guide has counts in the share of
+// known words: a word of the dictionary fully, other runs of characters
+// (一个多月, typos no correction found) half, since questions carry them.
+func unknownWeight(w string) float64 {
+	seg, _ := segmenter()
+	if _, _, ok := seg.Find(w); ok {
+		return 1
+	}
+	return 0.5
+}
+
+// exOfficioWeight scales the scores of ex-officio items (处罚, 强制, 检查,
+// 征收) for questions that are not about enforcement (see
+// data/enforcement.txt): citizens apply for services.
+const exOfficioWeight = 0.6
+
+// lowerExOfficio ranks the ex-officio groups of a match lower.
+func (t *table) lowerExOfficio(groups []scoredGroup) {
+	for i := range groups {
+		if typ := t.Types.Vals[t.Groups[groups[i].group].Type]; !catalog.OnApplication(typ) {
+			groups[i].score *= exOfficioWeight
+		}
+	}
+}
 
 // fieldHit is how a guide matched one group: the best field's coverage
 // and the text score.

@@ -119,6 +119,12 @@ type plan struct {
 	// for graded matching: a word or a rule 1, a lone character less.
 	weights []float64
 	region  string   // a region named in the query
+	// names are the alternatives that are whole item names (official
+	// terms of rules): they match that item's name exactly.
+	names map[string]bool
+	// enforcement tells a question about fines, seizures or inspections:
+	// only then do ex-officio items rank with the others.
+	enforcement bool
 	pins    []string // best-bet item names
 	browse  bool     // empty query
 	none    bool     // a query with nothing searchable in it (only punctuation)
@@ -166,6 +172,7 @@ func (ix *Index) parse(q string) plan {
 	}
 	p := plan{exact: strings.ReplaceAll(q, " ", "")}
 	rules := rankingRules()
+	p.enforcement = rules.asksEnforcement(q)
 	if bb, ok := rules.bestBets[p.exact]; ok {
 		p.pins = bb
 	}
@@ -180,6 +187,14 @@ func (ix *Index) parse(q string) plan {
 	seg, _ := segmenter()
 	var words []string
 	add := func(phrase string, alts []string, w float64) {
+		for _, a := range alts {
+			if ix.t != nil && ix.t.nameKeys[exactKey(a)] {
+				if p.names == nil {
+					p.names = map[string]bool{}
+				}
+				p.names[a] = true
+			}
+		}
 		p.groups = append(p.groups, append([]string{phrase}, alts...))
 		p.weights = append(p.weights, w)
 		words = append(words, phrase)
@@ -311,6 +326,7 @@ func ruleBySound(r *rules, field string) (int, bool) {
 // and the citizen's region breaks ties: see ranking.)
 const (
 	boostExact     = 20
+	boostExactAlt  = 12
 	boostPin       = 100
 	boostPhrase    = 4
 	boostPrecise   = 3
@@ -322,6 +338,7 @@ const (
 	boostFAQ       = 0.5
 	boostBody      = 0.3
 	boostAltOfficl = 0.9 // an official term added by a synonym ranks a little below the words typed
+	altDecay       = 0.15
 )
 
 // fieldSet chooses the fields a word is matched in.
@@ -345,7 +362,7 @@ func textQuery(p plan) query.Query {
 	}
 	var groups []query.Query
 	for _, g := range p.groups {
-		groups = append(groups, groupQuery(g, inAll))
+		groups = append(groups, groupQuery(p, g, inAll))
 	}
 	var text query.Query = bleve.NewMatchNoneQuery()
 	if len(groups) > 0 {
@@ -377,17 +394,28 @@ func textQuery(p plan) query.Query {
 	return bq
 }
 
-// groupQuery matches any alternative of a group in the fields fs, or
-// nothing when none can match there.
-func groupQuery(g []string, fs fieldSet) query.Query {
+// groupQuery matches any alternative of a group of plan p in the fields
+// fs, or nothing when none can match there.
+func groupQuery(p plan, g []string, fs fieldSet) query.Query {
 	var alts []query.Query
 	for i, a := range g {
-		q := alternative(a, fs)
+		var q query.Query
+		if p.names[a] {
+			// A whole item name matches that item, and scores alike
+			// whatever its length, so that the rule's order ranks.
+			if fs&inName != 0 {
+				q = boosted(term("name_exact", exactKey(a)), boostExactAlt)
+			}
+		} else {
+			q = alternative(a, fs)
+		}
 		if q == nil {
 			continue
 		}
 		if i > 0 {
-			setBoost(q, boostAltOfficl)
+			// The official terms of a rule in the order listed: the first
+			// is the usual answer.
+			setBoost(q, max(boostAltOfficl*(1-altDecay*float64(i-1)), boostAltOfficl/2))
 		}
 		alts = append(alts, q)
 	}

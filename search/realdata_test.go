@@ -24,6 +24,7 @@ func TestRealDataSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := openIndex(t, dir, st)
+	t.Run("questions", func(t *testing.T) { realDataQuestions(t, ix) })
 	n, _ := ix.DocCount()
 	t.Logf("%d items in %d groups", n, ix.Groups())
 
@@ -69,5 +70,31 @@ func TestRealDataSearch(t *testing.T) {
 			}
 			t.Errorf("%q: first hit %s", name, got)
 		}
+	}
+}
+
+// Real-data thresholds: questions over a catalogue nobody here wrote and
+// whose guides carry no ask-phrases (the export has none).
+const (
+	minRealHitAt3 = 0.70
+	maxRealZero   = 0.10
+)
+
+// realDataQuestions asks the questions written over the real export
+// (testdata/questions-gd.jsonl), split into halves like the seed suite.
+func realDataQuestions(t *testing.T, ix *Index) {
+	tune, test := splitQuestions(t, "testdata/questions-gd.jsonl")
+	if len(tune)+len(test) < 60 {
+		t.Fatalf("%d real-data questions, want at least 60", len(tune)+len(test))
+	}
+	ft := runQuestions(t, ix, tune, false)
+	ft.log(t, "real data, tuning half")
+	fh := runQuestions(t, ix, test, true)
+	fh.log(t, "real data, TEST HALF  ")
+	if got := fh.hitAt3(); got < minRealHitAt3 {
+		t.Errorf("real data, test half: hit@3 %.3f below %.2f", got, minRealHitAt3)
+	}
+	if got := fh.zeroRate(); got > maxRealZero {
+		t.Errorf("real data, test half: %.1f %% found nothing, more than %.0f %%", 100*got, 100*maxRealZero)
 	}
 }

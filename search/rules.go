@@ -30,6 +30,9 @@ var fillersText string
 //go:embed data/intents.txt
 var intentsText string
 
+//go:embed data/enforcement.txt
+var enforcementText string
+
 // synonymRule maps one everyday phrase to the official terms added to a
 // query as alternatives.
 type synonymRule struct {
@@ -48,6 +51,7 @@ type rules struct {
 	synonyms []synonymRule       // longest phrase first
 	intents  []intentRule        // in file order
 	fillers  []string            // question and filler phrases, longest first
+	enforce  []string            // cues of questions about enforcement
 	byPinyin map[string]int      // joined syllables of a phrase → index in synonyms
 	byInit   map[string]int      // initials of a phrase (3 letters or more) → index
 	bestBets map[string][]string // normalized query → item names
@@ -85,6 +89,9 @@ var rankingRules = sync.OnceValue(func() *rules {
 	}
 	for _, w := range dataLines(stopwordsText) {
 		r.stop[w] = true
+	}
+	for _, w := range dataLines(enforcementText) {
+		r.enforce = append(r.enforce, normalize(w))
 	}
 	for _, w := range dataLines(fillersText) {
 		if w = normalize(w); len([]rune(w)) < 2 {
@@ -135,6 +142,16 @@ var rankingRules = sync.OnceValue(func() *rules {
 	}
 	return r
 })
+
+// asksEnforcement reports whether a query is about enforcement.
+func (r *rules) asksEnforcement(q string) bool {
+	for _, c := range r.enforce {
+		if strings.Contains(q, c) {
+			return true
+		}
+	}
+	return false
+}
 
 func splitList(s, sep string) []string {
 	var out []string

@@ -233,6 +233,9 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 				return nil, err
 			}
 		}
+		if !m.plan.enforcement {
+			t.lowerExOfficio(m.groups)
+		}
 	}
 	ix.matches.put(q, m)
 	return m, nil

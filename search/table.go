@@ -45,6 +45,8 @@ type table struct {
 	byGroup map[string]int32 // group id → index in Groups
 	free    []int32          // rows of removed items, for reuse
 	live    int              // rows in use
+	// nameKeys holds the exactKey of every group's name.
+	nameKeys map[string]bool
 	// nameRank orders the groups by name for browsing: equal names rank
 	// equal; recomputed when groups are added.
 	nameRank []float64
@@ -111,7 +113,7 @@ func (in *interner) reindex() {
 }
 
 func newTable() *table {
-	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}}
+	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}, nameKeys: map[string]bool{}}
 }
 
 // flagBits turns classification ids into bits.
@@ -213,6 +215,7 @@ func (t *table) addGroup(g groupText) int32 {
 	i := int32(len(t.Groups))
 	t.Groups = append(t.Groups, gr)
 	t.byGroup[g.id] = i
+	t.nameKeys[exactKey(g.title)] = true
 	t.nameRank = nil
 	return i
 }
@@ -364,6 +367,7 @@ func loadTable(genDir string) (*table, error) {
 	}
 	for i := range t.Groups {
 		t.byGroup[t.Groups[i].ID] = int32(i)
+		t.nameKeys[exactKey(t.Groups[i].Title)] = true
 	}
 	for i := range t.Rows {
 		r := &t.Rows[i]
