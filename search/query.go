@@ -118,16 +118,16 @@ type plan struct {
 	// weights tells how much of the query's meaning each group carries,
 	// for graded matching: a word or a rule 1, a lone character less.
 	weights []float64
-	region  string   // a region named in the query
+	region  string // a region named in the query
 	// names are the alternatives that are whole item names (official
 	// terms of rules): they match that item's name exactly.
 	names map[string]bool
 	// enforcement tells a question about fines, seizures or inspections:
 	// only then do ex-officio items rank with the others.
 	enforcement bool
-	pins    []string // best-bet item names
-	browse  bool     // empty query
-	none    bool     // a query with nothing searchable in it (only punctuation)
+	pins        []string // best-bet item names
+	browse      bool     // empty query
+	none        bool     // a query with nothing searchable in it (only punctuation)
 }
 
 // Weights of the groups of a query (see plan.weights).
