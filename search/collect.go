@@ -166,7 +166,7 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 				a.rep, a.best = cand, cand.score
 			} else {
 				a.best = max(a.best, cand.score)
-				if t.represents(cand, a.rep) {
+				if represents(cand, a.rep) {
 					a.rep = cand
 				}
 			}
@@ -241,8 +241,9 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 
 // represents reports whether item a represents its service better than
 // item b: in the region the query named, nearer the citizen's region,
-// better scored, then the smaller code.
-func (t *table) represents(a, b candidate) bool {
+// better scored, then the earlier row (any of equals will do, and
+// comparing numbers is much cheaper than comparing codes for every item).
+func represents(a, b candidate) bool {
 	if a.tier != b.tier {
 		return a.tier
 	}
@@ -252,7 +253,7 @@ func (t *table) represents(a, b candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	return t.Rows[a.row].Code < t.Rows[b.row].Code
+	return a.row < b.row
 }
 
 // serviceWork is the scratch space of a grouped collection, reused

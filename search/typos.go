@@ -22,7 +22,7 @@ const soundVocabMaxAge = 30 * time.Second
 
 // soundVocab is the catalogue's vocabulary by sound.
 type soundVocab struct {
-	known   map[string]bool   // terms of names, and character pairs of ask-phrases, FAQ and bodies
+	known   map[string]bool   // terms of names, and character pairs of ask-phrases and FAQ
 	names   map[string]bool   // terms of names
 	bySound map[string]string // joined pinyin → the catalogue's word of that sound
 	groups  int               // how many groups the table had
@@ -47,7 +47,7 @@ func (ix *Index) vocabulary() *soundVocab {
 	v = &soundVocab{known: map[string]bool{}, names: map[string]bool{}, bySound: map[string]string{}, groups: len(ix.t.Groups), built: time.Now()}
 	counts := map[string]uint64{}
 	seg, _ := segmenter()
-	for _, field := range []string{"name", "ask", "faq", "body"} {
+	for _, field := range []string{"name", "ask", "faq"} {
 		d, err := ix.bi.FieldDict(field)
 		if err != nil {
 			return v
