@@ -34,25 +34,26 @@ func allHits(t *testing.T, ix *Index, r Request) (*Result, []Hit) {
 	return first, hits
 }
 
+// facetRequests are the queries and filters whose facet counts the tests
+// count by hand.
+var facetRequests = []Request{
+	{Q: "公积金"},
+	{Q: "身份证"},
+	{Q: "许可"},
+	{Q: "社保", Region: "610921"},
+	{Q: "登记", Flags: []string{catalog.FlagOneVisit}},
+	{Q: "", Flags: []string{catalog.FlagOnline, catalog.FlagImmediate}},
+	{Q: "", Region: "610900", Type: "行政许可"},
+	{Q: "", Audience: "法人", Theme: "准营准办"},
+}
+
 // TestFacetCountsEqualTheHits: the facet counts are the classification
 // counts a citizen sees, so they must equal counting the hits by hand
 // (one row per item; see TestServiceFacetsEqualTheRows for services).
 func TestFacetCountsEqualTheHits(t *testing.T) {
 	f := seedFixture(t)
-	items := map[string]catalog.Item{}
-	for _, it := range f.cat.Items {
-		items[it.Code] = it
-	}
-	for _, r := range []Request{
-		{Q: "公积金"},
-		{Q: "身份证"},
-		{Q: "许可"},
-		{Q: "社保", Region: "610921"},
-		{Q: "登记", Flags: []string{catalog.FlagOneVisit}},
-		{Q: "", Flags: []string{catalog.FlagOnline, catalog.FlagImmediate}},
-		{Q: "", Region: "610900", Type: "行政许可"},
-		{Q: "", Audience: "法人", Theme: "准营准办"},
-	} {
+	items := f.itemsByCode()
+	for _, r := range facetRequests {
 		r.Group = GroupNone
 		t.Run(fmt.Sprintf("%+v", r), func(t *testing.T) {
 			res, hits := allHits(t, f.index, r)
@@ -115,20 +116,8 @@ func TestFacetCountsEqualTheHits(t *testing.T) {
 // adding that value as a filter returns exactly that many rows.
 func TestServiceFacetsEqualTheRows(t *testing.T) {
 	f := seedFixture(t)
-	items := map[string]catalog.Item{}
-	for _, it := range f.cat.Items {
-		items[it.Code] = it
-	}
-	for _, r := range []Request{
-		{Q: "公积金"},
-		{Q: "身份证"},
-		{Q: "许可"},
-		{Q: "社保", Prefer: "610921"},
-		{Q: "登记", Flags: []string{catalog.FlagOneVisit}},
-		{Q: "", Flags: []string{catalog.FlagOnline}},
-		{Q: "", Region: "610900", Type: "行政许可"},
-		{Q: "", Audience: "法人", Theme: "准营准办"},
-	} {
+	items := f.itemsByCode()
+	for _, r := range append(facetRequests, Request{Q: "社保", Prefer: "610921"}) {
 		t.Run(fmt.Sprintf("%+v", r), func(t *testing.T) {
 			// Count by hand from every matching item.
 			r.Group = GroupNone

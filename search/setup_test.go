@@ -60,3 +60,12 @@ func seedFixture(t testing.TB) *fixture {
 	}
 	return f
 }
+
+// itemsByCode returns the seed items by code.
+func (f *fixture) itemsByCode() map[string]catalog.Item {
+	items := make(map[string]catalog.Item, len(f.cat.Items))
+	for _, it := range f.cat.Items {
+		items[it.Code] = it
+	}
+	return items
+}
