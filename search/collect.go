@@ -31,6 +31,9 @@ func (f *filter) accepts(g *group, i int) bool {
 type ranking struct {
 	tier int32  // region number, or -1
 	near []int8 // by region number: nearness to the citizen's region; nil: none
+	// up lists each region's ancestors with items (by number), for the
+	// region facet; nil: none.
+	up [][]int32
 }
 
 // Nearness of an item's region to the citizen's: the region itself, one of
@@ -130,7 +133,29 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 		}
 	}
 	c.ordered = top.sorted()
+	c.rollUpRegions(rk.up, f.regions)
 	return c
+}
+
+// rollUpRegions adds each region's item count to its ancestors' (within
+// the region filter in, if any), so that a region's count is what
+// filtering on it returns.
+func (c *collection) rollUpRegions(up [][]int32, in []bool) {
+	if up == nil {
+		return
+	}
+	own := append([]int32(nil), c.regions.touched...)
+	counts := make([]int32, len(own))
+	for i, r := range own {
+		counts[i] = c.regions.n[r]
+	}
+	for i, r := range own {
+		for _, a := range up[r] {
+			if in == nil || in[a] {
+				c.regions.add(a, counts[i])
+			}
+		}
+	}
 }
 
 // collectServices is collect with one row per service: the matching
@@ -138,7 +163,8 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 // region the query named, else the one nearest the citizen's region, else
 // the best scored — and the service ranks by its best score. Facets count
 // services: a service counts for a value when one of its matching items
-// has it, so that adding that filter returns it.
+// has it (for a region: in it or below it), so that adding that filter
+// returns it.
 func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *collection {
 	c := newCollection(t, k)
 	if f.none {
@@ -203,9 +229,18 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 		for _, h := range items {
 			g := &t.Groups[h.group]
 			flags |= g.Flags[h.pos]
-			if r := g.Regions[h.pos]; w.region.first(r, mark) {
+			if r := g.Regions[h.pos]; w.own.first(r, mark) {
 				regions++
-				c.regions.add(r, 1)
+				if w.region.first(r, mark) {
+					c.regions.add(r, 1)
+				}
+				if rk.up != nil {
+					for _, a := range rk.up[r] {
+						if (f.regions == nil || f.regions[a]) && w.region.first(a, mark) {
+							c.regions.add(a, 1)
+						}
+					}
+				}
 			}
 			if d := g.Depts[h.pos]; w.dept.first(d, mark) {
 				c.depts.add(d, 1)
@@ -261,12 +296,12 @@ func represents(a, b candidate) bool {
 // matching items, and marks that tell a value already counted for the
 // service at hand.
 type serviceWork struct {
-	acc                                []serviceAcc
-	touched                            []int32
-	hits                               []svcHit
-	sorted                             []svcHit
-	mark                               uint32
-	region, dept, typ, audience, theme seenMarks
+	acc                                     []serviceAcc
+	touched                                 []int32
+	hits                                    []svcHit
+	sorted                                  []svcHit
+	mark                                    uint32
+	own, region, dept, typ, audience, theme seenMarks // own: the items' regions; region: and their ancestors
 }
 
 type serviceAcc struct {
@@ -311,7 +346,7 @@ func getServiceWork(services int) *serviceWork {
 func (w *serviceWork) nextMark() uint32 {
 	w.mark++
 	if w.mark == 0 { // wrapped: start the marks afresh
-		for _, m := range []*seenMarks{&w.region, &w.dept, &w.typ, &w.audience, &w.theme} {
+		for _, m := range []*seenMarks{&w.own, &w.region, &w.dept, &w.typ, &w.audience, &w.theme} {
 			clear(*m)
 		}
 		w.mark = 1

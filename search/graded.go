@@ -67,8 +67,8 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 // cover enough of the query: first those strict matching found (in its
 // order), then the others, best covered first (the score is the share
 // covered plus a fraction for the text score, so that coverage decides).
-// A strict match too is left out when no word of the query is in its name
-// or ask-phrases.
+// A strict match too is left out when no word of a question is in its
+// name or ask-phrases; a bare term (a material) finds guides by their body.
 func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]scoredGroup, error) {
 	t := ix.t
 	type acc struct {
@@ -157,7 +157,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	}
 	var out []scoredGroup
 	for d, a := range docs {
-		if s, ok := strictScore[d]; ok && a.named && (!onlyNamed || a.inName) {
+		if s, ok := strictScore[d]; ok && (a.named || !p.asked) && (!onlyNamed || a.inName) {
 			out = append(out, scoredGroup{group: d, score: strictFirst + s/maxStrict})
 			continue
 		}

@@ -77,3 +77,20 @@ func TestNonsenseFindsNothing(t *testing.T) {
 		t.Fatalf("%d nonsense questions", n)
 	}
 }
+
+// A bare term finds the guides whose body has it (a material: 清算报告 is
+// asked for by 企业注销登记); the same word in a question about something
+// else does not make the guide an answer.
+func TestBareTermsFindBodies(t *testing.T) {
+	ix := seedFixture(t).index
+	res, err := ix.Search(context.Background(), Request{Q: "清算报告"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].Name != "企业注销登记" {
+		t.Fatalf("清算报告: %+v", res.Hits)
+	}
+	if res, _ := ix.Search(context.Background(), Request{Q: "今天天气怎么样"}); res.Total != 0 {
+		t.Errorf("今天天气怎么样 found %d", res.Total)
+	}
+}

@@ -122,6 +122,10 @@ type plan struct {
 	// names are the alternatives that are whole item names (official
 	// terms of rules): they match that item's name exactly.
 	names map[string]bool
+	// asked tells a question (filler or stop words were dropped) from a
+	// bare term: a term may find guides by their body alone (a material,
+	// 清算报告), a question only guides it names.
+	asked bool
 	// enforcement tells a question about fines, seizures or inspections:
 	// only then do ex-officio items rank with the others.
 	enforcement bool
@@ -178,6 +182,7 @@ func (ix *Index) parse(q string) plan {
 	}
 	p.region, q = ix.regions.detect(q)
 	if asked := rules.dropFillers(q); asked != "" {
+		p.asked = asked != q
 		q = ix.correctSounds(asked) // else nothing but filler words: search for them
 		if bb, ok := rules.bestBets[strings.ReplaceAll(q, " ", "")]; ok && p.pins == nil {
 			p.pins = bb
@@ -236,6 +241,8 @@ func (ix *Index) parse(q string) plan {
 	for _, w := range plain {
 		if !rules.stop[w] {
 			kept = append(kept, w)
+		} else {
+			p.asked = true
 		}
 	}
 	if len(kept) == 0 && len(p.groups) == 0 {

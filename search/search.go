@@ -177,6 +177,7 @@ func (ix *Index) collection(m *matchSet, r *Request) *collection {
 		rk.near = ix.nearness(t, r.Prefer)
 	}
 	k := (end + collectStep - 1) / collectStep * collectStep
+	rk.up = ix.regionsAbove(t)
 	var c *collection
 	if r.grouped() {
 		c = t.collectServices(m, ix.filterOf(t, r), rk, k)
@@ -291,6 +292,26 @@ func (ix *Index) regionMask(t *table, region string) []bool {
 	}
 	ix.masks.Store(key, mask)
 	return mask
+}
+
+// regionsAbove lists, by region number of table t, the numbers of the
+// region's ancestors that have items too: a region's facet count takes in
+// its descendants', as its filter does.
+func (ix *Index) regionsAbove(t *table) [][]int32 {
+	key := "up\x00" + strconv.Itoa(len(t.Regions.Vals))
+	if m, ok := ix.masks.Load(key); ok {
+		return m.([][]int32)
+	}
+	up := make([][]int32, len(t.Regions.Vals))
+	for i, code := range t.Regions.Vals {
+		for _, a := range ix.regions.path(code)[1:] {
+			if n := t.Regions.lookup(a); n >= 0 {
+				up[i] = append(up[i], n)
+			}
+		}
+	}
+	ix.masks.Store(key, up)
+	return up
 }
 
 // nearness tells, by region number of table t, how near each region is to

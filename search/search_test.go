@@ -76,7 +76,9 @@ func TestFacetCountsEqualTheHits(t *testing.T) {
 					count("flag", fl)
 				}
 				count("type", it.Type)
-				count("region", it.Region)
+				for _, code := range f.regionsOf(it.Region, r.Region) {
+					count("region", code)
+				}
 				count("department", it.Department)
 				for _, a := range it.Audience {
 					count("audience", a)
@@ -140,7 +142,9 @@ func TestServiceFacetsEqualTheRows(t *testing.T) {
 					count("flag", fl, h.Service)
 				}
 				count("type", it.Type, h.Service)
-				count("region", it.Region, h.Service)
+				for _, code := range f.regionsOf(it.Region, r.Region) {
+					count("region", code, h.Service)
+				}
 				count("department", it.Department, h.Service)
 				for _, a := range it.Audience {
 					count("audience", a, h.Service)
@@ -177,11 +181,11 @@ func TestServiceFacetsEqualTheRows(t *testing.T) {
 					t.Errorf("facet %s = %v, counted %v", dim, got, counted)
 				}
 			}
-			// Choosing a value returns as many rows as its count says (a
-			// region also takes in its children, so it is left out here, as
-			// are dimensions the request filters on already).
-			active := map[string]bool{"type": r.Type != "", "department": r.Department != "", "audience": r.Audience != "", "theme": r.Theme != ""}
-			for _, dim := range []string{"flag", "type", "department", "audience", "theme"} {
+			// Choosing a value returns as many rows as its count says
+			// (dimensions the request filters on already are left out).
+			active := map[string]bool{"type": r.Type != "", "department": r.Department != "", "audience": r.Audience != "",
+				"theme": r.Theme != "", "region": r.Region != ""}
+			for _, dim := range []string{"flag", "type", "region", "department", "audience", "theme"} {
 				if active[dim] {
 					continue
 				}
@@ -192,6 +196,8 @@ func TestServiceFacetsEqualTheRows(t *testing.T) {
 						fr.Flags = append(append([]string(nil), r.Flags...), v.Value)
 					case "type":
 						fr.Type = v.Value
+					case "region":
+						fr.Region = v.Value
 					case "department":
 						fr.Department = v.Value
 					case "audience":

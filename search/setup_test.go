@@ -69,3 +69,23 @@ func (f *fixture) itemsByCode() map[string]catalog.Item {
 	}
 	return items
 }
+
+// regionsOf returns a region and those of its ancestors that have seed
+// items (within the region filter, if any): the region facet values an
+// item of region counts for.
+func (f *fixture) regionsOf(region, filter string) []string {
+	has := map[string]bool{}
+	for _, it := range f.cat.Items {
+		has[it.Region] = true
+	}
+	var out []string
+	for _, code := range f.index.regions.path(region) {
+		if has[code] {
+			out = append(out, code)
+		}
+		if code == filter {
+			break
+		}
+	}
+	return out
+}
