@@ -15,7 +15,9 @@ import (
 	"zhinan/search"
 )
 
-// regionCookie remembers the region a citizen chose; it scopes searches.
+// regionCookie remembers the region a citizen chose: its items represent
+// the services in search results (it filters nothing there) and it scopes
+// the home page's counts.
 const regionCookie = "region"
 
 // Named limits of the pages.
@@ -23,6 +25,7 @@ const (
 	hotItems         = 8  // items in the 热门 lists
 	pageWindow       = 2  // page links shown on each side of the current page
 	chipsPerDim      = 12 // facet values shown before the rest are folded
+	serviceListSize  = 30 // rows of one service's list of items in every region, unless size is given
 	regionCookieDays = 365
 )
 
@@ -73,8 +76,14 @@ func (s *Server) setRegion(c *gin.Context) error {
 	return nil
 }
 
-// homePage is the data of /.
+// homePage is the data of /. Its counts count services (one per
+// catalogue entry and name, however many regions offer it), as the
+// results pages do, and each links to the page that shows that many: in
+// the chosen region (Region) when there is one, else in the whole
+// catalogue.
 type homePage struct {
+	Region      string // the chosen region's code: the counts' and links' region filter
+	RegionName  string
 	Counts      []search.FacetValue
 	Total       int
 	Personal    []search.FacetValue
@@ -97,19 +106,15 @@ type hotItem struct {
 func (s *Server) home(c *gin.Context) error {
 	ctx := c.Request.Context()
 	region := s.chosenRegion(c)
-	scope := region
-	if scope == "" {
-		scope = s.opts.HomeRegion
-	}
-	all, err := s.index.Search(ctx, search.Request{Region: scope, Size: 1})
+	all, err := s.index.Search(ctx, search.Request{Region: region, Size: 1})
 	if err != nil {
 		return err
 	}
-	personal, err := s.index.Search(ctx, search.Request{Region: scope, Audience: "自然人", Size: 1})
+	personal, err := s.index.Search(ctx, search.Request{Region: region, Audience: "自然人", Size: 1})
 	if err != nil {
 		return err
 	}
-	business, err := s.index.Search(ctx, search.Request{Region: scope, Audience: "法人", Size: 1})
+	business, err := s.index.Search(ctx, search.Request{Region: region, Audience: "法人", Size: 1})
 	if err != nil {
 		return err
 	}
@@ -121,14 +126,41 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	regions, err := s.regionCounts(ctx, all.Facets["region"])
+	if err != nil {
+		return err
+	}
 	hot, err := s.hotItems(ctx, region)
 	if err != nil {
 		return err
 	}
-	p := homePage{Counts: all.Facets["flag"], Total: all.Total, Personal: personal.Facets["theme"],
-		Business: business.Facets["theme"], Departments: depts, Regions: all.Facets["region"], Hot: hot}
+	p := homePage{Region: region, Counts: all.Facets["flag"], Total: all.Total, Personal: personal.Facets["theme"],
+		Business: business.Facets["theme"], Departments: depts, Regions: regions, Hot: hot}
+	if region != "" {
+		p.RegionName = s.regions.name(region)
+	}
 	s.render(c, http.StatusOK, "home", s.layout(c, label("site.name"), "page-home", p))
 	return nil
+}
+
+// regionCounts gives each region of the region facet the count of the
+// page it links to, /regions/{code}: the facet counts a region's own
+// items, the page (a region filter) those of its children too.
+func (s *Server) regionCounts(ctx context.Context, facet []search.FacetValue) ([]search.FacetValue, error) {
+	out := make([]search.FacetValue, len(facet))
+	copy(out, facet)
+	for i, v := range out {
+		if len(s.regions.family(v.Value)) < 2 {
+			continue
+		}
+		res, err := s.index.Search(ctx, search.Request{Region: v.Value, Size: 1})
+		if err != nil {
+			return nil, err
+		}
+		out[i].Count = res.Total
+	}
+	slices.SortStableFunc(out, func(a, b search.FacetValue) int { return b.Count - a.Count })
+	return out, nil
 }
 
 // departmentLinks pairs the department facet of a region with the
@@ -181,7 +213,7 @@ func (s *Server) hotItems(ctx context.Context, region string) ([]hotItem, error)
 		if seen[name] {
 			continue
 		}
-		res, err := s.index.Search(ctx, search.Request{Q: name, Region: scope, Size: 1})
+		res, err := s.index.Search(ctx, search.Request{Q: name, Region: scope, Prefer: scope, Size: 1})
 		if err != nil {
 			return nil, err
 		}
@@ -199,16 +231,37 @@ type searchPage struct {
 	Heading    string
 	Q          string
 	Result     *search.Result
-	Active     []chip // filters in force, each with a link that removes it
+	Rows       []resultRow // the result's hits, with their links
+	Active     []chip      // filters in force, each with a link that removes it
 	Facets     []facetGroup
 	Pages      []pageLink
 	Prev, Next string
 	DidYouMean []string
 	Hot        []hotItem
-	Scoped     string // the remembered region that scopes the results
-	ClearScope string
-	Error      string
-	Action     string // the form's action: /search or the browse page
+	// AskRegion offers the home region's counties when no region is
+	// chosen: one click remembers one (its items then represent services).
+	AskRegion []regionLink
+	// Preferred is the chosen region whose items represent the services,
+	// with links to choose another (ChangeRegion) or none (ClearRegion).
+	Preferred    string
+	ChangeRegion []regionLink
+	ClearRegion  string
+	Error        string
+	Action       string // the form's action: /search or the browse page
+}
+
+// resultRow is one row of results: a hit (of a grouped search, the item
+// that represents its service) and, when the service is offered in more
+// than one region, the link to its items in every region.
+type resultRow struct {
+	search.Hit
+	Everywhere string
+}
+
+// regionLink remembers a region and comes back to the page.
+type regionLink struct {
+	Name, URL string
+	On        bool
 }
 
 type chip struct {
@@ -237,7 +290,11 @@ func (s *Server) searchPage(c *gin.Context) error {
 }
 
 // results runs the search of the request's parameters on top of fixed
-// (the browse page's own filter) and renders the results page.
+// (the browse page's own filter) and renders the results page. Results are
+// one row per service unless group=none; the chosen region filters
+// nothing: its items (else those of the nearest region above it, without
+// a choice the home region's) represent the services. An explicit region
+// parameter filters.
 func (s *Server) results(c *gin.Context, heading, action string, fixed search.Request) error {
 	q := c.Request.URL.Query()
 	r, perr := searchRequest(c)
@@ -260,13 +317,13 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 		s.render(c, http.StatusBadRequest, "search", s.layout(c, title, "page-search", p))
 		return nil
 	}
-	ctx := c.Request.Context()
-	scope := ""
-	if r.Region == "" {
-		scope = s.chosenRegion(c)
-		r.Region = scope
+	if r.Service != "" && q.Get("size") == "" {
+		r.Size = serviceListSize // a county-level service is offered in a dozen regions or so: one page
 	}
-	if r.Region == "" {
+	ctx := c.Request.Context()
+	chosen := s.chosenRegion(c)
+	r.Prefer = chosen
+	if r.Prefer == "" {
 		r.Prefer = s.opts.HomeRegion // the city's own items first among equals
 	}
 	res, err := s.index.Search(ctx, r)
@@ -278,23 +335,32 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 		}
 		return err
 	}
-	// A region named in the query overrides the remembered one.
-	if scope != "" && res.Region != "" && res.Region != scope {
-		r.Region, scope = "", ""
-		if res, err = s.index.Search(ctx, r); err != nil {
-			return err
-		}
-	}
 	p.Result = res
-	if scope != "" {
-		p.Scoped = s.regions.name(scope)
-		p.ClearScope = "/region?code=&next=" + url.QueryEscape(c.Request.URL.RequestURI())
+	p.Rows = s.resultRows(q, res)
+	if r.Service != "" && heading == "" && len(res.Hits) > 0 {
+		p.Heading = fmt.Sprintf(label("search.service.heading"), res.Hits[0].Name)
+		title = p.Heading
+	}
+	// The region choice, unless the query named a region (it represents
+	// the services then) or the page is one region's or department's, or
+	// the results are filtered to a region the choice lies outside.
+	if res.Total > 0 && res.Region == "" && fixed.Region == "" {
+		here := c.Request.URL.RequestURI()
+		if chosen == "" {
+			if r.Region == "" || len(s.regions.family(r.Region)) > 1 {
+				p.AskRegion = s.regionLinks(here, "")
+			}
+		} else if r.Region == "" || s.regions.within(chosen, r.Region) {
+			p.Preferred = s.regions.name(chosen)
+			p.ChangeRegion = s.regionLinks(here, chosen)
+			p.ClearRegion = "/region?code=&next=" + url.QueryEscape(here)
+		}
 	}
 	p.Active, p.Facets = s.chips(action, q, r, res, fixed)
 	p.Pages, p.Prev, p.Next = pagination(action, q, r.Page, r.Size, res.Total)
 	if res.Total == 0 && r.Q != "" {
 		p.DidYouMean = s.index.DidYouMean(r.Q)
-		if p.Hot, err = s.hotItems(ctx, scope); err != nil {
+		if p.Hot, err = s.hotItems(ctx, chosen); err != nil {
 			return err
 		}
 	}
@@ -303,6 +369,46 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 	}
 	s.render(c, http.StatusOK, "search", s.layout(c, title, "page-search", p))
 	return nil
+}
+
+// resultRows pairs the hits with the link to their service's items in
+// every region: the service's items under the same filters (a flag, a
+// type …), so that the list has as many rows as the hit counted items;
+// the query's words are left out, a service's items all being the one
+// that was found.
+func (s *Server) resultRows(q url.Values, res *search.Result) []resultRow {
+	rows := make([]resultRow, len(res.Hits))
+	for i, h := range res.Hits {
+		rows[i] = resultRow{Hit: h}
+		if res.Counts != search.CountsServices || h.Regions < 2 || h.Service == "" {
+			continue
+		}
+		v := url.Values{}
+		for _, k := range []string{"region", "department", "type", "audience", "theme", "flag"} {
+			if vs, ok := q[k]; ok {
+				v[k] = vs
+			}
+		}
+		v.Set("service", h.Service)
+		v.Set("group", search.GroupNone)
+		rows[i].Everywhere = "/search?" + v.Encode()
+	}
+	return rows
+}
+
+// regionLinks are links that remember each county of the home region (the
+// chosen one marked) and come back to the page at here.
+func (s *Server) regionLinks(here, chosen string) []regionLink {
+	family := s.homeRegions()
+	if len(family) < 2 {
+		return nil
+	}
+	out := make([]regionLink, 0, len(family)-1)
+	for _, r := range family[1:] {
+		out = append(out, regionLink{Name: r.Name, On: r.Code == chosen,
+			URL: "/region?code=" + url.QueryEscape(r.Code) + "&next=" + url.QueryEscape(here)})
+	}
+	return out
 }
 
 // chips builds the facet chips: each links to the same search with that
@@ -365,6 +471,17 @@ func (s *Server) chips(action string, q url.Values, r search.Request, res *searc
 		if len(g.Chips) > 0 {
 			groups = append(groups, g)
 		}
+	}
+	// The list of one service's items: the way back to every service.
+	if r.Service != "" {
+		name := label("search.service")
+		if len(res.Hits) > 0 {
+			name = res.Hits[0].Name
+		}
+		active = append([]chip{{Label: name, On: true, URL: link(func(u url.Values) {
+			u.Del("service")
+			u.Del("group")
+		})}}, active...)
 	}
 	// Flags that are on but matched nothing still need a way out.
 	for _, f := range r.Flags {

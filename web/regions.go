@@ -89,6 +89,17 @@ func (rc *regionCache) family(code string) []catalog.Region {
 	return append([]catalog.Region{r}, rc.kids[code]...)
 }
 
+// within reports whether region code is ancestor or lies below it.
+func (rc *regionCache) within(code, ancestor string) bool {
+	for i := 0; code != "" && i < 8; i++ { // regions are at most a few levels deep
+		if code == ancestor {
+			return true
+		}
+		code = rc.get(code).Parent
+	}
+	return false
+}
+
 // viewCounter counts item page views in memory; Server.Run writes them to
 // the store in batches, so a page view never waits for a write.
 type viewCounter struct {

@@ -11,7 +11,11 @@ import (
 	"zhinan/search"
 )
 
-// searchRequest decodes the search parameters of SPEC §7.
+// searchRequest decodes the search parameters of SPEC §7, and group
+// (service: one row per service, the default; none: one row per item),
+// service (the items of one service) and prefer (the citizen's region:
+// its items represent their services, it filters nothing). An unknown
+// region in prefer prefers nothing, as one in region finds nothing.
 func searchRequest(c *gin.Context) (search.Request, error) {
 	r := search.Request{
 		Q:          c.Query("q"),
@@ -21,6 +25,9 @@ func searchRequest(c *gin.Context) (search.Request, error) {
 		Audience:   c.Query("audience"),
 		Theme:      c.Query("theme"),
 		Flags:      c.QueryArray("flag"),
+		Group:      c.Query("group"),
+		Service:    c.Query("service"),
+		Prefer:     c.Query("prefer"),
 	}
 	var err error
 	if r.Page, err = intParam(c, "page", search.MsgPageRange, search.MaxPage); err != nil {

@@ -207,7 +207,10 @@ func TestStoredTextIsEscaped(t *testing.T) {
 	}
 }
 
-func TestRegionCookieScopesSearches(t *testing.T) {
+// TestRegionCookiePrefersItsItems: the chosen region filters nothing; its
+// item represents each service, and the page says so. An explicit region
+// parameter (a facet chip) filters.
+func TestRegionCookiePrefersItsItems(t *testing.T) {
 	f := seedServer(t)
 	r := get(t, f.srv, "/region?code=610921&next="+url.QueryEscape("/search?q=身份证"))
 	if loc, _ := url.QueryUnescape(r.header.Get("Location")); r.status != http.StatusSeeOther || loc != "/search?q=身份证" {
@@ -217,14 +220,50 @@ func TestRegionCookieScopesSearches(t *testing.T) {
 	if cookie.Value != "610921" || !cookie.HttpOnly {
 		t.Fatalf("cookie %+v", cookie)
 	}
-	scoped := get(t, f.srv, "/search?q="+url.QueryEscape("身份证"), cookie)
-	if !strings.Contains(scoped.body, "仅显示汉阴县的事项") || strings.Contains(scoped.body, "安康市 · 市公安局") {
-		t.Fatal("the remembered region does not scope the results")
+	q := "/search?q=" + url.QueryEscape("身份证")
+	plain, chosen := get(t, f.srv, q), get(t, f.srv, q, cookie)
+	if !strings.Contains(chosen.body, "按 汉阴县 显示办理地") || strings.Contains(chosen.body, `class="region-ask"`) {
+		t.Error("with a chosen region the page does not say whose items it shows")
+	}
+	if !strings.Contains(plain.body, `class="region-ask"`) || strings.Contains(plain.body, "显示办理地") {
+		t.Error("without a chosen region the page does not ask for one")
+	}
+	if a, b := summaryOf(t, plain.body), summaryOf(t, chosen.body); a != b {
+		t.Errorf("the chosen region changed the number of results: %q without, %q with", a, b)
+	}
+	rows := hitRows(chosen.body)
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	for _, row := range rows {
+		if row.everywhere != "" && row.region != "汉阴县" {
+			t.Errorf("%s is offered in several regions but represented by %s's item, not 汉阴县's", row.name, row.region)
+		}
+	}
+	id := rowNamed(t, rows, "居民身份证首次申领")
+	if it, err := f.store.Published(t.Context(), id.code); err != nil || it.Region != "610921" {
+		t.Errorf("居民身份证首次申领 links to %s, not 汉阴县's item (%v)", id.code, err)
 	}
 	// A region named in the query wins over the remembered one.
-	other := get(t, f.srv, "/search?q="+url.QueryEscape("平利 身份证"), cookie)
-	if !strings.Contains(other.body, "平利县") {
-		t.Fatal("a region in the query did not override the remembered one")
+	other := hitRows(get(t, f.srv, "/search?q="+url.QueryEscape("平利 身份证"), cookie).body)
+	if row := rowNamed(t, other, "居民身份证首次申领"); row.region != "平利县" {
+		t.Errorf("平利 身份证 with 汉阴县 chosen: 居民身份证首次申领 is represented by %s", row.region)
+	}
+	// An explicit region filters, chosen region or not.
+	for _, c := range [][]*http.Cookie{nil, {cookie}} {
+		page := get(t, f.srv, "/search?q="+url.QueryEscape("身份证")+"&region=610926", c...)
+		rows := hitRows(page.body)
+		if len(rows) == 0 {
+			t.Fatal("region=610926 found nothing")
+		}
+		for _, row := range rows {
+			if row.region != "平利县" {
+				t.Errorf("region=610926 shows %s of %s", row.name, row.region)
+			}
+		}
+		if !strings.Contains(page.body, `class="chip on" href="/search?q=`) {
+			t.Error("the region filter is not shown as an active chip")
+		}
 	}
 	// Clearing it.
 	r = get(t, f.srv, "/region?code=&next=/")

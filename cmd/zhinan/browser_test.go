@@ -408,11 +408,15 @@ func js(s string) string {
 
 // browserSearch is what the tests read of GET /api/v1/search.
 type browserSearch struct {
-	Total int `json:"total"`
-	Hits  []struct {
-		Code  string   `json:"code"`
-		Name  string   `json:"name"`
-		Flags []string `json:"flags"`
+	Total  int    `json:"total"`
+	Counts string `json:"counts"`
+	Hits   []struct {
+		Code    string   `json:"code"`
+		Name    string   `json:"name"`
+		Flags   []string `json:"flags"`
+		Service string   `json:"service"`
+		Region  string   `json:"region"`
+		Regions int      `json:"regions"`
 	} `json:"hits"`
 	Facets map[string][]struct {
 		Value string `json:"value"`
@@ -501,7 +505,8 @@ func diffFacets(got, want facetCounts) []string {
 	return diffs
 }
 
-var totalRE = regexp.MustCompile(`共找到\s*(\d+)\s*个事项`)
+// totalRE reads the summary: services when grouped, items with group=none.
+var totalRE = regexp.MustCompile(`共找到\s*(\d+)\s*(?:项服务|个办理项)`)
 
 // summaryTotal reads the result count from the results page's summary.
 func summaryTotal(tb *tab) int {
@@ -509,7 +514,7 @@ func summaryTotal(tb *tab) int {
 	text := eval[string](tb, `(document.querySelector('.summary') || {textContent: ''}).textContent`)
 	m := totalRE.FindStringSubmatch(text)
 	if m == nil {
-		tb.fail("the summary", fmt.Errorf("no 共找到 N 个事项 in %q", text))
+		tb.fail("the summary", fmt.Errorf("no 共找到 N 项服务 (or N 个办理项) in %q", text))
 	}
 	n, _ := strconv.Atoi(m[1])
 	return n
@@ -569,6 +574,9 @@ func TestBrowserSearchFlow(t *testing.T) {
 	tb.shot("results")
 
 	api := apiSearchFor(t, srv, url.Values{"q": {q}})
+	if api.Counts != "services" {
+		t.Errorf("GET /api/v1/search?q=%s counts %q, want services (one row per service by default)", q, api.Counts)
+	}
 	if got := summaryTotal(tb); got != api.Total {
 		t.Errorf("the page says %d results, the API %d", got, api.Total)
 	}
@@ -591,7 +599,7 @@ func TestBrowserSearchFlow(t *testing.T) {
 	tb.do("click the 最多跑一次 chip", chromedp.Click(chromedp.Search(chipXPath)))
 	tb.mustWaitFor(fmt.Sprintf("the results narrowed to the %d 最多跑一次 items, each with its badge", oneVisit), fmt.Sprintf(`(() => {
 		const s = document.querySelector('.summary');
-		if (!s || !s.textContent.match(/共找到\s*%d\s*个事项/)) return false;
+		if (!s || !s.textContent.match(/共找到\s*%d\s*项服务/)) return false;
 		const hits = document.querySelectorAll('.hit');
 		return hits.length > 0 && Array.from(hits).every(h =>
 			Array.from(h.querySelectorAll('.badge')).some(b => b.textContent.trim() === '最多跑一次'));
