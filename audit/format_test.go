@@ -519,6 +519,52 @@ func TestCSVSections(t *testing.T) {
 	}
 }
 
+// TestCSVReportNeutralisesFormulas: text cells a spreadsheet would run as
+// formulas (a department or item name typed "=…", "+…", "-…", "@…", or
+// starting with a tab or carriage return) get a quote before them in
+// report CSV; counts and rates stay bare numbers; XLSX is left alone.
+func TestCSVReportNeutralisesFormulas(t *testing.T) {
+	cols := []Column{{ID: "name", Label: "名称", Kind: KindText}, {ID: "items", Label: "事项数", Kind: KindInt},
+		{ID: "rate", Label: "比例", Kind: KindPercent}, {ID: "rollup", Label: "合计行", Kind: KindBool}}
+	tbl := Table{Name: "=表", Columns: cols, Rows: [][]any{
+		{`=HYPERLINK("http://evil.example","x")`, 3, Percent(1, 3), false},
+		{"+1", 0, Percent(0, 1), true},
+		{"-1", 12, Rate(nil), false},
+		{"@SUM(A1)", 1, Percent(1, 1), false},
+		{"\tx", 1, Percent(1, 1), false},
+		{"\rx", 1, Percent(1, 1), false},
+		{"普通部门", 5, Percent(2, 3), false},
+	}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, []Table{tbl}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"名称", "事项数", "比例（%）", "合计行"},
+		{`'=HYPERLINK("http://evil.example","x")`, "3", "33.33", "否"},
+		{"'+1", "0", "0.00", "是"},
+		{"'-1", "12", "", "否"},
+		{"'@SUM(A1)", "1", "100.00", "否"},
+		{"'\tx", "1", "100.00", "否"},
+		{"'\rx", "1", "100.00", "否"},
+		{"普通部门", "5", "66.67", "否"},
+	}
+	if fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Fatalf("CSV cells\n got %q\nwant %q", all, want)
+	}
+	b.Reset()
+	if err := WriteCSV(&b, []Table{tbl, tbl}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(strings.TrimPrefix(b.String(), "\ufeff"), "'=表\n") {
+		t.Errorf("section title not neutralised: %q", b.String()[:20])
+	}
+}
+
 func TestSheetNames(t *testing.T) {
 	long := strings.Repeat("长", 40)
 	got := sheetNames([]Table{{Name: "a/b"}, {Name: "A/B"}, {Name: ""}, {Name: long}, {Name: long}, {Name: "'引号'"}})

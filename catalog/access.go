@@ -29,6 +29,7 @@ const (
 	ActionEdit    = "edit"    // create, save and submit drafts
 	ActionReview  = "review"  // publish or reject submitted editions
 	ActionAudit   = "audit"   // read the audit log and reports
+	ActionReport  = "report"  // read the conformance and quality reports
 	ActionAccount = "account" // manage accounts
 )
 
@@ -45,8 +46,11 @@ func Allowed(u *User, action string, deptID uint, inRegion bool) bool {
 	case RoleAdmin:
 		return true
 	case RoleAuditor:
-		return action == ActionRead || action == ActionAudit
+		return action == ActionRead || action == ActionAudit || action == ActionReport
 	case RoleReviewer:
+		if action == ActionReport { // SPEC §7: reviewers, auditors and admins read the findings
+			return true
+		}
 		return (action == ActionRead || action == ActionReview) && (u.Region == "" || inRegion)
 	case RoleEditor:
 		return (action == ActionRead || action == ActionEdit) && u.DepartmentID != 0 && deptID == u.DepartmentID

@@ -3,7 +3,10 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -20,6 +23,11 @@ const (
 	AuditReject      = "reject"
 	AuditImport      = "import"
 	AuditUserAdd     = "user_add"
+	// Account administration (zhinan user …).
+	AuditPassword       = "user_passwd"
+	AuditUserDisable    = "user_disable"
+	AuditUserEnable     = "user_enable"
+	AuditSessionsRevoke = "sessions_revoke"
 )
 
 // AuditEntry is one line of the audit log: who did what, when, to which
@@ -48,11 +56,42 @@ func appendAudit(tx *gorm.DB, e AuditEntry) error {
 	return nil
 }
 
-// Audit appends one entry outside any other write (logins, logouts).
+// MaxAuditInputRunes bounds a text an unauthenticated client chose (the
+// user name of a failed login) in the audit log.
+const MaxAuditInputRunes = 64
+
+// auditEllipsis marks a text ClipAuditText cut.
+const auditEllipsis = "…"
+
+// ClipAuditText makes text sent by a client fit for the audit log: invalid
+// UTF-8 and control characters become U+FFFD, and a text longer than
+// MaxAuditInputRunes runes keeps its first MaxAuditInputRunes followed by
+// "…". It reads no more of s than it keeps, so a megabyte costs nothing.
+func ClipAuditText(s string) string {
+	var b strings.Builder
+	for i, n := 0, 0; i < len(s); n++ {
+		if n == MaxAuditInputRunes {
+			b.WriteString(auditEllipsis)
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r) // an invalid byte decodes as RuneError, size 1
+		i += size
+	}
+	return b.String()
+}
+
+// Audit appends one entry outside any other write (logins, logouts). Its
+// texts may come from anonymous clients (a failed login's user name), so
+// they are clipped with ClipAuditText.
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.Now().UTC()
 	}
+	e.UserName, e.Detail, e.Remote = ClipAuditText(e.UserName), ClipAuditText(e.Detail), ClipAuditText(e.Remote)
 	return appendAudit(s.db.WithContext(ctx), e)
 }
 

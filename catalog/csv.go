@@ -680,6 +680,9 @@ func DecodeCSV(r io.Reader, file string) Decoded {
 		if blankRow(cells) {
 			continue
 		}
+		for i, c := range cells {
+			cells[i] = restoreCSVCell(c)
+		}
 		if len(cells) != len(table.cols) {
 			out.Problems = append(out.Problems, Problem{File: file, Line: row, Code: table.cell(cells, "code"),
 				Message: fmt.Sprintf(msgFieldCount, len(cells), len(table.cols))})
@@ -866,7 +869,57 @@ func (e *csvEncoder) Write(rec Record) error {
 	if err := e.writeHeader(); err != nil {
 		return err
 	}
-	return e.cw.Write(itemCells(rec.Item))
+	cells := itemCells(rec.Item)
+	for i, c := range cells {
+		cells[i] = NeutraliseCSVCell(c)
+	}
+	return e.cw.Write(cells)
+}
+
+// CSV formula neutralisation. A spreadsheet opening a CSV file takes a
+// cell beginning with = + - @ (or a tab or carriage return before them)
+// for a formula, which may run commands or leak data (CSV injection). So
+// CSV export writes such a cell with a single quote before it (OWASP),
+// which Excel shows as the text it is; CSV import removes exactly that
+// quote again, so export → import → export gives the same bytes. XLSX
+// stores text cells as text and needs none of this.
+
+// formulaTrigger reports whether a cell starting with b may be taken for
+// a formula. A line break is included so that a cell written "\r\n…"
+// (which reads back as "\n…") keeps its quote decision.
+func formulaTrigger(b byte) bool {
+	switch b {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+// formulaLike reports whether s, after any leading single quotes, starts
+// with a formula trigger: such cells get one more quote on export, so a
+// value that itself starts with quotes before a trigger reads back whole.
+func formulaLike(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && formulaTrigger(s[0])
+}
+
+// NeutraliseCSVCell returns the cell as CSV writes it: with a single quote
+// before it when a spreadsheet could take it for a formula.
+func NeutraliseCSVCell(s string) string {
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// restoreCSVCell undoes NeutraliseCSVCell: it removes one leading quote
+// when the rest is a cell export would have neutralised. A hand-typed
+// '=1+1 therefore reads as =1+1, as in a spreadsheet.
+func restoreCSVCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && formulaLike(s[1:]) {
+		return s[1:]
+	}
+	return s
 }
 
 // Close writes the header if no item was written and flushes.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"gorm.io/gorm"
@@ -35,7 +36,7 @@ type ImportResult struct {
 	Unchanged   int `json:"unchanged"`   // items identical to their published edition
 	Rejected    int `json:"rejected"`    // records not imported
 	Regions     int `json:"regions"`     // region records added or changed
-	Departments int `json:"departments"` // department records added or changed
+	Departments int `json:"departments"` // departments added (also those items named) or changed
 	Entries     int `json:"entries"`     // catalogue entries added or changed
 	// NewDepartments are departments created because an item named one
 	// that did not exist in its region.
@@ -210,14 +211,31 @@ func countRecords(ps []Problem) int {
 	return len(seen)
 }
 
+// nameProblem checks the name of a region, department or catalogue entry:
+// present, one line of clean text without invisible format characters (a
+// U+202E would show it reversed), at most max characters.
+func nameProblem(r Record, name string, max int) (Problem, bool) {
+	msg := NameProblem(name)
+	switch {
+	case msg != "":
+	case name == "":
+		msg = MsgMissing
+	case utf8.RuneCountInString(name) > max:
+		msg = fmt.Sprintf(MsgTooLong, max)
+	default:
+		return Problem{}, false
+	}
+	return problemAt(r, "name", msg), true
+}
+
 func checkRegion(r Record, regions map[string]bool) []Problem {
 	var ps []Problem
 	g := r.Region
 	if !regionCodeRE.MatchString(g.Code) {
 		ps = append(ps, problemAt(r, "code", MsgRegionCode))
 	}
-	if g.Name == "" {
-		ps = append(ps, problemAt(r, "name", MsgMissing))
+	if p, bad := nameProblem(r, g.Name, MaxLineRunes); bad {
+		ps = append(ps, p)
 	}
 	if !contains(RegionLevels, g.Level) {
 		ps = append(ps, problemAt(r, "level", enumMessage(RegionLevels)))
@@ -231,8 +249,8 @@ func checkRegion(r Record, regions map[string]bool) []Problem {
 func checkDepartment(r Record, regions map[string]bool) []Problem {
 	var ps []Problem
 	d := r.Department
-	if d.Name == "" {
-		ps = append(ps, problemAt(r, "name", MsgMissing))
+	if p, bad := nameProblem(r, d.Name, MaxLineRunes); bad {
+		ps = append(ps, p)
 	}
 	if !regions[d.Region] {
 		ps = append(ps, problemAt(r, "region", fmt.Sprintf(MsgUnknownRegion, d.Region)))
@@ -246,8 +264,8 @@ func checkEntry(r Record) []Problem {
 	if len([]rune(e.BaseCode)) != 12 {
 		ps = append(ps, problemAt(r, "base_code", MsgBaseCode))
 	}
-	if e.Name == "" {
-		ps = append(ps, problemAt(r, "name", MsgMissing))
+	if p, bad := nameProblem(r, e.Name, MaxNameLen); bad {
+		ps = append(ps, p)
 	}
 	if !contains(Types, e.Type) {
 		ps = append(ps, problemAt(r, "type", enumMessage(Types)))
@@ -457,6 +475,7 @@ func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.
 			deptIDs[deptKey{d.Region, d.Name}] = d.ID
 			res.NewDepartments = append(res.NewDepartments, Department{Name: d.Name, Region: d.Region})
 		}
+		res.Departments += len(newDepts)
 	}
 
 	// Which items get a new edition: those not stored, and those whose

@@ -76,8 +76,8 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 	if !slices.Contains(Roles, nu.Role) {
 		errs = append(errs, FieldError{Field: "role", Message: enumMessage(Roles)})
 	}
-	if utf8.RuneCountInString(nu.Password) < MinPasswordRunes {
-		errs = append(errs, FieldError{Field: "password", Message: fmt.Sprintf(MsgPasswordShort, MinPasswordRunes)})
+	if fe := passwordProblem(nu.Password); fe != nil {
+		errs = append(errs, *fe)
 	}
 	row := userRow{Name: nu.Name, Role: nu.Role, Region: nu.Region, Demo: nu.Demo, CreatedAt: s.Now().UTC()}
 	switch nu.Role {
@@ -220,26 +220,161 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, string, e
 	return u, sess.Kind, err
 }
 
-// DeleteSession ends a session.
+// DeleteSession ends a session. An error means the session may still be
+// live: the caller must say so rather than report a logout.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return s.db.WithContext(ctx).Where("token_hash = ?", tokenHash(token)).Delete(&sessionRow{}).Error
 }
 
-// SetPassword replaces an account's password.
+// MaxPasswordBytes is the longest password accepted, and the longest a
+// login may send: Argon2 hashes whatever it is given.
+const MaxPasswordBytes = 1024
+
+// passwordProblem returns what is wrong with a new password, or nil.
+func passwordProblem(password string) *FieldError {
+	switch {
+	case utf8.RuneCountInString(password) < MinPasswordRunes:
+		return &FieldError{Field: "password", Message: fmt.Sprintf(MsgPasswordShort, MinPasswordRunes)}
+	case len(password) > MaxPasswordBytes:
+		return &FieldError{Field: "password", Message: fmt.Sprintf(MsgPasswordLong, MaxPasswordBytes)}
+	}
+	return nil
+}
+
+// userByName returns the account row of name (disabled or not), or
+// ErrNotFound.
+func userByName(tx *gorm.DB, name string) (userRow, error) {
+	var row userRow
+	err := tx.Where("name = ?", name).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, fmt.Errorf("user %s: %w", name, ErrNotFound)
+	}
+	return row, err
+}
+
+// endSessions deletes the sessions of a user but the one of keepToken
+// ("" keeps none) and returns how many ended.
+func endSessions(tx *gorm.DB, userID uint, keepToken string) (int, error) {
+	q := tx.Where("user_id = ?", userID)
+	if keepToken != "" {
+		q = q.Where("token_hash <> ?", tokenHash(keepToken))
+	}
+	res := q.Delete(&sessionRow{})
+	return int(res.RowsAffected), res.Error
+}
+
+// SetPassword replaces an account's password and ends all its sessions.
 func (s *Store) SetPassword(ctx context.Context, name, password string) error {
-	if utf8.RuneCountInString(password) < MinPasswordRunes {
-		return &ValidationError{Errors: []FieldError{{Field: "password", Message: fmt.Sprintf(MsgPasswordShort, MinPasswordRunes)}}}
+	_, err := s.ChangePassword(ctx, name, password, "")
+	return err
+}
+
+// ChangePassword replaces an account's password and, in the same
+// transaction, ends every session of the account except the one of
+// keepToken (the session that changed it; "" for none): whoever held the
+// old password is signed out. It returns how many sessions ended.
+func (s *Store) ChangePassword(ctx context.Context, name, password, keepToken string) (int, error) {
+	if fe := passwordProblem(password); fe != nil {
+		return 0, &ValidationError{Errors: []FieldError{*fe}}
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	res := s.db.WithContext(ctx).Model(&userRow{}).Where("name = ?", name).Update("password_hash", hash)
-	if res.Error != nil {
-		return res.Error
+	ended := 0
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := userByName(tx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&userRow{}).Where("id = ?", row.ID).Update("password_hash", hash).Error; err != nil {
+			return err
+		}
+		if ended, err = endSessions(tx, row.ID, keepToken); err != nil {
+			return err
+		}
+		return appendAudit(tx, AuditEntry{At: s.Now().UTC(), UserName: name, Action: AuditPassword,
+			Detail: fmt.Sprintf(MsgSessionsEnded, ended)})
+	})
+	return ended, err
+}
+
+// SetDisabled disables or enables an account. A disabled account cannot
+// sign in and its sessions end at once (SessionUser also refuses a
+// disabled account's session). It returns how many sessions ended.
+func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) (int, error) {
+	ended := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := userByName(tx, name)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&userRow{}).Where("id = ?", row.ID).Update("disabled", disabled).Error; err != nil {
+			return err
+		}
+		action, detail := AuditUserEnable, ""
+		if disabled {
+			if ended, err = endSessions(tx, row.ID, ""); err != nil {
+				return err
+			}
+			action, detail = AuditUserDisable, fmt.Sprintf(MsgSessionsEnded, ended)
+		}
+		return appendAudit(tx, AuditEntry{At: s.Now().UTC(), UserName: name, Action: action, Detail: detail})
+	})
+	return ended, err
+}
+
+// UserDisabled reports whether the account name is disabled (ErrNotFound
+// when there is none).
+func (s *Store) UserDisabled(ctx context.Context, name string) (bool, error) {
+	row, err := userByName(s.db.WithContext(ctx), name)
+	return row.Disabled, err
+}
+
+// SessionInfo describes a live session without its token: ID is the
+// first characters of the token's hash, enough to tell sessions apart.
+type SessionInfo struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// sessionIDLen is how many hex digits of a token hash name a session.
+const sessionIDLen = 12
+
+// Sessions lists the live sessions of an account, oldest first.
+func (s *Store) Sessions(ctx context.Context, name string) ([]SessionInfo, error) {
+	db := s.db.WithContext(ctx)
+	row, err := userByName(db, name)
+	if err != nil {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
+	var rows []sessionRow
+	if err := db.Where("user_id = ? AND expires_at > ?", row.ID, s.Now().UTC()).Order("created_at, token_hash").Find(&rows).Error; err != nil {
+		return nil, err
 	}
-	return nil
+	out := make([]SessionInfo, len(rows))
+	for i, r := range rows {
+		out[i] = SessionInfo{ID: r.TokenHash[:min(sessionIDLen, len(r.TokenHash))], Kind: r.Kind, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}
+	}
+	return out, nil
+}
+
+// RevokeSessions ends every session of an account and returns how many
+// ended.
+func (s *Store) RevokeSessions(ctx context.Context, name string) (int, error) {
+	ended := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := userByName(tx, name)
+		if err != nil {
+			return err
+		}
+		if ended, err = endSessions(tx, row.ID, ""); err != nil {
+			return err
+		}
+		return appendAudit(tx, AuditEntry{At: s.Now().UTC(), UserName: name, Action: AuditSessionsRevoke,
+			Detail: fmt.Sprintf(MsgSessionsEnded, ended)})
+	})
+	return ended, err
 }

@@ -121,3 +121,116 @@ func TestAccessPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditClipsAnonymousText: the audit log keeps a bounded, valid form
+// of text an anonymous client sent (a failed login's user name).
+func TestAuditClipsAnonymousText(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTestStore(t)
+	huge := strings.Repeat("x", 1<<20)
+	if err := st.Audit(ctx, AuditEntry{UserName: huge, Action: AuditLoginFailed, Remote: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Audit(ctx, AuditEntry{UserName: "a\xffb\x1b[31mc\u0085", Action: AuditLoginFailed}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.AuditLog(ctx, AuditFilter{})
+	if err != nil || len(log) != 2 {
+		t.Fatalf("audit log: %v %d", err, len(log))
+	}
+	if want := strings.Repeat("x", MaxAuditInputRunes) + "…"; log[1].UserName != want {
+		t.Errorf("a megabyte user name is stored as %d bytes", len(log[1].UserName))
+	}
+	if got := log[0].UserName; got != "a\uFFFDb\uFFFD[31mc\uFFFD" {
+		t.Errorf("invalid UTF-8 and control characters stored as %q", got)
+	}
+	for _, s := range []string{"", "hb-police", strings.Repeat("名", MaxAuditInputRunes)} {
+		if got := ClipAuditText(s); got != s {
+			t.Errorf("ClipAuditText(%q) = %q", s, got)
+		}
+	}
+	if got := ClipAuditText(strings.Repeat("名", MaxAuditInputRunes+1)); got != strings.Repeat("名", MaxAuditInputRunes)+"…" {
+		t.Errorf("one rune over: %q", got)
+	}
+}
+
+// TestSessionsEndWithThePassword: a password change ends every session
+// of the account (but the one that changed it), disabling ends them all
+// and refuses logins, and sessions can be listed and revoked.
+func TestSessionsEndWithThePassword(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTestStore(t)
+	const pw = "correct horse battery"
+	u, err := st.AddUser(ctx, NewUser{Name: "ops", Role: RoleAuditor, Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, _ := st.CreateSession(ctx, u, SessionToken)
+	if err := st.SetPassword(ctx, "ops", "a new long passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.SessionUser(ctx, other); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a session outlives the password change: %v", err)
+	}
+	if _, err := st.Authenticate(ctx, "ops", pw); !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("old password: %v", err)
+	}
+	if err := st.SetPassword(ctx, "ops", strings.Repeat("长", MaxPasswordBytes)); err == nil {
+		t.Fatal("an over-long password was accepted")
+	}
+	if err := st.SetPassword(ctx, "nobody", "a new long passphrase"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown account: %v", err)
+	}
+
+	a, _, _ := st.CreateSession(ctx, u, SessionCookie)
+	b, _, _ := st.CreateSession(ctx, u, SessionToken)
+	ended, err := st.ChangePassword(ctx, "ops", pw, b)
+	if err != nil || ended != 1 {
+		t.Fatalf("change password keeping one session: %d %v", ended, err)
+	}
+	if _, _, err := st.SessionUser(ctx, a); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the other session: %v", err)
+	}
+	if _, _, err := st.SessionUser(ctx, b); err != nil {
+		t.Fatalf("the session that changed the password: %v", err)
+	}
+	list, err := st.Sessions(ctx, "ops")
+	if err != nil || len(list) != 1 || list[0].Kind != SessionToken || len(list[0].ID) != sessionIDLen || strings.Contains(b, list[0].ID) {
+		t.Fatalf("sessions: %v %+v", err, list)
+	}
+	if n, err := st.RevokeSessions(ctx, "ops"); err != nil || n != 1 {
+		t.Fatalf("revoke: %d %v", n, err)
+	}
+	if _, _, err := st.SessionUser(ctx, b); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a revoked session: %v", err)
+	}
+
+	c, _, _ := st.CreateSession(ctx, u, SessionCookie)
+	if n, err := st.SetDisabled(ctx, "ops", true); err != nil || n != 1 {
+		t.Fatalf("disable: %d %v", n, err)
+	}
+	if _, _, err := st.SessionUser(ctx, c); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a disabled account's session: %v", err)
+	}
+	if _, err := st.Authenticate(ctx, "ops", pw); !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("a disabled account signs in: %v", err)
+	}
+	if d, _ := st.UserDisabled(ctx, "ops"); !d {
+		t.Fatal("not disabled")
+	}
+	if _, err := st.SetDisabled(ctx, "ops", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Authenticate(ctx, "ops", pw); err != nil {
+		t.Fatalf("enabled again: %v", err)
+	}
+	log, _ := st.AuditLog(ctx, AuditFilter{User: "ops"})
+	var actions []string
+	for _, e := range log {
+		actions = append(actions, e.Action)
+	}
+	want := []string{AuditUserEnable, AuditUserDisable, AuditSessionsRevoke, AuditPassword, AuditPassword, AuditUserAdd}
+	if strings.Join(actions, " ") != strings.Join(want, " ") {
+		t.Fatalf("audit log %v, want %v", actions, want)
+	}
+}

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -20,7 +21,38 @@ const (
 
 	MaxAskPhrases     = 30 // phrases of ask_phrases (常见问法)
 	MaxAskPhraseRunes = 40 // characters of one ask phrase, spaces around it not counted
+
+	// Elements of the other lists of a guide. A real guide has a handful
+	// of each (the seed catalogue at most 7 materials, 5 steps, 4 bases);
+	// the limits leave room for the longest while keeping every guide, its
+	// editions and the diff of two small.
+	MaxMaterials = 100 // materials (申请材料)
+	MaxSteps     = 50  // steps of the process (办理流程)
+	MaxBasis     = 50  // legal bases (设定依据)
+	MaxFeeItems  = 50  // fee items (收费项目)
+	MaxFAQ       = 50  // questions and answers (常见问题)
+	MaxThemes    = 20  // themes (主题分类)
+	MaxAudience  = 10  // audiences (服务对象), more than there are kinds of
+
+	// Characters of texts. A one-line text is a name or title: the
+	// department, a theme, the title of a basis and its clause, the name
+	// of a material, step or fee item, the result's name, the online
+	// address; the location, hours and phones, an FAQ question and the
+	// result sample are held to the same length.
+	MaxLineRunes       = 500
+	MaxConditionsRunes = 10000 // conditions (受理条件)
+	MaxBasisTextRunes  = 10000 // the quoted text of one legal basis
+	// MaxNotesRunes bounds the other free texts: a material's notes, a
+	// step's description, a fee's standard and basis, an FAQ answer, the
+	// reason for visits.
+	MaxNotesRunes = 2000
 )
+
+// listLimits are the element limits of the lists of a guide, by field.
+var listLimits = map[string]int{
+	"audience": MaxAudience, "themes": MaxThemes, "basis": MaxBasis, "materials": MaxMaterials,
+	"steps": MaxSteps, "fee.items": MaxFeeItems, "faq": MaxFAQ, "ask_phrases": MaxAskPhrases,
+}
 
 // FieldError is one structural problem of a guide: the interchange field
 // path (e.g. "materials[2].form") and a Chinese message.
@@ -74,12 +106,19 @@ func Check(it *Item) error {
 // Whether the region exists is the store's concern, not checked here; what a
 // complete guide still lacks is Quality's.
 func Validate(it *Item) []FieldError {
-	if it == nil {
-		return []FieldError{{Message: MsgItemMissing}}
-	}
-	v := &guideChecker{}
+	errs, _ := ValidateContext(context.Background(), it)
+	return errs
+}
 
-	if v.text("code", it.Code) {
+// ValidateContext is Validate that gives up when ctx ends, returning the
+// context's error: the lists of a guide are checked element by element.
+func ValidateContext(ctx context.Context, it *Item) ([]FieldError, error) {
+	if it == nil {
+		return []FieldError{{Message: MsgItemMissing}}, nil
+	}
+	v := &guideChecker{ctx: ctx}
+
+	if v.line("code", it.Code, -1) {
 		switch {
 		case it.Code == "":
 			v.add("code", MsgRequired)
@@ -87,7 +126,7 @@ func Validate(it *Item) []FieldError {
 			v.add("code", MsgCodeFormat)
 		}
 	}
-	if v.text("base_code", it.BaseCode) {
+	if v.line("base_code", it.BaseCode, -1) {
 		switch {
 		case it.BaseCode == "":
 			v.add("base_code", MsgRequired)
@@ -97,14 +136,10 @@ func Validate(it *Item) []FieldError {
 			v.add("base_code", MsgBaseCodeChars)
 		}
 	}
-	if v.required("name", it.Name) {
-		if utf8.RuneCountInString(strings.TrimSpace(it.Name)) > MaxNameLen {
-			v.add("name", fmt.Sprintf(MsgTooLong, MaxNameLen))
-		}
-	}
+	v.requiredLine("name", it.Name, MaxNameLen)
 	v.enum("type", it.Type, Types, true)
 	v.enum("level", it.Level, Levels, false)
-	if v.text("region", it.Region) {
+	if v.line("region", it.Region, -1) {
 		switch {
 		case it.Region == "":
 			v.add("region", MsgRequired)
@@ -112,78 +147,111 @@ func Validate(it *Item) []FieldError {
 			v.add("region", MsgRegionFormat)
 		}
 	}
-	v.required("department", it.Department)
-	for i, a := range it.Audience {
-		v.enum(elemPath("audience", i, ""), a, Audiences, true)
-	}
-	for i, t := range it.Themes {
-		f := elemPath("themes", i, "")
-		if v.text(f, t) && strings.TrimSpace(t) == "" {
-			v.add(f, MsgEmptyElement)
+	v.requiredLine("department", it.Department, MaxLineRunes)
+	if n := v.list("audience", len(it.Audience)); n > 0 {
+		for i, a := range it.Audience[:n] {
+			v.enum(elemPath("audience", i, ""), a, Audiences, true)
 		}
 	}
-	for i, b := range it.Basis {
-		v.required(elemPath("basis", i, "title"), b.Title)
-		v.text(elemPath("basis", i, "clause"), b.Clause)
-		v.text(elemPath("basis", i, "text"), b.Text)
+	if n := v.list("themes", len(it.Themes)); n > 0 {
+		for i, t := range it.Themes[:n] {
+			f := elemPath("themes", i, "")
+			if v.line(f, t, MaxLineRunes) && strings.TrimSpace(t) == "" {
+				v.add(f, MsgEmptyElement)
+			}
+		}
 	}
-	v.text("conditions", it.Conditions)
-	for i, m := range it.Materials {
-		v.required(elemPath("materials", i, "name"), m.Name)
-		v.enum(elemPath("materials", i, "required"), m.Required, MaterialRequired, false)
-		v.enum(elemPath("materials", i, "form"), m.Form, MaterialForms, false)
-		v.count(elemPath("materials", i, "copies"), m.Copies, -1)
-		v.enum(elemPath("materials", i, "source"), m.Source, MaterialSources, false)
-		v.text(elemPath("materials", i, "notes"), m.Notes)
+	if n := v.list("basis", len(it.Basis)); n > 0 {
+		for i, b := range it.Basis[:n] {
+			v.requiredLine(elemPath("basis", i, "title"), b.Title, MaxLineRunes)
+			v.line(elemPath("basis", i, "clause"), b.Clause, MaxLineRunes)
+			v.long(elemPath("basis", i, "text"), b.Text, MaxBasisTextRunes)
+			if v.stopped() {
+				return nil, v.err
+			}
+		}
 	}
-	for i, s := range it.Steps {
-		v.required(elemPath("steps", i, "name"), s.Name)
-		v.text(elemPath("steps", i, "description"), s.Description)
-		v.count(elemPath("steps", i, "days"), s.Days, MaxDays)
+	v.long("conditions", it.Conditions, MaxConditionsRunes)
+	if n := v.list("materials", len(it.Materials)); n > 0 {
+		for i, m := range it.Materials[:n] {
+			v.requiredLine(elemPath("materials", i, "name"), m.Name, MaxLineRunes)
+			v.enum(elemPath("materials", i, "required"), m.Required, MaterialRequired, false)
+			v.enum(elemPath("materials", i, "form"), m.Form, MaterialForms, false)
+			v.count(elemPath("materials", i, "copies"), m.Copies, -1)
+			v.enum(elemPath("materials", i, "source"), m.Source, MaterialSources, false)
+			v.long(elemPath("materials", i, "notes"), m.Notes, MaxNotesRunes)
+			if v.stopped() {
+				return nil, v.err
+			}
+		}
+	}
+	if n := v.list("steps", len(it.Steps)); n > 0 {
+		for i, s := range it.Steps[:n] {
+			v.requiredLine(elemPath("steps", i, "name"), s.Name, MaxLineRunes)
+			v.long(elemPath("steps", i, "description"), s.Description, MaxNotesRunes)
+			v.count(elemPath("steps", i, "days"), s.Days, MaxDays)
+			if v.stopped() {
+				return nil, v.err
+			}
+		}
 	}
 	v.count("legal_days", it.LegalDays, MaxDays)
 	v.count("promised_days", it.PromisedDays, MaxDays)
 	v.enum("handling", it.Handling, Handlings, false)
 	v.count("visits", it.Visits, MaxVisits)
-	v.text("visit_reason", it.VisitReason)
+	v.long("visit_reason", it.VisitReason, MaxNotesRunes)
 	if d := it.OnlineDepth; d != nil && (*d < 0 || *d > MaxDepth) {
 		v.add("online_depth", fmt.Sprintf(MsgOnlineDepth, depthLegend()))
 	}
-	if v.text("online_url", it.OnlineURL) && it.OnlineURL != "" && !isWebURL(it.OnlineURL) {
+	if v.line("online_url", it.OnlineURL, MaxLineRunes) && it.OnlineURL != "" && !isWebURL(it.OnlineURL) {
 		v.add("online_url", MsgURL)
 	}
 	v.enum("scope", it.Scope, Scopes, false)
 	if it.Fee != nil {
-		for i, f := range it.Fee.Items {
-			v.required(elemPath("fee.items", i, "name"), f.Name)
-			v.text(elemPath("fee.items", i, "standard"), f.Standard)
-			v.text(elemPath("fee.items", i, "basis"), f.Basis)
+		n := v.list("fee.items", len(it.Fee.Items))
+		for i, f := range it.Fee.Items[:n] {
+			v.requiredLine(elemPath("fee.items", i, "name"), f.Name, MaxLineRunes)
+			v.long(elemPath("fee.items", i, "standard"), f.Standard, MaxNotesRunes)
+			v.long(elemPath("fee.items", i, "basis"), f.Basis, MaxNotesRunes)
+			if v.stopped() {
+				return nil, v.err
+			}
 		}
 	}
 	if r := it.Result; r != nil {
-		v.required("result.name", r.Name)
+		v.requiredLine("result.name", r.Name, MaxLineRunes)
 		v.enum("result.type", r.Type, ResultTypes, false)
-		v.text("result.sample", r.Sample)
+		v.long("result.sample", r.Sample, MaxLineRunes)
 	}
-	v.text("location", it.Location)
-	v.text("hours", it.Hours)
-	v.text("consult_phone", it.ConsultPhone)
-	v.text("complaint_phone", it.ComplaintPhone)
-	for i, q := range it.FAQ {
-		v.required(elemPath("faq", i, "q"), q.Q)
-		v.required(elemPath("faq", i, "a"), q.A)
+	v.long("location", it.Location, MaxLineRunes)
+	v.long("hours", it.Hours, MaxLineRunes)
+	v.long("consult_phone", it.ConsultPhone, MaxLineRunes)
+	v.long("complaint_phone", it.ComplaintPhone, MaxLineRunes)
+	if n := v.list("faq", len(it.FAQ)); n > 0 {
+		for i, q := range it.FAQ[:n] {
+			if v.required(elemPath("faq", i, "q"), q.Q) {
+				v.long(elemPath("faq", i, "q"), q.Q, MaxLineRunes)
+			}
+			if v.required(elemPath("faq", i, "a"), q.A) {
+				v.long(elemPath("faq", i, "a"), q.A, MaxNotesRunes)
+			}
+			if v.stopped() {
+				return nil, v.err
+			}
+		}
 	}
 	v.askPhrases(it.AskPhrases)
-	return v.errs
+	if v.stopped() {
+		return nil, v.err
+	}
+	return v.errs, nil
 }
 
 // askPhrases checks the ask phrases: at most MaxAskPhrases, each one line
 // of at most MaxAskPhraseRunes characters, not blank, none repeated (spaces
 // around a phrase do not tell it apart).
 func (v *guideChecker) askPhrases(list []string) {
-	if len(list) > MaxAskPhrases {
-		v.add("ask_phrases", fmt.Sprintf(MsgTooMany, MaxAskPhrases, len(list)))
-	}
+	list = list[:v.list("ask_phrases", len(list))]
 	first := make(map[string]int, len(list))
 	for i, p := range list {
 		f := elemPath("ask_phrases", i, "")
@@ -195,8 +263,8 @@ func (v *guideChecker) askPhrases(list []string) {
 		switch {
 		case t == "":
 			v.add(f, MsgEmptyElement)
-		case strings.ContainsAny(t, "\n\r\t"):
-			v.add(f, MsgOneLine)
+		case lineProblem(t) != "":
+			v.add(f, lineProblem(t))
 		case utf8.RuneCountInString(t) > MaxAskPhraseRunes:
 			v.add(f, fmt.Sprintf(MsgTooLong, MaxAskPhraseRunes))
 		case repeated:
@@ -207,8 +275,73 @@ func (v *guideChecker) askPhrases(list []string) {
 	}
 }
 
-// guideChecker collects field errors in the order they are found.
-type guideChecker struct{ errs []FieldError }
+// guideChecker collects field errors in the order they are found. It
+// stops (stopped) when its context ends.
+type guideChecker struct {
+	ctx  context.Context
+	errs []FieldError
+	err  error // the context's error once it ended
+}
+
+// stopped reports whether the context has ended.
+func (v *guideChecker) stopped() bool {
+	if v.err == nil && v.ctx != nil {
+		v.err = v.ctx.Err()
+	}
+	return v.err != nil
+}
+
+// list checks the number of elements of a list field against its limit
+// (listLimits) and returns how many of its elements to check: a list over
+// its limit is one error, and only the elements within the limit are
+// checked (so that a list of thousands makes no more errors than one at
+// the limit).
+func (v *guideChecker) list(field string, n int) int {
+	if max := listLimits[field]; n > max {
+		v.add(field, fmt.Sprintf(MsgTooMany, max, n))
+		n = max
+	}
+	if v.stopped() {
+		return 0
+	}
+	return n
+}
+
+// line checks a one-line text (a name, a title, a code): clean text on one
+// line without invisible format characters, of at most max characters
+// (max < 0: no limit). It returns whether the text is acceptable so far.
+func (v *guideChecker) line(field, s string, max int) bool {
+	if !v.text(field, s) {
+		return false
+	}
+	if msg := lineProblem(s); msg != "" {
+		v.add(field, msg)
+		return false
+	}
+	return v.length(field, s, max)
+}
+
+// requiredLine checks a required one-line text: not blank, then as line,
+// its length counted without the spaces around it.
+func (v *guideChecker) requiredLine(field, s string, max int) bool {
+	return v.required(field, s) && v.line(field, strings.TrimSpace(s), max)
+}
+
+// long checks a free text of at most max characters.
+func (v *guideChecker) long(field, s string, max int) bool {
+	return v.text(field, s) && v.length(field, s, max)
+}
+
+// length checks that s has at most max characters (max < 0: no limit).
+func (v *guideChecker) length(field, s string, max int) bool {
+	// A string of at most max bytes has at most max characters: most
+	// texts are not counted.
+	if max >= 0 && len(s) > max && utf8.RuneCountInString(s) > max {
+		v.add(field, fmt.Sprintf(MsgTooLong, max))
+		return false
+	}
+	return true
+}
 
 func (v *guideChecker) add(field, msg string) {
 	v.errs = append(v.errs, FieldError{Field: field, Message: msg})
@@ -260,23 +393,71 @@ func (v *guideChecker) count(field string, n *int, max int) {
 	}
 }
 
-// textProblem returns the message for text that is not valid UTF-8 or holds
+// textProblem returns the message for text that is not valid UTF-8, holds
 // a control character other than newline and tab (a CR is accepted only as
-// part of a CRLF line break, as browsers send textareas), or "".
+// part of a CRLF line break, as browsers send textareas), a character that
+// reorders the text as it is shown (bidirectional embeddings, overrides and
+// isolates, e.g. U+202E), a Unicode line or paragraph separator (U+2028,
+// U+2029: line breaks are "\n") or a noncharacter (U+FFFE, U+FFFF …), or
+// "".
 func textProblem(s string) string {
 	if !utf8.ValidString(s) {
 		return MsgBadUTF8
 	}
 	for i, r := range s {
-		if !unicode.IsControl(r) || r == '\n' || r == '\t' {
-			continue
+		if r < 0x80 {
+			if r >= 0x20 && r != 0x7f || r == '\n' || r == '\t' {
+				continue
+			}
+			if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			return fmt.Sprintf(MsgControlChar, r)
 		}
-		if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
-			continue
+		switch {
+		case unicode.IsControl(r):
+			return fmt.Sprintf(MsgControlChar, r)
+		case bidiControl(r):
+			return fmt.Sprintf(MsgFormatChar, r)
+		case r == '\u2028' || r == '\u2029':
+			return fmt.Sprintf(MsgLineSeparator, r)
+		case unicode.Is(unicode.Noncharacter_Code_Point, r):
+			return fmt.Sprintf(MsgNonCharacter, r)
 		}
-		return fmt.Sprintf(MsgControlChar, r)
 	}
 	return ""
+}
+
+// lineProblem returns the message for a text, clean by textProblem, that
+// is not one line (a line break or tab) or holds an invisible format
+// character (Unicode category Cf: zero-width spaces and joiners, direction
+// marks, soft hyphens, byte order marks …), which make two names that look
+// the same differ; or "".
+func lineProblem(s string) string {
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return MsgOneLine
+		case r >= 0x80 && unicode.Is(unicode.Cf, r):
+			return fmt.Sprintf(MsgFormatChar, r)
+		}
+	}
+	return ""
+}
+
+// bidiControl reports whether r is a bidirectional embedding, override or
+// isolate control (U+202A–U+202E, U+2066–U+2069).
+func bidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// NameProblem returns the message for a name (of a region, a department, a
+// catalogue entry) that is not clean one-line text, or "".
+func NameProblem(s string) string {
+	if msg := textProblem(s); msg != "" {
+		return msg
+	}
+	return lineProblem(s)
 }
 
 // enumMessage names the allowed values of an enumeration.

@@ -1,9 +1,11 @@
 package catalog
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -144,6 +146,89 @@ func TestValidate(t *testing.T) {
 			it.Conditions = "一、年满16周岁；\n二、\t有效期满。\r\n三、其他。"
 		}, nil},
 
+		// Lists are bounded: at the limit is fine, one more is one error on
+		// the list, whose elements are then not looked at.
+		{"100 materials", completeGuide, func(it *Item) { it.Materials = materials(MaxMaterials) }, nil},
+		{"101 materials", completeGuide, func(it *Item) { it.Materials = materials(MaxMaterials + 1) }, []string{"materials"}},
+		{"the elements beyond the limit are not checked", completeGuide, func(it *Item) {
+			it.Materials = make([]Material, 5000)
+			it.Materials[0].Name = "申请书"
+			it.Materials[1].Form = "传真件"
+		}, func() []string {
+			want := []string{"materials", "materials[1].name", "materials[1].form"}
+			for i := 2; i < MaxMaterials; i++ {
+				want = append(want, fmt.Sprintf("materials[%d].name", i))
+			}
+			return want
+		}()},
+		{"51 steps", completeGuide, func(it *Item) {
+			it.Steps = slices.Repeat([]Step{{Name: "受理"}}, MaxSteps+1)
+		}, []string{"steps"}},
+		{"51 bases", completeGuide, func(it *Item) {
+			it.Basis = slices.Repeat([]Basis{{Title: "《条例》"}}, MaxBasis+1)
+		}, []string{"basis"}},
+		{"51 fee items", completeGuide, func(it *Item) {
+			it.Fee.Items = slices.Repeat([]FeeItem{{Name: "工本费"}}, MaxFeeItems+1)
+		}, []string{"fee.items"}},
+		{"51 questions", completeGuide, func(it *Item) {
+			it.FAQ = slices.Repeat([]FAQ{{Q: "问", A: "答"}}, MaxFAQ+1)
+		}, []string{"faq"}},
+		{"20 themes", completeGuide, func(it *Item) { it.Themes = slices.Repeat([]string{"户籍"}, MaxThemes) }, nil},
+		{"21 themes", completeGuide, func(it *Item) { it.Themes = slices.Repeat([]string{"户籍"}, MaxThemes+1) }, []string{"themes"}},
+		{"11 audiences", completeGuide, func(it *Item) {
+			it.Audience = slices.Repeat([]string{"自然人"}, MaxAudience+1)
+		}, []string{"audience"}},
+		{"55,000 materials", completeGuide, func(it *Item) { it.Materials = materials(55000) }, []string{"materials"}},
+
+		// Texts are bounded.
+		{"conditions of 10,000", completeGuide, func(it *Item) { it.Conditions = strings.Repeat("条", MaxConditionsRunes) }, nil},
+		{"conditions of 10,001", completeGuide, func(it *Item) {
+			it.Conditions = strings.Repeat("条", MaxConditionsRunes+1)
+		}, []string{"conditions"}},
+		{"material notes of 2,001", completeGuide, func(it *Item) {
+			it.Materials[1].Notes = strings.Repeat("注", MaxNotesRunes+1)
+		}, []string{"materials[1].notes"}},
+		{"material name of 501", completeGuide, func(it *Item) {
+			it.Materials[0].Name = strings.Repeat("材", MaxLineRunes+1)
+		}, []string{"materials[0].name"}},
+		{"basis text of 10,001", completeGuide, func(it *Item) {
+			it.Basis[0].Text = strings.Repeat("法", MaxBasisTextRunes+1)
+		}, []string{"basis[0].text"}},
+		{"step description, fee standard, answer too long", completeGuide, func(it *Item) {
+			long := strings.Repeat("长", MaxNotesRunes+1)
+			it.Steps[0].Description, it.Fee.Items[0].Standard, it.FAQ[0].A = long, long, long
+		}, []string{"steps[0].description", "fee.items[0].standard", "faq[0].a"}},
+		{"department of 501", completeGuide, func(it *Item) { it.Department = strings.Repeat("局", MaxLineRunes+1) }, []string{"department"}},
+		{"ASCII text is counted in bytes first", completeGuide, func(it *Item) {
+			it.Conditions = strings.Repeat("a", MaxConditionsRunes)
+		}, nil},
+
+		// Invisible characters: names and one-line fields hold none;
+		// reordering controls and Unicode line separators are refused in
+		// any text.
+		{"bidi override in name", completeGuide, func(it *Item) { it.Name = "居民身份证\u202e领换" }, []string{"name"}},
+		{"line separator in name", completeGuide, func(it *Item) { it.Name = "居民身份证\u2028换领" }, []string{"name"}},
+		{"paragraph separator in department", completeGuide, func(it *Item) { it.Department = "公安\u2029局" }, []string{"department"}},
+		{"zero-width space in department", completeGuide, func(it *Item) { it.Department = wfDept + "\u200b" }, []string{"department"}},
+		{"byte order mark in a material name", completeGuide, func(it *Item) { it.Materials[0].Name = "\ufeff户口簿" }, []string{"materials[0].name"}},
+		{"direction mark in a step name", completeGuide, func(it *Item) { it.Steps[0].Name = "受理\u200f" }, []string{"steps[0].name"}},
+		{"isolate in a theme", completeGuide, func(it *Item) { it.Themes = []string{"\u2066户籍\u2069"} }, []string{"themes[0]"}},
+		{"soft hyphen in a basis title", completeGuide, func(it *Item) { it.Basis[0].Title = "《条\u00ad例》" }, []string{"basis[0].title"}},
+		{"word joiner in a fee item name", completeGuide, func(it *Item) { it.Fee.Items[0].Name = "工本\u2060费" }, []string{"fee.items[0].name"}},
+		{"zero-width joiner in the result name", completeGuide, func(it *Item) { it.Result.Name = "身份\u200d证" }, []string{"result.name"}},
+		{"line break in a name", completeGuide, func(it *Item) { it.Name = "居民身份证\n换领" }, []string{"name"}},
+		{"tab in a material name", completeGuide, func(it *Item) { it.Materials[0].Name = "户口\t簿" }, []string{"materials[0].name"}},
+		{"format character in an ask phrase", completeGuide, func(it *Item) { it.AskPhrases = []string{"房本\u200b加名字"} }, []string{"ask_phrases[0]"}},
+		{"bidi override in conditions", completeGuide, func(it *Item) { it.Conditions = "年满\u202e61\u202c周岁" }, []string{"conditions"}},
+		{"line separator in conditions", completeGuide, func(it *Item) { it.Conditions = "一、\u2028二、" }, []string{"conditions"}},
+		{"noncharacter in hours", completeGuide, func(it *Item) { it.Hours = "周一\uffff" }, []string{"hours"}},
+		{"zero-width space in long text is kept", completeGuide, func(it *Item) { it.Conditions = "符合\u200b条件" }, nil},
+		{"emoji and rare characters are text", completeGuide, func(it *Item) {
+			it.Name = "𠮷野家营业执照"
+			it.Department = wfDept
+			it.Conditions = "👍 符合条件"
+		}, nil},
+
 		{"every error in interchange order", minimalGuide, func(it *Item) {
 			it.Code = ""
 			it.Type = "许可"
@@ -197,6 +282,20 @@ func TestValidateMessages(t *testing.T) {
 			"常见问法第3项(ask_phrases[2])：与第1项重复"},
 		{"ask phrase of two lines", func(it *Item) { it.AskPhrases[0] = "房本\r\n加名字" },
 			"常见问法第1项(ask_phrases[0])：应为一行文字，不能含有换行或制表符"},
+		{"too many materials", func(it *Item) { it.Materials = materials(101) },
+			"申请材料(materials)：不能超过100项，实为101项"},
+		{"conditions too long", func(it *Item) { it.Conditions = strings.Repeat("条", 10001) },
+			"受理条件(conditions)：不能超过10000个字"},
+		{"material notes too long", func(it *Item) { it.Materials[0].Notes = strings.Repeat("注", 2001) },
+			"申请材料第1项填报说明(materials[0].notes)：不能超过2000个字"},
+		{"bidi override in a name", func(it *Item) { it.Name = "证\u202e领换" },
+			"事项名称(name)：含有不可见的格式字符（U+202E），请删除"},
+		{"zero-width space in a material name", func(it *Item) { it.Materials[1].Name = "户口\u200b簿" },
+			"申请材料第2项名称(materials[1].name)：含有不可见的格式字符（U+200B），请删除"},
+		{"line separator", func(it *Item) { it.Department = "公安\u2028局" },
+			"实施主体(department)：含有 Unicode 行分隔符或段分隔符（U+2028），请改用普通换行"},
+		{"line break in a name", func(it *Item) { it.Name = "居民\n身份证" },
+			"事项名称(name)：应为一行文字，不能含有换行或制表符"},
 		{"online depth legend", func(it *Item) { it.OnlineDepth = Int(7) },
 			"网办深度(online_depth)：应为0至4之间的整数（0 不可网办、1 信息公开、2 在线预约/表格下载、3 在线申报/预审、4 全程网办）"},
 	}
@@ -212,6 +311,44 @@ func TestValidateMessages(t *testing.T) {
 				t.Errorf("Error() = %q\nwant      %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// materials returns n distinct complete materials.
+func materials(n int) []Material {
+	out := make([]Material, n)
+	for i := range out {
+		out[i] = Material{Name: fmt.Sprintf("材料%05d", i), Required: "必要", Form: "原件", Copies: Int(1), Source: "申请人自备"}
+	}
+	return out
+}
+
+// TestValidateContext: validation gives up when its context has ended.
+func TestValidateContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	it := completeGuide()
+	it.Materials = materials(MaxMaterials)
+	if errs, err := ValidateContext(ctx, it); !errors.Is(err, context.Canceled) || errs != nil {
+		t.Fatalf("ValidateContext with an ended context = %v, %v", errs, err)
+	}
+	if errs, err := ValidateContext(context.Background(), it); err != nil || errs != nil {
+		t.Fatalf("ValidateContext = %v, %v", errs, err)
+	}
+}
+
+// TestNameProblem: names of regions, departments and entries are one
+// line of visible text.
+func TestNameProblem(t *testing.T) {
+	for _, ok := range []string{"安康市公安局", "𠮷", "A-1 局"} {
+		if msg := NameProblem(ok); msg != "" {
+			t.Errorf("NameProblem(%q) = %q", ok, msg)
+		}
+	}
+	for _, bad := range []string{"公安\u202e局", "公安\u200b局", "公安\u2028局", "公安\u2029局", "公安\n局", "公安\t局", "公安\x00局", "\xff"} {
+		if msg := NameProblem(bad); msg == "" {
+			t.Errorf("NameProblem(%q) accepts it", bad)
+		}
 	}
 }
 

@@ -39,6 +39,10 @@ func (a Actor) name() string {
 // MaxNoteLen is the longest change note or rejection reason, in characters.
 const MaxNoteLen = 2000
 
+// ErrCodeTaken is the error of creating an item with a code already in
+// use. It is an ErrConflict.
+var ErrCodeTaken = fmt.Errorf("item code already exists: %w", ErrConflict)
+
 // openStates are the states of an edition still being worked on: the one
 // the editor continues from.
 var openStates = []string{StateDraft, StateSubmitted, StateRejected}
@@ -102,59 +106,6 @@ type QueueEntry struct {
 	Findings int `json:"findings"`
 }
 
-// Diff is the field-level difference between two editions of an item.
-type Diff struct {
-	Code string `json:"code"`
-	From int    `json:"from"`
-	To   int    `json:"to"`
-	// Fields are the scalar fields that differ, in interchange order.
-	Fields []FieldChange `json:"fields"`
-	// Lists are the list fields that differ, in interchange order.
-	Lists []ListDiff `json:"lists"`
-}
-
-// FieldChange is one field whose value differs: the interchange field
-// (or, inside a list element, the element's field), its Chinese label and
-// the old and new values. An absent value is null.
-type FieldChange struct {
-	Field string `json:"field"`
-	Label string `json:"label"`
-	Old   any    `json:"old"`
-	New   any    `json:"new"`
-}
-
-// ListDiff is the difference of one list field (materials, steps, basis,
-// fee items, FAQ). Elements are matched by their key: materials, steps and
-// fee items by name, basis by title, FAQ by question; an element whose key
-// appears more than once is matched by occurrence.
-type ListDiff struct {
-	Field   string          `json:"field"`
-	Label   string          `json:"label"`
-	Added   []ListElement   `json:"added,omitempty"`
-	Removed []ListElement   `json:"removed,omitempty"`
-	Changed []ElementChange `json:"changed,omitempty"`
-	// Reordered reports that elements present in both editions changed
-	// their order.
-	Reordered bool `json:"reordered,omitempty"`
-}
-
-// ListElement is an element added to or removed from a list: its key, its
-// position (from 0) in its edition and the whole element.
-type ListElement struct {
-	Key   string `json:"key"`
-	Index int    `json:"index"`
-	Value any    `json:"value"`
-}
-
-// ElementChange is an element present in both editions whose fields
-// differ.
-type ElementChange struct {
-	Key      string        `json:"key"`
-	OldIndex int           `json:"old_index"`
-	NewIndex int           `json:"new_index"`
-	Fields   []FieldChange `json:"fields"`
-}
-
 // Draft returns the edition an editor works on (see Working). It needs
 // ActionRead on the item.
 func (s *Store) Draft(ctx context.Context, a Actor, code string) (*Working, error) {
@@ -196,16 +147,19 @@ func (s *Store) Draft(ctx context.Context, a Actor, code string) (*Working, erro
 // must exist in its region; an editor may create items of their own
 // department only (ActionEdit on it). A structurally invalid item, an
 // unknown region or department is a *ValidationError and nothing is saved;
-// a code already in use is ErrConflict.
+// a code already in use is ErrCodeTaken (an ErrConflict).
 func (s *Store) CreateItem(ctx context.Context, a Actor, item *Item, note string) (int, error) {
 	// A user who may not edit even in their own scope is refused before
 	// anything about the item is revealed.
 	if !Allowed(a.User, ActionEdit, userDepartment(a.User), true) {
 		return 0, ErrForbidden
 	}
-	errs := Validate(item)
+	errs, err := ValidateContext(ctx, item)
+	if err != nil {
+		return 0, err
+	}
 	errs = append(errs, noteErrors("note", note, false)...)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		deptID, errs, err := resolveDepartment(tx, item, errs)
 		if err != nil {
 			return err
@@ -221,7 +175,7 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *Item, note string
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("item %s already exists: %w", item.Code, ErrConflict)
+			return fmt.Errorf("item %s: %w", item.Code, ErrCodeTaken)
 		}
 		now := s.Now().UTC()
 		seq, err := nextSeq(tx, 1)
@@ -245,8 +199,8 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *Item, note string
 	return 1, nil
 }
 
-// SaveDraft stores item as a new draft edition of the item code and returns
-// its number. base must be the item's latest edition number, else
+// SaveDraft stores item as the item code's draft and returns the draft's
+// edition number. base must be the item's latest edition number, else
 // ErrConflict (the check is made inside the write transaction, so of two
 // saves against the same base exactly one succeeds). item.Code must be
 // code; an editor may not move the item to another department or region
@@ -254,22 +208,34 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *Item, note string
 // each of these cases nothing is saved. Quality findings do not block
 // saving.
 //
-// The draft, submitted or rejected edition it replaces becomes superseded:
-// saving over a submitted edition withdraws it from review. Refusals come
-// in this order: access to the item (ErrForbidden), the base (ErrConflict),
-// the guide (*ValidationError), then a move out of the actor's scope
-// (ErrForbidden).
+// When the latest edition is a draft the same user saved and has not
+// submitted, it is replaced in place rather than kept beside the new one:
+// it takes the new guide, the new note (an empty note keeps the old one)
+// and the time, and the next edition number, base+1, so that If-Match
+// works as for any save (a stale base is refused) and numbers only grow;
+// the replaced number is skipped in the history. The audit log records
+// every save. Otherwise the new draft is a new edition, base+1, and the
+// draft, submitted or rejected edition it replaces becomes superseded:
+// saving over a submitted edition withdraws it from review, saving over
+// another user's draft keeps theirs in the history.
+//
+// Refusals come in this order: access to the item (ErrForbidden), the base
+// (ErrConflict), the guide (*ValidationError), then a move out of the
+// actor's scope (ErrForbidden).
 func (s *Store) SaveDraft(ctx context.Context, a Actor, code string, base int, item *Item, note string) (int, error) {
 	if a.User == nil {
 		return 0, ErrForbidden
 	}
-	errs := Validate(item)
+	errs, err := ValidateContext(ctx, item)
+	if err != nil {
+		return 0, err
+	}
 	if item != nil && item.Code != code && !hasFieldError(errs, "code") {
 		errs = sortFieldErrors(append(errs, FieldError{Field: "code", Message: fmt.Sprintf(MsgCodeMismatch, code)}))
 	}
 	errs = append(errs, noteErrors("note", note, false)...)
 	number := base + 1
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ts := s.inTx(tx)
 		row, err := loadItem(tx, code)
 		if err != nil {
@@ -293,17 +259,30 @@ func (s *Store) SaveDraft(ctx context.Context, a Actor, code string, base int, i
 				return err
 			}
 		}
+		latest, err := editionHead(tx, code, base)
+		if err != nil {
+			return err
+		}
 		now := s.Now().UTC()
 		seq, err := nextSeq(tx, 1)
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(`UPDATE editions SET state = ?, superseded_at = ? WHERE item_code = ? AND state IN ?`,
-			StateSuperseded, now, code, openStates).Error; err != nil {
-			return fmt.Errorf("supersede open editions of %s: %w", code, err)
-		}
-		if err := insertDraft(tx, item, number, deptID, now, a.name(), note); err != nil {
-			return err
+		if latest.State == StateDraft && latest.Author != "" && latest.Author == a.name() {
+			if note == "" {
+				note = latest.Note
+			}
+			if err := replaceDraft(tx, latest.ID, base, item, number, deptID, now, note); err != nil {
+				return err
+			}
+		} else {
+			if err := tx.Exec(`UPDATE editions SET state = ?, superseded_at = ? WHERE item_code = ? AND state IN ?`,
+				StateSuperseded, now, code, openStates).Error; err != nil {
+				return fmt.Errorf("supersede open editions of %s: %w", code, err)
+			}
+			if err := insertDraft(tx, item, number, deptID, now, a.name(), note); err != nil {
+				return err
+			}
 		}
 		if err := advanceItem(tx, code, base, seq, now, "latest", number); err != nil {
 			return err
@@ -483,7 +462,10 @@ func (s *Store) Diff(ctx context.Context, a Actor, code string, from, to int) (*
 			return nil, fmt.Errorf("item %s edition %d: %w", code, n, err)
 		}
 	}
-	d := DiffItems(guides[0], guides[1])
+	d, err := DiffItemsContext(ctx, guides[0], guides[1])
+	if err != nil {
+		return nil, err
+	}
 	d.Code, d.From, d.To = code, from, to
 	return d, nil
 }
@@ -641,6 +623,44 @@ func loadEdition(db *gorm.DB, code string, n int) (*editionRow, error) {
 	return &ed, nil
 }
 
+// editionHead loads edition n of the item code without its guide.
+func editionHead(db *gorm.DB, code string, n int) (*editionRow, error) {
+	var ed editionRow
+	err := db.Omit("guide").Where("item_code = ? AND number = ?", code, n).Take(&ed).Error
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, fmt.Errorf("item %s edition %d: %w", code, n, ErrNotFound)
+		}
+		return nil, fmt.Errorf("load item %s edition %d: %w", code, n, err)
+	}
+	return &ed, nil
+}
+
+// replaceDraft rewrites the draft edition id, number base, as edition
+// number of item: guide, derived columns, note and time. The draft having
+// changed meanwhile is a conflict.
+func replaceDraft(tx *gorm.DB, id uint, base int, item *Item, number int, deptID uint, now time.Time, note string) error {
+	ed, err := newEdition(item, number, StateDraft, deptID, now)
+	if err != nil {
+		return err
+	}
+	res := tx.Model(&editionRow{}).Where("id = ? AND number = ? AND state = ?", id, base, StateDraft).
+		Updates(map[string]any{
+			"number": ed.Number, "guide": ed.Guide, "digest": ed.Digest, "note": note, "created_at": ed.CreatedAt,
+			"region": ed.Region, "department_id": ed.DepartmentID, "type": ed.Type,
+			"on_application": ed.OnApplication, "online": ed.Online, "full_online": ed.FullOnline,
+			"one_visit": ed.OneVisit, "zero_visit": ed.ZeroVisit, "immediate": ed.Immediate,
+			"in_hall": ed.InHall, "nearby": ed.Nearby,
+		})
+	if res.Error != nil {
+		return fmt.Errorf("replace draft %d of %s: %w", base, item.Code, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("item %s draft %d changed meanwhile: %w", item.Code, base, ErrConflict)
+	}
+	return nil
+}
+
 // insertDraft writes a new draft edition of item.
 func insertDraft(tx *gorm.DB, item *Item, number int, deptID uint, now time.Time, author, note string) error {
 	ed, err := newEdition(item, number, StateDraft, deptID, now)
@@ -793,235 +813,4 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// DiffItems compares two guides field by field (see Diff); the result's
-// code and edition numbers are left for the caller.
-func DiffItems(from, to *Item) *Diff {
-	if from == nil {
-		from = &Item{}
-	}
-	if to == nil {
-		to = &Item{}
-	}
-	d := &Diff{Fields: []FieldChange{}, Lists: []ListDiff{}}
-	for _, f := range scalarFields {
-		o, n := f.get(from), f.get(to)
-		if !reflect.DeepEqual(o, n) {
-			d.Fields = append(d.Fields, FieldChange{Field: f.field, Label: Label(f.field), Old: o, New: n})
-		}
-	}
-	lists := []*ListDiff{
-		diffList("basis", from.Basis, to.Basis, func(b Basis) string { return b.Title }, basisValues),
-		diffList("materials", from.Materials, to.Materials, func(m Material) string { return m.Name }, materialValues),
-		diffList("steps", from.Steps, to.Steps, func(s Step) string { return s.Name }, stepValues),
-		diffList("fee.items", feeItems(from), feeItems(to), func(f FeeItem) string { return f.Name }, feeItemValues),
-		diffList("faq", from.FAQ, to.FAQ, func(f FAQ) string { return f.Q }, faqValues),
-	}
-	for _, l := range lists {
-		if l != nil {
-			d.Lists = append(d.Lists, *l)
-		}
-	}
-	return d
-}
-
-// scalarField reads one scalar field of a guide as a comparable value:
-// nil when absent, else a string, int, bool or []string.
-type scalarField struct {
-	field string
-	get   func(*Item) any
-}
-
-// scalarFields are the fields compared as a whole, in interchange order.
-var scalarFields = []scalarField{
-	{"code", func(it *Item) any { return str(it.Code) }},
-	{"base_code", func(it *Item) any { return str(it.BaseCode) }},
-	{"name", func(it *Item) any { return str(it.Name) }},
-	{"type", func(it *Item) any { return str(it.Type) }},
-	{"level", func(it *Item) any { return str(it.Level) }},
-	{"region", func(it *Item) any { return str(it.Region) }},
-	{"department", func(it *Item) any { return str(it.Department) }},
-	{"audience", func(it *Item) any { return strs(it.Audience) }},
-	{"themes", func(it *Item) any { return strs(it.Themes) }},
-	{"conditions", func(it *Item) any { return str(it.Conditions) }},
-	{"legal_days", func(it *Item) any { return num(it.LegalDays) }},
-	{"promised_days", func(it *Item) any { return num(it.PromisedDays) }},
-	{"handling", func(it *Item) any { return str(it.Handling) }},
-	{"visits", func(it *Item) any { return num(it.Visits) }},
-	{"visit_reason", func(it *Item) any { return str(it.VisitReason) }},
-	{"online_depth", func(it *Item) any { return num(it.OnlineDepth) }},
-	{"online_url", func(it *Item) any { return str(it.OnlineURL) }},
-	{"in_hall", func(it *Item) any { return flag(it.InHall) }},
-	{"nearby", func(it *Item) any { return flag(it.Nearby) }},
-	{"express", func(it *Item) any { return flag(it.Express) }},
-	{"appointment", func(it *Item) any { return flag(it.Appointment) }},
-	{"online_payment", func(it *Item) any { return flag(it.OnlinePayment) }},
-	{"cross_province", func(it *Item) any { return flag(it.CrossProvince) }},
-	{"commitment", func(it *Item) any { return flag(it.Commitment) }},
-	{"scope", func(it *Item) any { return str(it.Scope) }},
-	{"fee.charged", func(it *Item) any {
-		if it.Fee == nil {
-			return nil
-		}
-		return it.Fee.Charged
-	}},
-	{"result.name", func(it *Item) any { return resultPart(it, func(r *Result) string { return r.Name }) }},
-	{"result.type", func(it *Item) any { return resultPart(it, func(r *Result) string { return r.Type }) }},
-	{"result.sample", func(it *Item) any { return resultPart(it, func(r *Result) string { return r.Sample }) }},
-	{"location", func(it *Item) any { return str(it.Location) }},
-	{"hours", func(it *Item) any { return str(it.Hours) }},
-	{"consult_phone", func(it *Item) any { return str(it.ConsultPhone) }},
-	{"complaint_phone", func(it *Item) any { return str(it.ComplaintPhone) }},
-	{"ask_phrases", func(it *Item) any { return strs(it.AskPhrases) }},
-}
-
-func str(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func strs(s []string) any {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
-
-func num(n *int) any {
-	if n == nil {
-		return nil
-	}
-	return *n
-}
-
-func flag(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
-}
-
-func resultPart(it *Item, get func(*Result) string) any {
-	if it.Result == nil {
-		return nil
-	}
-	return str(get(it.Result))
-}
-
-func feeItems(it *Item) []FeeItem {
-	if it.Fee == nil {
-		return nil
-	}
-	return it.Fee.Items
-}
-
-// subValue is one field of a list element.
-type subValue struct {
-	field string
-	value any
-}
-
-func basisValues(b Basis) []subValue {
-	return []subValue{{"title", str(b.Title)}, {"clause", str(b.Clause)}, {"text", str(b.Text)}}
-}
-
-func materialValues(m Material) []subValue {
-	return []subValue{{"name", str(m.Name)}, {"required", str(m.Required)}, {"form", str(m.Form)},
-		{"copies", num(m.Copies)}, {"source", str(m.Source)}, {"notes", str(m.Notes)}}
-}
-
-func stepValues(s Step) []subValue {
-	return []subValue{{"name", str(s.Name)}, {"description", str(s.Description)}, {"days", num(s.Days)}}
-}
-
-func feeItemValues(f FeeItem) []subValue {
-	return []subValue{{"name", str(f.Name)}, {"standard", str(f.Standard)}, {"basis", str(f.Basis)}}
-}
-
-func faqValues(f FAQ) []subValue {
-	return []subValue{{"q", str(f.Q)}, {"a", str(f.A)}}
-}
-
-// subChanges lists the fields in which two list elements differ.
-func subChanges(o, n []subValue) []FieldChange {
-	var out []FieldChange
-	for i := range o {
-		if !reflect.DeepEqual(o[i].value, n[i].value) {
-			out = append(out, FieldChange{Field: o[i].field, Label: SubLabel(o[i].field), Old: o[i].value, New: n[i].value})
-		}
-	}
-	return out
-}
-
-// diffList compares a list field of two guides, or returns nil when the
-// lists are the same. Identical elements are paired first, then the
-// remaining ones by key in order of occurrence, then what is left at the
-// same position (an element edited in place, renamed too); what is left
-// after that is removed from the old list or added to the new one.
-func diffList[T any](field string, from, to []T, key func(T) string, values func(T) []subValue) *ListDiff {
-	ov := make([][]subValue, len(from))
-	for i, e := range from {
-		ov[i] = values(e)
-	}
-	nv := make([][]subValue, len(to))
-	for j, e := range to {
-		nv[j] = values(e)
-	}
-	pair := make([]int, len(to)) // new index → old index, -1 when unpaired
-	used := make([]bool, len(from))
-	for j := range to {
-		pair[j] = -1
-		for i := range from {
-			if !used[i] && reflect.DeepEqual(ov[i], nv[j]) {
-				pair[j], used[i] = i, true
-				break
-			}
-		}
-	}
-	for j := range to {
-		if pair[j] >= 0 {
-			continue
-		}
-		for i := range from {
-			if !used[i] && key(from[i]) == key(to[j]) {
-				pair[j], used[i] = i, true
-				break
-			}
-		}
-	}
-	// An element edited in place, name included, is a change, not a removal
-	// and an addition: pair what is left at the same position.
-	for j := range to {
-		if pair[j] < 0 && j < len(from) && !used[j] {
-			pair[j], used[j] = j, true
-		}
-	}
-	ld := &ListDiff{Field: field, Label: Label(field)}
-	last := -1
-	for j := range to {
-		i := pair[j]
-		if i < 0 {
-			ld.Added = append(ld.Added, ListElement{Key: key(to[j]), Index: j, Value: to[j]})
-			continue
-		}
-		if i < last {
-			ld.Reordered = true
-		}
-		last = i
-		if fs := subChanges(ov[i], nv[j]); len(fs) > 0 {
-			ld.Changed = append(ld.Changed, ElementChange{Key: key(to[j]), OldIndex: i, NewIndex: j, Fields: fs})
-		}
-	}
-	for i := range from {
-		if !used[i] {
-			ld.Removed = append(ld.Removed, ListElement{Key: key(from[i]), Index: i, Value: from[i]})
-		}
-	}
-	if len(ld.Added)+len(ld.Removed)+len(ld.Changed) == 0 && !ld.Reordered {
-		return nil
-	}
-	return ld
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +30,7 @@ type wfFixture struct {
 
 	anonymous      Actor // no user
 	editor         Actor // editor of wfDept
+	editor2        Actor // another editor of wfDept
 	otherEditor    Actor // editor of wfOtherDept
 	auditor        Actor
 	cityReviewer   Actor // reviewer of 610900, which contains 610902 and 610921
@@ -75,6 +78,7 @@ func newWorkflowFixture(t *testing.T) *wfFixture {
 		}
 	}
 	f.editor = Actor{User: &User{ID: 1, Name: "hb-editor", Role: RoleEditor, DepartmentID: f.deptID, Department: wfDept, Region: "610902"}, Remote: "10.0.0.1"}
+	f.editor2 = Actor{User: &User{ID: 8, Name: "hb-editor2", Role: RoleEditor, DepartmentID: f.deptID, Department: wfDept, Region: "610902"}, Remote: "10.0.0.8"}
 	f.otherEditor = Actor{User: &User{ID: 2, Name: "hy-editor", Role: RoleEditor, DepartmentID: f.otherID, Department: wfOtherDept, Region: "610921"}, Remote: "10.0.0.2"}
 	f.auditor = Actor{User: &User{ID: 3, Name: "auditor", Role: RoleAuditor}}
 	f.cityReviewer = Actor{User: &User{ID: 4, Name: "city-reviewer", Role: RoleReviewer, Region: "610900"}, Remote: "10.0.0.4"}
@@ -430,12 +434,18 @@ func TestWorkflowSavingOverSubmittedWithdrawsIt(t *testing.T) {
 	}
 }
 
+// TestWorkflowConcurrentSaves races two editors of one department saving
+// against the same base: exactly one wins, the other reloads and saves
+// again, and no edit is lost. Saving over the other editor's draft keeps
+// it in the history; a winner saving over their own draft replaces it.
 func TestWorkflowConcurrentSaves(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-RACE"
 	f.create(t, wfGuide(code))
-	for round := 0; round < 5; round++ {
+	editors := [2]Actor{f.editor, f.editor2}
+	kept := []int{1} // the editions expected in the history, oldest first
+	for round := 0; round < 6; round++ {
 		w, err := st.Draft(ctx, f.editor, code)
 		if err != nil {
 			t.Fatal(err)
@@ -455,7 +465,7 @@ func TestWorkflowConcurrentSaves(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				nums[g], errs[g] = st.SaveDraft(ctx, f.editor, code, base, items[g], "")
+				nums[g], errs[g] = st.SaveDraft(ctx, editors[g], code, base, items[g], "")
 			}()
 		}
 		close(start)
@@ -478,26 +488,36 @@ func TestWorkflowConcurrentSaves(t *testing.T) {
 		if nums[winner] != base+1 {
 			t.Fatalf("round %d: winner saved edition %d, want %d", round, nums[winner], base+1)
 		}
+		if w.Author == editors[winner].Name {
+			kept = kept[:len(kept)-1] // the winner's own draft, replaced
+		}
+		kept = append(kept, base+1)
 		// The loser reloads and saves again: no edit is lost.
 		loser := 1 - winner
 		w, err = st.Draft(ctx, f.editor, code)
-		if err != nil || w.Edition != base+1 || w.Conditions != items[winner].Conditions {
+		if err != nil || w.Edition != base+1 || w.Conditions != items[winner].Conditions || w.Author != editors[winner].Name {
 			t.Fatalf("round %d: after the race the draft is %+v %v", round, w, err)
 		}
-		n, err := st.SaveDraft(ctx, f.editor, code, w.Edition, items[loser], "")
+		n, err := st.SaveDraft(ctx, editors[loser], code, w.Edition, items[loser], "")
 		if err != nil || n != base+2 {
 			t.Fatalf("round %d: retry: %d %v", round, n, err)
 		}
+		kept = append(kept, base+2)
 		for g, num := range map[int]int{winner: base + 1, loser: base + 2} {
 			it, _, err := st.Edition(ctx, f.editor, code, num)
 			if err != nil || it.Conditions != items[g].Conditions {
-				t.Fatalf("round %d: edition %d holds %q, want %q (%v)", round, num, it.Conditions, items[g].Conditions, err)
+				t.Fatalf("round %d: edition %d holds %v, want %q (%v)", round, num, it, items[g].Conditions, err)
 			}
 		}
 	}
 	eds, _ := st.Editions(ctx, f.editor, code)
-	if len(eds) != 11 || eds[0].State != StateDraft {
-		t.Fatalf("editions after the races: %d, latest %+v", len(eds), eds[0])
+	var got []int
+	for _, e := range eds {
+		got = append(got, e.Number)
+	}
+	slices.Reverse(got)
+	if !slices.Equal(got, kept) || eds[0].State != StateDraft || eds[0].Number != 13 {
+		t.Fatalf("editions after the races: %v, want %v; latest %+v", got, kept, eds[0])
 	}
 	for _, e := range eds[1:] {
 		if e.State != StateSuperseded {
@@ -506,7 +526,7 @@ func TestWorkflowConcurrentSaves(t *testing.T) {
 	}
 
 	// Two reviewers publishing the same submission: exactly one succeeds.
-	if err := st.Submit(ctx, f.editor, code, 11, ""); err != nil {
+	if err := st.Submit(ctx, f.editor, code, 13, ""); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -517,7 +537,7 @@ func TestWorkflowConcurrentSaves(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[g] = st.Publish(ctx, a, code, 11)
+			errs[g] = st.Publish(ctx, a, code, 13)
 		}()
 	}
 	wg.Wait()
@@ -809,7 +829,9 @@ func TestWorkflowDiff(t *testing.T) {
 	v2.FAQ = append(v2.FAQ, FAQ{Q: "可以代办吗？", A: "不可以，须本人到场。"})
 	v2.Fee.Items[0].Standard = "每证40元"
 	v2.AskPhrases = append(v2.AskPhrases[1:], "身份证过期了")
-	if _, err := st.SaveDraft(ctx, f.editor, code, 1, v2, ""); err != nil {
+	// Saved by another editor: edition 1 stays in the history (its author
+	// saving again would replace it).
+	if _, err := st.SaveDraft(ctx, f.editor2, code, 1, v2, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -1125,5 +1147,192 @@ func TestDiffRenamedMaterialIsAChange(t *testing.T) {
 	}
 	if f := mats.Changed[0].Fields; len(f) != 1 || f[0].Field != "name" || f[0].New != "居民户口簿（首页）" {
 		t.Fatalf("changed fields %+v", f)
+	}
+}
+
+// bigGuide returns a valid guide of about size bytes of stored JSON, its
+// bulk in the texts of its legal bases.
+func bigGuide(code string, size int, mark string) *Item {
+	it := wfGuide(code)
+	it.Conditions = mark
+	text := strings.Repeat("依", MaxBasisTextRunes)
+	it.Basis = nil
+	for n := 0; n < size && len(it.Basis) < MaxBasis; n += len(text) {
+		it.Basis = append(it.Basis, Basis{Title: fmt.Sprintf("《条例%d》", len(it.Basis)), Text: text})
+	}
+	return it
+}
+
+// TestWorkflowOwnDraftIsReplacedInPlace: an editor saving over their own
+// draft again and again replaces it — the edition number moves on, so a
+// stale If-Match is still refused, but no edition is added and the store
+// does not grow with each save. The audit log records every save.
+func TestWorkflowOwnDraftIsReplacedInPlace(t *testing.T) {
+	f := newWorkflowFixture(t)
+	ctx, st := f.ctx, f.st
+	code := "WF-OWN"
+	f.create(t, wfGuide(code))
+	f.publish(t, code, 1)
+	const size, saves = 600 << 10, 30
+	base := 1
+	var start int64
+	for i := range saves {
+		n, err := st.SaveDraft(ctx, f.editor, code, base, bigGuide(code, size, fmt.Sprintf("第%d次保存", i)), fmt.Sprintf("说明%d", i))
+		if err != nil || n != base+1 {
+			t.Fatalf("save %d on %d: edition %d, %v", i, base, n, err)
+		}
+		base = n
+		if i == 0 {
+			var err error
+			if start, err = st.SizeBytes(ctx); err != nil || start < size {
+				t.Fatalf("store size after the first save: %d %v", start, err)
+			}
+		}
+	}
+	if got := f.states(t, code); got != fmt.Sprintf("%d:draft 1:published", base) {
+		t.Fatalf("editions after %d saves of one draft: %s", saves, got)
+	}
+	w, err := st.Draft(ctx, f.editor, code)
+	if err != nil || w.Edition != base || w.Conditions != fmt.Sprintf("第%d次保存", saves-1) || w.Note != fmt.Sprintf("说明%d", saves-1) || w.Author != "hb-editor" {
+		t.Fatalf("the draft after the saves: %d %q %q %s %v", w.Edition, w.Conditions, w.Note, w.Author, err)
+	}
+	end, err := st.SizeBytes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stacked, the saves would add saves×size (18 MB); replaced, the
+	// database reuses the pages the draft frees (the write-ahead log holds
+	// a few saves until it is checkpointed).
+	t.Logf("%d saves of a %d KB draft: store %d KB → %d KB", saves-1, size>>10, start>>10, end>>10)
+	if grown := end - start; grown > saves*size/3 {
+		t.Fatalf("%d saves of a %d KB draft grew the store by %d KB", saves-1, size>>10, grown>>10)
+	}
+	log, err := st.AuditLog(ctx, AuditFilter{Item: code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved []int
+	for _, e := range log {
+		if e.Action == AuditSaveDraft {
+			saved = append(saved, e.Edition)
+		}
+	}
+	if len(saved) != saves || saved[0] != base || saved[saves-1] != 2 {
+		t.Fatalf("audit entries of the saves: %v", saved)
+	}
+
+	// A stale base is refused, and changes nothing.
+	for _, stale := range []int{base - 1, 1, base + 1} {
+		if _, err := st.SaveDraft(ctx, f.editor, code, stale, wfGuide(code), "过时"); !errors.Is(err, ErrConflict) {
+			t.Fatalf("save on stale edition %d: %v", stale, err)
+		}
+	}
+	if w2, _ := st.Draft(ctx, f.editor, code); w2.Edition != base || w2.Conditions != w.Conditions {
+		t.Fatalf("a stale save changed the draft: %d %q", w2.Edition, w2.Conditions)
+	}
+	// The replaced editions are gone; the diff from the published one
+	// works.
+	if _, _, err := st.Edition(ctx, f.editor, code, 2); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("replaced edition 2: %v", err)
+	}
+	if d, err := st.Diff(ctx, f.editor, code, 1, base); err != nil || len(d.Lists) == 0 {
+		t.Fatalf("diff from the published edition: %+v %v", d, err)
+	}
+
+	// An empty note keeps the draft's note.
+	small := wfGuide(code)
+	if base, err = st.SaveDraft(ctx, f.editor, code, base, small, ""); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ = st.Draft(ctx, f.editor, code); w.Note != fmt.Sprintf("说明%d", saves-1) || len(w.Basis) != len(small.Basis) {
+		t.Fatalf("after a save without a note: %q, %d bases", w.Note, len(w.Basis))
+	}
+
+	// Concurrent saves of the author: exactly one wins each time.
+	for round := range 5 {
+		var (
+			wg   sync.WaitGroup
+			errs [3]error
+			nums [3]int
+		)
+		for g := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				it := wfGuide(code)
+				it.Conditions = fmt.Sprintf("第%d轮第%d个", round, g)
+				nums[g], errs[g] = st.SaveDraft(ctx, f.editor, code, base, it, "")
+			}()
+		}
+		wg.Wait()
+		won := -1
+		for g, err := range errs {
+			switch {
+			case err == nil && won < 0:
+				won = g
+			case err == nil:
+				t.Fatalf("round %d: two saves on edition %d succeeded", round, base)
+			case !errors.Is(err, ErrConflict):
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if won < 0 || nums[won] != base+1 {
+			t.Fatalf("round %d: %v %v", round, nums, errs)
+		}
+		base++
+		if w, _ = st.Draft(ctx, f.editor, code); w.Conditions != fmt.Sprintf("第%d轮第%d个", round, won) {
+			t.Fatalf("round %d: the draft holds %q, the winner was %d", round, w.Conditions, won)
+		}
+	}
+	if got := f.states(t, code); got != fmt.Sprintf("%d:draft 1:published", base) {
+		t.Fatalf("editions after the races: %s", got)
+	}
+
+	// Another editor's save, and a save over a submitted draft, add an
+	// edition: the history keeps what someone else wrote or submitted.
+	if base, err = st.SaveDraft(ctx, f.editor2, code, base, wfGuide(code), "乙修改"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Submit(ctx, f.editor2, code, base, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = st.SaveDraft(ctx, f.editor2, code, base, wfGuide(code), "撤回再改"); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%d:draft %d:superseded %d:superseded 1:published", base+1, base, base-1)
+	if got := f.states(t, code); got != want {
+		t.Fatalf("states %s, want %s", got, want)
+	}
+}
+
+// TestStoreSizeBytes: the size of the store is that of its SQLite files.
+func TestStoreSizeBytes(t *testing.T) {
+	st, dir := openTestStore(t)
+	n, err := st.SizeBytes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(filepath.Join(dir, DatabaseFile+suffix)); err == nil {
+			want += fi.Size()
+		}
+	}
+	if n != want || n == 0 {
+		t.Fatalf("SizeBytes = %d, the files hold %d", n, want)
+	}
+}
+
+// TestCreateItemCodeTaken: creating an item with a code in use is
+// ErrCodeTaken, which is a conflict.
+func TestCreateItemCodeTaken(t *testing.T) {
+	f := newWorkflowFixture(t)
+	f.create(t, wfGuide("WF-TAKEN"))
+	_, err := f.st.CreateItem(f.ctx, f.editor, wfGuide("WF-TAKEN"), "")
+	if !errors.Is(err, ErrCodeTaken) || !errors.Is(err, ErrConflict) {
+		t.Fatalf("create an existing code: %v", err)
+	}
+	if _, err := f.st.SaveDraft(f.ctx, f.editor, "WF-TAKEN", 7, wfGuide("WF-TAKEN"), ""); errors.Is(err, ErrCodeTaken) || !errors.Is(err, ErrConflict) {
+		t.Fatalf("a stale save: %v", err)
 	}
 }

@@ -174,6 +174,8 @@ const (
 const (
 	MsgUserName          = "用户名应为2到32个字母、数字、汉字或 _ . -"
 	MsgPasswordShort     = "密码至少 %d 个字符"
+	MsgPasswordLong      = "密码不能超过 %d 字节"
+	MsgSessionsEnded     = "结束会话 %d 个"
 	MsgEditorDepartment  = "编辑账号必须指定所属部门和行政区划"
 	MsgUnknownDepartment = "行政区划 %[2]s 下没有实施主体“%[1]s”"
 )

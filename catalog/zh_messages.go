@@ -39,6 +39,16 @@ const (
 	// MsgControlChar: the text holds an invisible control character; %U is
 	// the character.
 	MsgControlChar = "含有不可见的控制字符（%U）"
+	// MsgFormatChar: the text holds an invisible format character (a
+	// zero-width space, a direction mark or override such as U+202E …); %U
+	// is the character.
+	MsgFormatChar = "含有不可见的格式字符（%U），请删除"
+	// MsgLineSeparator: the text holds a Unicode line or paragraph
+	// separator; %U is the character.
+	MsgLineSeparator = "含有 Unicode 行分隔符或段分隔符（%U），请改用普通换行"
+	// MsgNonCharacter: the text holds a Unicode noncharacter (U+FFFE …); %U
+	// is the character.
+	MsgNonCharacter = "含有无效的 Unicode 字符（%U）"
 	// MsgEmptyElement: an empty element of a list of words (themes,
 	// ask_phrases).
 	MsgEmptyElement = "不能为空字符串"
@@ -48,7 +58,8 @@ const (
 	// MsgRepeated: a list element repeats an earlier one; %d is the earlier
 	// one's 1-based position.
 	MsgRepeated = "与第%d项重复"
-	// MsgOneLine: a short phrase (an ask phrase) holds a line break or tab.
+	// MsgOneLine: a name, title or short phrase (an ask phrase) holds a
+	// line break or tab.
 	MsgOneLine = "应为一行文字，不能含有换行或制表符"
 	// MsgValidation: ValidationError.Error's head; %d is the number of
 	// problems, followed by each problem joined with ListSep2.
@@ -148,3 +159,37 @@ func init() {
 	FieldLabels["note"] = "修改说明"
 	FieldLabels["reason"] = "退回理由"
 }
+
+// ---- Reading XLSX workbooks (xlsx.go) ----
+
+const (
+	// msgXLSXUnzippedTooLarge: the files of the workbook unzip to more than
+	// the limit; %d is the limit in MiB.
+	msgXLSXUnzippedTooLarge = "XLSX 文件解压后超过 %d MiB 的上限（可能是恶意构造的压缩文件）；如果确是正常数据，请拆分成几个文件，或另存为 CSV 后导入"
+	// msgXLSXTooManyFiles: the archive holds too many files; the number and
+	// the limit.
+	msgXLSXTooManyFiles = "XLSX 文件包含 %d 个内部文件，超过 %d 个的上限，不是正常的工作簿"
+	// msgXLSXTextTooLarge: the cells read hold more text than the limit; %d
+	// is the limit in MiB.
+	msgXLSXTextTooLarge = "工作表单元格的文字合计超过 %d MiB 的上限，已停止读取；请拆分成几个文件，或另存为 CSV 后导入"
+	// msgXLSXTooManyRows: a row number beyond the worksheet's last; %d is
+	// the number of rows a worksheet has.
+	msgXLSXTooManyRows = "行号超过工作表 %d 行的上限，已停止读取"
+	// msgXLSXTooManyCells: a cell beyond the worksheet's last column; its
+	// reference (or msgXLSXColumn) and the number of columns.
+	msgXLSXTooManyCells = "单元格“%s”超过工作表 %d 列的上限"
+	// msgXLSXColumn: a cell without a reference, by its column number.
+	msgXLSXColumn = "第%d列"
+	// msgXLSXBadCell: a cell reference that names no cell; %s is the
+	// reference.
+	msgXLSXBadCell = "无法识别的单元格位置“%s”"
+	// msgXLSXBadRow: a row number that is not one; %s is the value.
+	msgXLSXBadRow = "无法识别的行号“%s”"
+	// msgXLSXBadSharedString: a cell refers to a shared string that does
+	// not exist; %s is the reference.
+	msgXLSXBadSharedString = "单元格引用了不存在的共享字符串 %s"
+	// msgXLSXNoWorkbook: the archive has no workbook part.
+	msgXLSXNoWorkbook = "缺少工作簿内容（xl/workbook.xml）"
+	// msgXLSXNoSheetPart: the first worksheet's part is missing.
+	msgXLSXNoSheetPart = "工作表内容缺失"
+)

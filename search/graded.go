@@ -92,7 +92,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 				continue
 			}
 			sr := bleve.NewSearchRequestOptions(q, len(t.Groups), 0, false)
-			res, err := ix.bi.SearchInContext(ctx, sr)
+			res, err := ix.searchBleve(ctx, sr)
 			if err != nil {
 				return nil, err
 			}

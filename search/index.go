@@ -9,9 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,8 +145,11 @@ type Index struct {
 	t       *table
 	catchMu sync.Mutex // one writer at a time; the writer may read t unlocked
 
-	dirty bool      // the table changed since it was saved (guarded by catchMu)
-	saved time.Time // when the table was last saved (guarded by catchMu)
+	dirty  bool      // the table changed since it was saved (guarded by catchMu)
+	saved  time.Time // when the table was last saved (guarded by catchMu)
+	closed bool      // Close was called (guarded by catchMu)
+
+	health health // failures of bleve (see health.go)
 
 	regions *regionTable
 	sug     *suggester
@@ -183,16 +189,27 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}
-	gen, _ := readCurrent(dir)
-	bi, t, err := openGeneration(filepath.Join(dir, gen))
-	if errors.Is(err, bbolt.ErrTimeout) {
-		return nil, ErrIndexBusy
+	gen, err := readCurrent(dir)
+	if err != nil {
+		slog.Warn("search index CURRENT names no index generation, rebuilding the index from the store", "index", dir, "err", err)
+		gen = ""
 	}
-	if gen == "" || err != nil {
-		if gen != "" {
+	var bi bleve.Index
+	var t *table
+	if gen != "" {
+		bi, t, err = openGeneration(filepath.Join(dir, gen))
+		if errors.Is(err, bbolt.ErrTimeout) {
+			return nil, ErrIndexBusy
+		}
+		if err != nil {
 			slog.Warn("search index unusable, rebuilding it from the store", "index", filepath.Join(dir, gen), "err", err)
 		}
-		gen, bi, t, err = ix.build(ctx)
+	}
+	if gen == "" || err != nil {
+		err = guard("build the search index", func() (err error) {
+			gen, bi, t, err = ix.build(ctx)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +217,17 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	ix.install(bi, gen, t)
 	removeStale(dir, gen)
 	if err := ix.CatchUp(ctx); err != nil {
-		return nil, err
+		if !isFault(err) {
+			ix.Close()
+			return nil, err
+		}
+		// The generation opened but does not take the changes: a new one
+		// is built from the store.
+		slog.Warn("search index unusable, rebuilding it from the store", "index", filepath.Join(dir, gen), "err", err)
+		if err := ix.rebuild(ctx, true); err != nil {
+			ix.Close()
+			return nil, err
+		}
 	}
 	return ix, nil
 }
@@ -211,6 +238,10 @@ func (ix *Index) install(bi bleve.Index, gen string, t *table) (old bleve.Index)
 	ix.regions.useAll(t.Regions.Vals)
 	ix.mu.Lock()
 	old = ix.bi
+	if ix.gen != "" {
+		livePaths.Delete(storePath(filepath.Join(ix.dir, ix.gen)))
+	}
+	livePaths.Store(storePath(filepath.Join(ix.dir, gen)), ix)
 	ix.bi, ix.gen, ix.seq, ix.t = bi, gen, t.Seq, t
 	ix.clearCaches() // they number the old table's rows, groups and regions
 	ix.masks.Clear()
@@ -223,26 +254,41 @@ func (ix *Index) install(bi bleve.Index, gen string, t *table) (old bleve.Index)
 // openGeneration opens an existing index generation: its bleve index,
 // checked for the mapping version, and its table. Should the table have
 // been saved after bleve's last write (a crash), it is caught up from
-// bleve's sequence and the groups it touches are indexed again.
+// bleve's sequence and the groups it touches are indexed again. A panic
+// or memory fault inside bleve (a damaged segment) is returned as an
+// error.
 func openGeneration(path string) (bleve.Index, *table, error) {
 	if filepath.Base(path) == IndexDir || path == "" {
 		return nil, nil, errors.New("no index")
 	}
-	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": openTimeout.String()})
+	var bi bleve.Index
+	var seq int64
+	err := guard("open the search index", func() error {
+		opened, err := bleve.OpenUsing(path, bleveConfig())
+		if err != nil {
+			return err // opened is a typed nil
+		}
+		bi = opened
+		v, err := bi.GetInternal(keyMapping)
+		if err != nil || string(v) != MappingVersion {
+			return fmt.Errorf("mapping version %q, want %q", v, MappingVersion)
+		}
+		seq, err = readSeq(bi)
+		return err
+	})
 	if err != nil {
+		switch {
+		case bi == nil:
+		case isFault(err):
+			closeBroken(bi)
+		default:
+			bi.Close()
+		}
 		return nil, nil, err
 	}
 	fail := func(err error) (bleve.Index, *table, error) {
 		bi.Close()
 		return nil, nil, err
-	}
-	v, err := bi.GetInternal(keyMapping)
-	if err != nil || string(v) != MappingVersion {
-		return fail(fmt.Errorf("mapping version %q, want %q", v, MappingVersion))
-	}
-	seq, err := readSeq(bi)
-	if err != nil {
-		return fail(err)
 	}
 	t, err := loadTable(path)
 	if err != nil {
@@ -265,12 +311,41 @@ func readSeq(bi bleve.Index) (int64, error) {
 	return strconv.ParseInt(string(v), 10, 64)
 }
 
+// generationName is the form of an index generation's folder name.
+var generationName = regexp.MustCompile(`^gen-[0-9]{1,30}$`)
+
+// readCurrent returns the generation CURRENT names: "" when there is no
+// CURRENT (no index yet), an error when it names no generation folder of
+// dir — anything but gen-<digits> (a path, ..), or a folder that is not
+// there.
 func readCurrent(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	f, err := os.Open(filepath.Join(dir, currentFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(string(b)), nil
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64))
+	if err != nil {
+		return "", err
+	}
+	gen := strings.TrimSpace(string(b))
+	if !generationName.MatchString(gen) {
+		if len(gen) > 40 {
+			gen = gen[:40] + "…"
+		}
+		return "", fmt.Errorf("%s names %q, not an index generation (gen-<digits>)", currentFile, gen)
+	}
+	fi, err := os.Lstat(filepath.Join(dir, gen))
+	if err != nil {
+		return "", fmt.Errorf("%s names %s: %w", currentFile, gen, err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("%s names %s, which is not a folder", currentFile, gen)
+	}
+	return gen, nil
 }
 
 // writeCurrent atomically points CURRENT at a generation.
@@ -312,7 +387,10 @@ func removeStale(dir, live string) {
 func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error) {
 	gen := fmt.Sprintf("gen-%d", time.Now().UnixNano())
 	path := filepath.Join(ix.dir, gen)
-	bi, err := bleve.New(path, newMapping())
+	if err := os.MkdirAll(ix.dir, 0o755); err != nil { // removed under a running server
+		return "", nil, nil, fmt.Errorf("create search index: %w", err)
+	}
+	bi, err := bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, bleveConfig())
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("create search index: %w", err)
 	}
@@ -321,7 +399,7 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 		os.RemoveAll(path)
 		return "", nil, nil, err
 	}
-	if err := bi.SetInternal(keyMapping, []byte(MappingVersion)); err != nil {
+	if err := guard("create search index", func() error { return bi.SetInternal(keyMapping, []byte(MappingVersion)) }); err != nil {
 		return fail(err)
 	}
 	start := time.Now()
@@ -428,7 +506,7 @@ func newBatchPipe(bi bleve.Index) *batchPipe {
 	go func() {
 		defer close(p.done)
 		for b := range p.pending {
-			if err := bi.Batch(b); err != nil {
+			if err := writeBatch(bi, b); err != nil {
 				p.err = err
 				close(p.failed)
 				for range p.pending { // let send and close return
@@ -489,34 +567,61 @@ func Reindex(ctx context.Context, dataDir string, st *catalog.Store) (int, error
 // Rebuild builds a fresh index generation beside the live one, swaps it in
 // atomically and removes the old one. Searches keep being served from the
 // old generation until the swap.
-func (ix *Index) Rebuild(ctx context.Context) error {
+func (ix *Index) Rebuild(ctx context.Context) error { return ix.rebuild(ctx, false) }
+
+// rebuild is Rebuild; broken tells that the old generation failed, so that
+// it is closed without waiting for it.
+func (ix *Index) rebuild(ctx context.Context, broken bool) error {
 	ix.catchMu.Lock()
 	defer ix.catchMu.Unlock()
-	gen, bi, t, err := ix.build(ctx)
+	if ix.closed {
+		return ErrClosed
+	}
+	var gen string
+	var bi bleve.Index
+	var t *table
+	err := guard("build the search index", func() (err error) {
+		gen, bi, t, err = ix.build(ctx)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	if old := ix.install(bi, gen, t); old != nil {
-		old.Close()
+		if broken {
+			closeBroken(old)
+		} else {
+			old.Close()
+		}
 	}
 	removeStale(ix.dir, gen)
 	return ix.catchUpLocked(ctx)
 }
 
 // Close saves the table when it changed and closes the index; closing it
-// again does nothing.
+// again does nothing. A failed index is closed without waiting for it.
 func (ix *Index) Close() error {
 	ix.catchMu.Lock()
 	defer ix.catchMu.Unlock()
-	serr := ix.saveLocked()
+	ix.closed = true
+	failed, _ := ix.rebuildDue()
+	var serr error
+	if !failed {
+		serr = ix.saveLocked()
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.bi == nil {
 		return nil
 	}
-	err := ix.bi.Close()
+	livePaths.Delete(storePath(filepath.Join(ix.dir, ix.gen)))
+	bi := ix.bi
 	ix.bi = nil
-	return errors.Join(serr, err)
+	if failed {
+		closeBroken(bi)
+		return nil
+	}
+	return errors.Join(serr, bi.Close())
 }
 
 // saveLocked saves the table when it changed; the caller holds catchMu.
@@ -575,6 +680,11 @@ func (ix *Index) Notify() {
 // after Notify, and every PollInterval for writes by other processes. It
 // also follows a rebuild done by `zhinan reindex` in another process, and
 // saves the table every saveEvery while it changes.
+//
+// When bleve fails (see health.go) the index is degraded: it is no longer
+// caught up, searches answer from its last good state, and a new
+// generation is built from the store after retryFirst, then after twice
+// as long each time the build fails, up to retryMax.
 func (ix *Index) Run(ctx context.Context) {
 	t := time.NewTicker(PollInterval)
 	defer t.Stop()
@@ -585,31 +695,73 @@ func (ix *Index) Run(ctx context.Context) {
 		case <-t.C:
 		case <-ix.notify:
 		}
+		if failed, due := ix.rebuildDue(); failed {
+			if !due {
+				continue
+			}
+			err := ix.rebuild(ctx, true)
+			switch {
+			case errors.Is(err, ErrClosed):
+				return
+			case err == nil:
+				ix.rebuilt()
+			case ctx.Err() == nil:
+				ix.rebuildFailed(err)
+			}
+			continue
+		}
+		if err := ix.checkLive(); err != nil {
+			ix.fault(err)
+			continue
+		}
 		if err := ix.followCurrent(); err != nil {
 			slog.Error("switch to rebuilt search index", "err", err)
 		}
 		err := ix.CatchUp(ctx)
-		if errors.Is(err, ErrClosed) {
+		switch {
+		case errors.Is(err, ErrClosed):
 			return
-		}
-		if err != nil && ctx.Err() == nil {
+		case isFault(err):
+			ix.fault(err)
+			continue
+		case err != nil && ctx.Err() == nil:
 			slog.Error("search index catch-up", "err", err)
 		}
 		ix.catchMu.Lock()
-		if time.Since(ix.saved) >= saveEvery {
+		if time.Since(ix.saved) >= saveEvery && !ix.closed {
 			if err := ix.saveLocked(); err != nil {
-				slog.Error("save the search table", "err", err)
+				ix.fault(&faultError{op: "save the search table", err: err})
 			}
 		}
 		ix.catchMu.Unlock()
 	}
 }
 
+// checkLive reports a fault when the live generation's files are gone
+// (the index folder removed under the running server).
+func (ix *Index) checkLive() error {
+	ix.mu.RLock()
+	gen := ix.gen
+	ix.mu.RUnlock()
+	if _, err := os.Stat(storePath(filepath.Join(ix.dir, gen))); err != nil {
+		return &faultError{op: "check the search index", err: err}
+	}
+	return nil
+}
+
 // followCurrent switches to the generation CURRENT names when another
-// process rebuilt the index.
+// process rebuilt the index. A CURRENT that names no generation (or none)
+// is pointed at the live one again.
 func (ix *Index) followCurrent() error {
+	ix.mu.RLock()
+	live := ix.gen
+	ix.mu.RUnlock()
 	gen, err := readCurrent(ix.dir)
-	if err != nil || gen == ix.gen {
+	if err != nil || gen == "" {
+		slog.Warn("search index CURRENT names no index generation, pointing it at the live one", "err", err, "live", live)
+		return writeCurrent(ix.dir, live)
+	}
+	if gen == live {
 		return nil
 	}
 	bi, t, err := openGeneration(filepath.Join(ix.dir, gen))
@@ -618,11 +770,14 @@ func (ix *Index) followCurrent() error {
 	}
 	ix.catchMu.Lock()
 	defer ix.catchMu.Unlock()
-	oldGen := ix.gen
+	if ix.closed {
+		bi.Close()
+		return nil
+	}
 	if old := ix.install(bi, gen, t); old != nil {
 		old.Close()
 	}
-	os.RemoveAll(filepath.Join(ix.dir, oldGen))
+	os.RemoveAll(filepath.Join(ix.dir, live))
 	return nil
 }
 
@@ -678,7 +833,7 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		groups, regions := len(cur.Groups), len(cur.Regions.Vals)
 		last := changes[len(changes)-1].Seq
 		batch.SetInternal(keySeq, []byte(strconv.FormatInt(last, 10)))
-		if err := bi.Batch(batch); err != nil {
+		if err := writeBatch(bi, batch); err != nil {
 			return fmt.Errorf("update search index: %w", err)
 		}
 		ix.mu.Lock()

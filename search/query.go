@@ -414,7 +414,7 @@ func groupQuery(p plan, g []string, fs fieldSet) query.Query {
 				q = boosted(term("name_exact", exactKey(a)), boostExactAlt)
 			}
 		} else {
-			q = alternative(a, fs)
+			q = alternative(p, a, fs)
 		}
 		if q == nil {
 			continue
@@ -432,12 +432,12 @@ func groupQuery(p plan, g []string, fs fieldSet) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-// alternative is the query for one word or phrase of a group in the
-// fields fs (nil when it cannot match there). A phrase of several words
-// (from a synonym rule) needs all its words; a word matches in the name
-// (precise word, search-mode word, bigram phrase, pinyin), the
+// alternative is the query for one word or phrase of a group of plan p in
+// the fields fs (nil when it cannot match there). A phrase of several
+// words (from a synonym rule) needs all its words; a word matches in the
+// name (precise word, search-mode word, bigram phrase, pinyin), the
 // ask-phrases or the body.
-func alternative(a string, fs fieldSet) query.Query {
+func alternative(p plan, a string, fs fieldSet) query.Query {
 	seg, _ := segmenter()
 	if !isLatin(a) {
 		var words []string
@@ -449,7 +449,7 @@ func alternative(a string, fs fieldSet) query.Query {
 		if len(words) > 1 {
 			var qs []query.Query
 			for _, w := range words {
-				q := word(w, fs)
+				q := word(p, w, fs)
 				if q == nil {
 					return nil
 				}
@@ -462,15 +462,17 @@ func alternative(a string, fs fieldSet) query.Query {
 			return bleve.NewDisjunctionQuery(boosted(phrase("name_cjk", a, cjk.AnalyzerName), boostPhrase), all)
 		}
 		if len(words) == 1 {
-			return word(words[0], fs)
+			return word(p, words[0], fs)
 		}
 	}
-	return word(a, fs)
+	return word(p, a, fs)
 }
 
-// word is the query for one word in the fields fs (nil when it cannot
-// match there).
-func word(a string, fs fieldSet) query.Query {
+// word is the query for one word of plan p in the fields fs (nil when it
+// cannot match there). A word excluded from longer words (居民 ⇒ 非居民)
+// does not match them, unless the query itself has the longer word: then
+// the citizen typed the longer word's name (非居民用水报装).
+func word(p plan, a string, fs fieldSet) query.Query {
 	var alts []query.Query
 	if isLatin(a) {
 		if fs&inName == 0 {
@@ -514,15 +516,25 @@ func word(a string, fs fieldSet) query.Query {
 		alts = append(alts, boosted(allBigrams("body", a), boostBody))
 	}
 	var q query.Query = bleve.NewDisjunctionQuery(alts...)
-	if longer := rankingRules().exclude[a]; len(longer) > 0 {
+	var not []query.Query
+	for _, l := range rankingRules().exclude[a] {
+		if !p.has(l) {
+			not = append(not, phrase("name_cjk", l, cjk.AnalyzerName), allBigrams("body", l))
+		}
+	}
+	if len(not) > 0 {
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(q)
-		for _, l := range longer {
-			bq.AddMustNot(phrase("name_cjk", l, cjk.AnalyzerName), allBigrams("body", l))
-		}
+		bq.AddMustNot(not...)
 		q = bq
 	}
 	return q
+}
+
+// has reports whether the query of plan p has the text s: as its words or
+// as typed.
+func (p plan) has(s string) bool {
+	return strings.Contains(p.text, s) || strings.Contains(p.exact, s)
 }
 
 func pinQuery(names []string) query.Query {

@@ -219,7 +219,7 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 		}
 	case !m.plan.none:
 		sr := bleve.NewSearchRequestOptions(textQuery(m.plan), max(len(t.Groups), 1), 0, false)
-		res, err := ix.bi.SearchInContext(ctx, sr)
+		res, err := ix.searchBleve(ctx, sr)
 		if err != nil {
 			return nil, err
 		}

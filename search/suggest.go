@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -68,8 +69,11 @@ func (s *suggester) snapshot() []suggestName {
 // initials) first, then names containing it; more common and shorter
 // names first within each.
 func (ix *Index) Suggest(_ context.Context, q string) ([]string, error) {
-	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > MaxQueryRunes {
+	if !utf8.ValidString(q) {
 		return nil, &RequestError{"q", MsgQueryEncoding}
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		return nil, &RequestError{"q", fmt.Sprintf(MsgQueryTooLong, MaxQueryRunes, n)}
 	}
 	q = strings.ReplaceAll(normalize(strings.TrimSpace(q)), " ", "")
 	if q == "" {

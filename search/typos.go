@@ -1,12 +1,18 @@
 package search
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/go-ego/gse"
 )
 
 // Homophone typos. Citizens type by pinyin and pick the wrong character
@@ -47,38 +53,104 @@ func (ix *Index) vocabulary() *soundVocab {
 	v = &soundVocab{known: map[string]bool{}, names: map[string]bool{}, bySound: map[string]string{}, groups: len(ix.t.Groups), built: time.Now()}
 	counts := map[string]uint64{}
 	seg, _ := segmenter()
-	for _, field := range []string{"name", "ask", "faq"} {
-		d, err := ix.bi.FieldDict(field)
-		if err != nil {
-			return v
-		}
-		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
-			n := utf8.RuneCountInString(e.Term)
-			if n < 2 || n > 4 || !allHan(e.Term) {
-				continue
-			}
-			v.known[e.Term] = true
-			if field == "name" {
-				v.names[e.Term] = true
-			}
-			if field != "name" {
-				if _, _, word := seg.Find(e.Term); !word || field != "ask" {
-					continue // a pair of characters that is no word (护人 of 监护人)
-				}
-			}
-			key := strings.Join(syllables(e.Term), "")
-			if field == "name" {
-				e.Count += 1 << 32 // a word of a name is the better correction
-			}
-			if e.Count > counts[key] {
-				counts[key] = e.Count
-				v.bySound[key] = e.Term
+	err := guard("read the index vocabulary", func() error {
+		for _, field := range []string{"name", "ask", "faq"} {
+			if err := ix.readVocabulary(v, counts, seg, field); err != nil {
+				return err
 			}
 		}
-		d.Close()
+		return nil
+	})
+	if err != nil {
+		if isFault(err) {
+			ix.readFault(err)
+		}
+		return v
 	}
 	ix.vocab.v = v
 	return v
+}
+
+// readVocabulary adds the terms of one field of the index to v.
+func (ix *Index) readVocabulary(v *soundVocab, counts map[string]uint64, seg *gse.Segmenter, field string) error {
+	keep := func(term string) bool {
+		n := utf8.RuneCountInString(term)
+		return n >= 2 && n <= 4 && allHan(term)
+	}
+	return ix.fieldTerms(field, keep, func(term string, count uint64) {
+		v.known[term] = true
+		if field == "name" {
+			v.names[term] = true
+		}
+		if field != "name" {
+			if _, _, word := seg.Find(term); !word || field != "ask" {
+				return // a pair of characters that is no word (护人 of 监护人)
+			}
+		}
+		key := strings.Join(syllables(term), "")
+		if field == "name" {
+			count += 1 << 32 // a word of a name is the better correction
+		}
+		if count > counts[key] {
+			counts[key] = count
+			v.bySound[key] = term
+		}
+	})
+}
+
+// fieldTerms calls visit, in term order, with every term of a field of
+// the live generation that keep accepts and the number of documents that
+// have it (as bleve's FieldDict does). The segments are read on the
+// calling goroutine — FieldDict reads each on a goroutine of its own — so
+// that guard recovers a memory fault reading a damaged one.
+func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(string, uint64)) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("search index of type %T", r)
+	}
+	segs := snap.Segments()
+	var counts map[string]uint64 // the sums over several segments
+	if len(segs) > 1 {
+		counts = map[string]uint64{}
+	}
+	for _, ss := range segs {
+		d, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return err
+		}
+		it := d.AutomatonIterator(nil, nil, nil)
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				break
+			}
+			switch {
+			case !keep(e.Term):
+			case counts == nil:
+				visit(e.Term, e.Count) // one segment: in term order already
+			default:
+				counts[e.Term] += e.Count
+			}
+		}
+	}
+	if counts != nil {
+		for _, term := range slices.Sorted(maps.Keys(counts)) {
+			visit(term, counts[term])
+		}
+	}
+	return nil
 }
 
 // correctSounds replaces the homophone typos of q by the catalogue's

@@ -23,14 +23,15 @@ var downloadFormats = map[string]string{
 }
 
 // auditDownload is GET /audit/download?report=&format=&by=&region=&as_of=
-// for auditors and admins: the same files `zhinan report` writes.
+// for reviewers, auditors and admins (catalog.ActionReport; coverage is
+// public anyway): the same files `zhinan report` writes.
 func (s *Server) auditDownload(c *gin.Context) error {
 	u := currentUser(c)
 	if u == nil {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return nil
 	}
-	if !catalog.Allowed(u, catalog.ActionAudit, 0, true) {
+	if !catalog.Allowed(u, catalog.ActionReport, 0, true) {
 		return catalog.ErrForbidden
 	}
 	kind, format := c.Query("report"), c.Query("format")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -29,12 +30,23 @@ func limitBody(c *gin.Context) {
 
 var errTooLarge = &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: MsgTooLarge}
 
-// decodeJSON decodes a JSON request body into v, refusing unknown fields:
-// 413 when the body is over the limit, 400 when it is not valid JSON.
+// decodeJSON decodes a JSON request body into v, refusing unknown fields
+// and anything but white space after the JSON value: 413 when the body is
+// over the limit, 400 when it is not one valid JSON value.
 func decodeJSON(c *gin.Context, v any) error {
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err == nil {
+		// One value only: the rest of the body must be white space.
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = terr
+			if err == nil {
+				err = errors.New(MsgTrailingJSON)
+			}
+		}
+	}
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return errTooLarge

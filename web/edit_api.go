@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 		return err
 	}
 	n, err := s.store.CreateItem(c.Request.Context(), a, &it, c.Query("note"))
+	if errors.Is(err, catalog.ErrCodeTaken) {
+		return &Error{Status: http.StatusConflict, Code: "code_exists", Message: MsgCodeExists, Field: "code"}
+	}
 	if err != nil {
 		return err
 	}

@@ -242,3 +242,115 @@ func mustJSON(v any) string {
 }
 
 func searchReq(q, region string) search.Request { return search.Request{Q: q, Region: region} }
+
+// TestCreateItemWithATakenCode: creating an item whose code is in use is
+// 409 saying the code exists, not that someone else changed something.
+func TestCreateItemWithATakenCode(t *testing.T) {
+	f := seedServer(t)
+	it := itemOf(t, f, "市公安局", "610900")
+	editor := signIn(t, f, "editor-police")
+	r := editor.call("POST", "/api/v1/items", mustJSON(it), nil)
+	if r.status != 409 || !strings.Contains(r.body, "编码已存在") || !strings.Contains(r.body, `"code":"code_exists"`) ||
+		!strings.Contains(r.body, `"field":"code"`) || strings.Contains(r.body, MsgConflict) {
+		t.Fatalf("create with a taken code: %d %s", r.status, r.body)
+	}
+	fresh := it
+	fresh.Code = "ZN-FRESH-1"
+	if r = editor.call("POST", "/api/v1/items", mustJSON(fresh), nil); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+}
+
+// TestJSONBodyIsOneValue: a body with anything but white space after its
+// JSON value is refused (400) and nothing is saved.
+func TestJSONBodyIsOneValue(t *testing.T) {
+	f := seedServer(t)
+	it := policeItem(t, f, 11)
+	editor := signIn(t, f, "editor-police")
+	path := "/api/v1/items/" + it.Code + "/draft"
+	body := mustJSON(it)
+	base := strconv.Itoa(draftOf(t, f, it.Code).Edition)
+	for _, tail := range []string{"garbage", "}", ` {"code":"X"}`, "\n[]", `"`} {
+		r := editor.call("PUT", path, body+tail, map[string]string{"If-Match": base})
+		if r.status != 400 || !strings.Contains(r.body, `"field":"body"`) {
+			t.Fatalf("body with %q after it: %d %s", tail, r.status, r.body)
+		}
+	}
+	if w := draftOf(t, f, it.Code); strconv.Itoa(w.Edition) != base {
+		t.Fatalf("a refused body saved edition %d", w.Edition)
+	}
+	if r := editor.call("POST", "/api/v1/items/"+it.Code+"/submit", `{"note":"x"} x`, nil); r.status != 400 {
+		t.Fatalf("submit body with garbage: %d %s", r.status, r.body)
+	}
+	if r := editor.call("PUT", path, body+" \r\n\t", map[string]string{"If-Match": base}); r.status != 200 {
+		t.Fatalf("body with white space after it: %d %s", r.status, r.body)
+	}
+}
+
+// TestEditAPIRefusesListsOverTheirLimits: a guide with more materials
+// than MaxMaterials (8,000 fit in a 1 MiB body) is 422 naming the list,
+// as is a conditions text over its limit.
+func TestEditAPIRefusesListsOverTheirLimits(t *testing.T) {
+	f := seedServer(t)
+	it := policeItem(t, f, 12)
+	editor := signIn(t, f, "editor-police")
+	path := "/api/v1/items/" + it.Code + "/draft"
+	before := draftOf(t, f, it.Code).Edition
+	base := strconv.Itoa(before)
+	for _, n := range []int{catalog.MaxMaterials + 1, 8000} {
+		big := it
+		big.Materials = make([]catalog.Material, n)
+		for i := range big.Materials {
+			big.Materials[i] = catalog.Material{Name: "材料" + strconv.Itoa(i), Required: "必要"}
+		}
+		r := editor.call("PUT", path, mustJSON(big), map[string]string{"If-Match": base})
+		want := `{"field":"materials","message":"不能超过100项，实为` + strconv.Itoa(n) + `项"}`
+		if r.status != 422 || !strings.Contains(r.body, want) {
+			t.Fatalf("%d materials: %d %.300s", n, r.status, r.body)
+		}
+	}
+	long := it
+	long.Code = "ZN-LONG-1"
+	long.Conditions = strings.Repeat("条", catalog.MaxConditionsRunes+1)
+	if r := editor.call("POST", "/api/v1/items", mustJSON(long), nil); r.status != 422 || !strings.Contains(r.body, `"field":"conditions"`) {
+		t.Fatalf("conditions too long: %d %.300s", r.status, r.body)
+	}
+	if w := draftOf(t, f, it.Code); w.Edition != before {
+		t.Fatalf("a refused guide saved edition %d", w.Edition)
+	}
+}
+
+// TestEditAPISavingOwnDraftReplacesIt: the same editor saving again
+// replaces their draft (the ETag moves on, the history does not grow); a
+// stale If-Match is still 409.
+func TestEditAPISavingOwnDraftReplacesIt(t *testing.T) {
+	f := seedServer(t)
+	var it catalog.Item
+	for _, c := range f.cat.Items {
+		if c.Department == "汉阴县民政局" && c.Region == "610921" {
+			it = c // the last one, which no other test edits
+		}
+	}
+	editor := signIn(t, f, "editor-hanyin")
+	path := "/api/v1/items/" + it.Code + "/draft"
+	if w := draftOf(t, f, it.Code); w.Edition != 1 || w.State != catalog.StatePublished {
+		t.Fatalf("working edition %d %s", w.Edition, w.State)
+	}
+	for base := 1; base <= 5; base++ {
+		it.Conditions = "第" + strconv.Itoa(base) + "次修改"
+		r := editor.call("PUT", path, mustJSON(it), map[string]string{"If-Match": strconv.Itoa(base)})
+		if r.status != 200 || r.header.Get("ETag") != strconv.Itoa(base+1) {
+			t.Fatalf("save on %d: %d %s", base, r.status, r.body)
+		}
+	}
+	if r := editor.call("PUT", path, mustJSON(it), map[string]string{"If-Match": "5"}); r.status != 409 {
+		t.Fatalf("stale save: %d %s", r.status, r.body)
+	}
+	r := editor.call("GET", "/api/v1/items/"+it.Code+"/editions", "", nil)
+	if r.status != 200 || strings.Count(r.body, `"number"`) != 2 || !strings.Contains(r.body, `"number":6`) {
+		t.Fatalf("editions: %s", r.body)
+	}
+	if r = editor.call("GET", "/api/v1/items/"+it.Code+"/diff?from=1&to=6", "", nil); r.status != 200 || !strings.Contains(r.body, "第5次修改") {
+		t.Fatalf("diff: %d %s", r.status, r.body)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhinan/catalog"
+	"zhinan/search"
 )
 
 // Error is an error with an HTTP status, a stable code and a Chinese
@@ -58,6 +59,8 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: MsgForbidden}
 	case errors.Is(err, catalog.ErrInvalid):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: MsgInvalid}
+	case errors.Is(err, search.ErrIndexDamaged):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "index_unavailable", Message: MsgIndexUnavailable}
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer and nothing failed.
 		return &Error{Status: statusClientClosed, Code: "canceled", Message: MsgInternal}

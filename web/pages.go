@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +31,7 @@ const (
 
 // layout builds the layout data every page needs.
 func (s *Server) layout(c *gin.Context, title, body string, page any) layoutData {
-	d := layoutData{Title: title, Body: body, Page: page, Q: c.Query("q"), Regions: s.homeRegions(),
+	d := layoutData{Title: title, Body: body, Page: page, Q: clipQuery(c.Query("q")), Regions: s.homeRegions(),
 		User: currentUser(c), CSRF: s.csrfToken(c), Here: c.Request.URL.RequestURI()}
 	if code := s.chosenRegion(c); code != "" {
 		r := s.regions.get(code)
@@ -67,12 +67,8 @@ func (s *Server) setRegion(c *gin.Context) error {
 		maxAge = -1
 	}
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(regionCookie, code, maxAge, "/", "", false, true)
-	next := c.Query("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/" // only local paths: no open redirect
-	}
-	c.Redirect(http.StatusSeeOther, next)
+	c.SetCookie(regionCookie, code, maxAge, "/", "", s.secureRequest(c), true)
+	c.Redirect(http.StatusSeeOther, localPath(c.Query("next"), "/")) // only local paths: no open redirect
 	return nil
 }
 
@@ -307,7 +303,7 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 	if fixed.Region != "" && fixed.Department == "" {
 		r.Region = fixed.Region
 	}
-	p := searchPage{Heading: heading, Q: r.Q, Action: action}
+	p := searchPage{Heading: heading, Q: clipQuery(r.Q), Action: action}
 	title := label("search.results")
 	if heading != "" {
 		title = heading
@@ -598,4 +594,13 @@ func (s *Server) regionPage(c *gin.Context) error {
 		return catalog.ErrNotFound
 	}
 	return s.results(c, fmt.Sprintf(label("browse.region"), s.regions.name(code)), c.Request.URL.Path, search.Request{Region: code})
+}
+
+// clipQuery is the query as a page shows it again: no longer than a query
+// may be, so that a refused long query is not echoed back in full.
+func clipQuery(q string) string {
+	if utf8.RuneCountInString(q) <= search.MaxQueryRunes {
+		return q
+	}
+	return string([]rune(q)[:search.MaxQueryRunes])
 }

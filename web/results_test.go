@@ -321,3 +321,16 @@ func TestHomeCountsLinkToWhatTheyCount(t *testing.T) {
 		}
 	}
 }
+
+// A refused long query is not echoed back in full.
+func TestRefusedLongQueryIsNotEchoed(t *testing.T) {
+	f := seedServer(t)
+	long := strings.Repeat("证", 2000)
+	w := get(t, f.srv, "/search?q="+url.QueryEscape(long))
+	if w.status != http.StatusBadRequest {
+		t.Fatalf("status %d", w.status)
+	}
+	if strings.Contains(w.body, strings.Repeat("证", search.MaxQueryRunes+1)) {
+		t.Fatalf("the page echoes more than %d characters of the query", search.MaxQueryRunes)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -27,6 +28,15 @@ type Options struct {
 	HomeRegion string
 	// Targets are the coverage targets reports mark groups against.
 	Targets audit.Targets
+	// SecureCookies marks the session and region cookies Secure on every
+	// response: TLS ends in a proxy in front of zhinan (serve
+	// --secure-cookies). Without it they are Secure when TLS ends in this
+	// process, or when a trusted proxy says the client used HTTPS.
+	SecureCookies bool
+	// TrustedProxies are the addresses whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed (serve --trusted-proxy); no
+	// other request's forwarding headers are.
+	TrustedProxies []*net.IPNet
 }
 
 // Server is zhinan's HTTP handler: the JSON API and the web pages.
@@ -64,7 +74,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 		return nil, err
 	}
 	r := gin.New()
-	r.Use(gin.Recovery(), securityHeaders, limitBody, s.authenticate, s.crossSite)
+	r.Use(gin.Recovery(), securityHeaders, limitBody, s.forwarded, privateResponses, s.authenticate, s.crossSite)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
@@ -118,8 +128,20 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
 	v1.GET("/coverage", api(s.apiCoverage))
+	answerHead(r)
 	s.handler = r
 	return s, nil
+}
+
+// answerHead makes every GET route answer HEAD as well (monitors probe
+// /healthz with HEAD; without it gin answers 405): the same handler runs,
+// and net/http sends its headers without the body.
+func answerHead(r *gin.Engine) {
+	for _, rt := range r.Routes() {
+		if rt.Method == http.MethodGet {
+			r.HEAD(rt.Path, rt.HandlerFunc)
+		}
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -147,16 +169,39 @@ func (s *Server) flushViews(ctx context.Context) {
 	}
 }
 
+// healthz reports the store and the search index: 503 when the store does
+// not answer or no search can be; 200 otherwise, with "status":"degraded"
+// while the index has failed and is being rebuilt (searches answer from
+// its last good state), its error and how many store changes it lags.
 func (s *Server) healthz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), healthTimeout)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: MsgUnhealthy}
 	}
-	if _, err := s.index.DocCount(); err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: MsgUnhealthy}
+	h := s.index.Health()
+	body := gin.H{"status": "ok", "store": "ok", "index": h.State, "index_seq": h.Seq,
+		"index_generation": h.Generation, "index_rebuilds": h.Rebuilds}
+	if seq, err := s.store.Seq(ctx); err == nil {
+		body["store_seq"], body["index_lag"] = seq, max(seq-h.Seq, 0)
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	if h.Err != "" {
+		body["index_error"], body["index_since"] = h.Err, h.Since
+		if !h.NextRetry.IsZero() {
+			body["index_next_rebuild"] = h.NextRetry
+		}
+	}
+	if h.LastErr != "" {
+		body["index_last_error"], body["index_last_error_at"] = h.LastErr, h.LastAt
+	}
+	status := http.StatusOK
+	switch h.State {
+	case search.HealthDegraded:
+		body["status"] = search.HealthDegraded
+	case search.HealthUnavailable:
+		body["status"], status = search.HealthUnavailable, http.StatusServiceUnavailable
+	}
+	c.JSON(status, body)
 	return nil
 }
 

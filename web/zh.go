@@ -3,14 +3,15 @@ package web
 // The Chinese texts the web layer shows users, in one place: API error
 // messages as constants, page texts in labels (templates call {{t "key"}}).
 const (
-	MsgNotFound      = "未找到该事项或资源"
-	MsgConflict      = "内容已被他人修改，请刷新后重试"
-	MsgForbidden     = "无权进行此操作"
-	MsgInvalid       = "办事指南内容不符合要求"
-	MsgInternal      = "服务器内部错误，请稍后重试"
-	MsgUnknownRegion = "行政区划代码不存在"
-	MsgUnhealthy     = "服务暂不可用"
-	MsgNoRoute       = "请求的地址不存在"
+	MsgNotFound         = "未找到该事项或资源"
+	MsgConflict         = "内容已被他人修改，请刷新后重试"
+	MsgForbidden        = "无权进行此操作"
+	MsgInvalid          = "办事指南内容不符合要求"
+	MsgInternal         = "服务器内部错误，请稍后重试"
+	MsgIndexUnavailable = "搜索索引正在修复，请稍后重试"
+	MsgUnknownRegion    = "行政区划代码不存在"
+	MsgUnhealthy        = "服务暂不可用"
+	MsgNoRoute          = "请求的地址不存在"
 )
 
 // labels are the page texts.
@@ -343,6 +344,12 @@ var labels = map[string]string{
 	"auditlog.action.user_add":     "新增账号",
 	"list.sep":                     "、",
 	"punct.colon":                  "：",
+
+	// Account administration (zhinan user …).
+	"auditlog.action.user_passwd":     "修改密码",
+	"auditlog.action.user_disable":    "停用账号",
+	"auditlog.action.user_enable":     "启用账号",
+	"auditlog.action.sessions_revoke": "结束全部会话",
 }
 
 // Account and request messages.
@@ -353,10 +360,19 @@ const (
 	MsgCrossSite      = "拒绝来自其他网站的请求"
 	MsgBadJSON        = "请求内容不是有效的 JSON"
 	MsgTooLarge       = "请求内容过大"
+
+	MsgLoginJSON         = "登录请求须为 JSON（Content-Type: application/json）"
+	MsgLoginFieldTooLong = "用户名或密码过长"
+	MsgLogoutFailed      = "退出失败：会话未能结束，请重试"
 )
 
 // Editing messages.
 const (
+	// MsgCodeExists: creating an item whose code is in use (409).
+	MsgCodeExists = "实施编码已存在，请换一个编码；如需修改该事项，请编辑它的草稿"
+	// MsgTrailingJSON: a JSON body with more after its value (400).
+	MsgTrailingJSON = "JSON 内容之后还有多余的内容"
+
 	MsgIfMatch     = "请在 If-Match 中给出所依据的版本号"
 	MsgDiffRange   = "请用 from 和 to 给出两个版本号"
 	MsgSinceFormat = "since 应为日期（2021-06-30）或 RFC 3339 时间"

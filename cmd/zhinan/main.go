@@ -28,11 +28,11 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo]", runServe},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo] [--secure-cookies] [--trusted-proxy CIDR]…", runServe},
 		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
 		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
 		{"report", reportUsage, runReport},
-		{"user", "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)", runUser},
+		{"user", userUsage, runUser},
 		{"reindex", "reindex", runReindex},
 		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
 		{"bench", benchUsage, runBench},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"zhinan/audit"
@@ -60,6 +61,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
 	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
+	secureCookies := fs.Bool("secure-cookies", false, "mark the session cookie Secure: TLS ends in a proxy in front of zhinan")
+	var proxies cidrList
+	fs.Var(&proxies, "trusted-proxy", "CIDR (or address) of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
 	}
@@ -93,7 +97,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion, Targets: targets})
+	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion, Targets: targets,
+		SecureCookies: *secureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -124,5 +129,41 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	<-viewsDone // the last page views are written before the store closes
+	return nil
+}
+
+// cidrList is the value of the repeatable --trusted-proxy flag: CIDRs
+// (10.0.0.0/8) or single addresses, also comma-separated.
+type cidrList []*net.IPNet
+
+func (l *cidrList) String() string {
+	var parts []string
+	for _, n := range *l {
+		parts = append(parts, n.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *cidrList) Set(v string) error {
+	for part := range strings.SplitSeq(v, ",") {
+		part = strings.TrimSpace(part)
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return fmt.Errorf("not an address or CIDR: %q", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			*l = append(*l, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return fmt.Errorf("not an address or CIDR: %q", part)
+		}
+		*l = append(*l, n)
+	}
 	return nil
 }

@@ -8,54 +8,207 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"zhinan/audit"
 	"zhinan/catalog"
 )
 
-// stdin is where `zhinan user add` reads the password; tests replace it.
+// stdin is where `zhinan user add` and `zhinan user passwd` read the
+// password; tests replace it.
 var stdin io.Reader = os.Stdin
 
+// userUsage is the usage of `zhinan user`.
+const userUsage = "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)\n" +
+	"  zhinan user passwd NAME  (new password on standard input; ends the account's sessions)\n" +
+	"  zhinan user disable|enable NAME\n" +
+	"  zhinan user sessions NAME [--revoke]"
+
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("%w: the only user command is \"user add\"", errUsage)
+	if len(args) == 0 {
+		return fmt.Errorf("%w: name a user command: add, passwd, disable, enable or sessions", errUsage)
 	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, args[1:], stdout, stderr)
+	case "passwd":
+		return runUserPasswd(ctx, args[1:], stdout, stderr)
+	case "disable", "enable":
+		return runUserDisable(ctx, args[0] == "disable", args[1:], stdout, stderr)
+	case "sessions":
+		return runUserSessions(ctx, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("%w: unknown user command %q: add, passwd, disable, enable or sessions", errUsage, args[0])
+}
+
+// readPassword reads one line from stdin: the password comes from
+// standard input, never from the command line where other users of the
+// machine could read it.
+func readPassword() (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// userError turns the store's account errors into messages and exit
+// statuses: field errors and an unknown account exit 1 with a message.
+func userError(err error, name string, stderr io.Writer) error {
+	var ve *catalog.ValidationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ve):
+		for _, fe := range ve.Errors {
+			fmt.Fprintln(stderr, fe.Error())
+		}
+		return exitError{1}
+	case errors.Is(err, catalog.ErrConflict):
+		return fmt.Errorf(msgUserExists, name)
+	case errors.Is(err, catalog.ErrNotFound):
+		return fmt.Errorf(msgUserUnknown, name)
+	}
+	return err
+}
+
+func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("user add", stderr)
 	role := fs.String("role", "", "admin, reviewer, editor or auditor")
 	dept := fs.String("department", "", "the editor's department (its name)")
 	region := fs.String("region", "", "the editor's department region, or the reviewer's region (empty: everywhere)")
-	pos, err := parseInterleaved(fs, args[1:])
+	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: give exactly one user name", errUsage)
 	}
-	// The password comes from standard input (one line), never from the
-	// command line where other users of the machine could read it.
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	password, err := readPassword()
+	if err != nil {
 		return err
 	}
-	password := strings.TrimRight(line, "\r\n")
 	st, err := openData(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	u, err := st.AddUser(ctx, catalog.NewUser{Name: pos[0], Role: *role, Department: *dept, Region: *region, Password: password})
-	var ve *catalog.ValidationError
-	if errors.As(err, &ve) {
-		for _, fe := range ve.Errors {
-			fmt.Fprintln(stderr, fe.Error())
-		}
-		return exitError{1}
+	if err != nil {
+		return userError(err, pos[0], stderr)
 	}
-	if errors.Is(err, catalog.ErrConflict) {
-		return fmt.Errorf(msgUserExists, pos[0])
-	}
+	fmt.Fprintf(stdout, msgUserAdded, u.Name, u.Role)
+	return nil
+}
+
+// runUserPasswd is `zhinan user passwd NAME`: the new password from
+// standard input; every session of the account ends.
+func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("user passwd", stderr)
+	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, msgUserAdded, u.Name, u.Role)
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: give exactly one user name", errUsage)
+	}
+	password, err := readPassword()
+	if err != nil {
+		return err
+	}
+	st, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ended, err := st.ChangePassword(ctx, pos[0], password, "")
+	if err != nil {
+		return userError(err, pos[0], stderr)
+	}
+	fmt.Fprintf(stdout, msgPasswordChanged, pos[0], ended)
+	return nil
+}
+
+// runUserDisable is `zhinan user disable NAME` (and enable): a disabled
+// account cannot sign in and its sessions end at once.
+func runUserDisable(ctx context.Context, disable bool, args []string, stdout, stderr io.Writer) error {
+	name := "user enable"
+	if disable {
+		name = "user disable"
+	}
+	fs, data := newFlags(name, stderr)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: give exactly one user name", errUsage)
+	}
+	st, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ended, err := st.SetDisabled(ctx, pos[0], disable)
+	if err != nil {
+		return userError(err, pos[0], stderr)
+	}
+	if disable {
+		fmt.Fprintf(stdout, msgUserDisabled, pos[0], ended)
+	} else {
+		fmt.Fprintf(stdout, msgUserEnabled, pos[0])
+	}
+	return nil
+}
+
+// runUserSessions is `zhinan user sessions NAME [--revoke]`: lists the
+// account's live sessions, or ends them all.
+func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("user sessions", stderr)
+	revoke := fs.Bool("revoke", false, "end every session of the account")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: give exactly one user name", errUsage)
+	}
+	st, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *revoke {
+		ended, err := st.RevokeSessions(ctx, pos[0])
+		if err != nil {
+			return userError(err, pos[0], stderr)
+		}
+		fmt.Fprintf(stdout, msgSessionsRevoked, pos[0], ended)
+		return nil
+	}
+	sessions, err := st.Sessions(ctx, pos[0])
+	if err != nil {
+		return userError(err, pos[0], stderr)
+	}
+	disabled, err := st.UserDisabled(ctx, pos[0])
+	if err != nil {
+		return userError(err, pos[0], stderr)
+	}
+	if disabled {
+		fmt.Fprintf(stdout, msgUserIsDisabled, pos[0])
+	}
+	if len(sessions) == 0 {
+		fmt.Fprintf(stdout, msgNoSessions, pos[0])
+		return nil
+	}
+	fmt.Fprintf(stdout, msgSessionsHeader, pos[0], len(sessions))
+	for _, s := range sessions {
+		kind := msgSessionKindToken
+		if s.Kind == catalog.SessionCookie {
+			kind = msgSessionKindCookie
+		}
+		fmt.Fprintf(stdout, msgSessionLine, s.ID, kind,
+			s.CreatedAt.In(audit.ChinaTime).Format(time.DateTime), s.ExpiresAt.In(audit.ChinaTime).Format(time.DateTime))
+	}
 	return nil
 }

@@ -21,6 +21,18 @@ const (
 	msgUserExists = "账号 %s 已存在"
 	msgDemoHeader = "演示账号（仅供本机试用，切勿用于生产）："
 	msgDemoUser   = "  %-10s %-8s 密码 %s  %s\n"
+
+	msgUserUnknown       = "账号 %s 不存在"
+	msgPasswordChanged   = "已修改账号 %s 的密码，结束其会话 %d 个。\n"
+	msgUserDisabled      = "已停用账号 %s，结束其会话 %d 个；该账号不能再登录。\n"
+	msgUserEnabled       = "已启用账号 %s。\n"
+	msgUserIsDisabled    = "账号 %s 已停用。\n"
+	msgSessionsRevoked   = "已结束账号 %s 的全部会话，共 %d 个。\n"
+	msgNoSessions        = "账号 %s 没有有效会话。\n"
+	msgSessionsHeader    = "账号 %s 的有效会话 %d 个（编号  类型  开始  到期）：\n"
+	msgSessionLine       = "  %s  %s  %s  %s\n"
+	msgSessionKindCookie = "网页"
+	msgSessionKindToken  = "令牌"
 )
 
 // Report messages (zhinan report).
