@@ -24,6 +24,7 @@ type healthzBody struct {
 	IndexLag   *int64 `json:"index_lag"`
 	LastError  string `json:"index_last_error"`
 	Rebuilds   int    `json:"index_rebuilds"`
+	StoreBytes int64  `json:"store_bytes"`
 }
 
 // /healthz reports the search index: ok; degraded (still 200: searches
@@ -76,7 +77,7 @@ func TestHealthzReportsTheIndex(t *testing.T) {
 	}
 	code, h := health()
 	if code != 200 || h.Status != "ok" || h.Store != "ok" || h.Index != "ok" || h.IndexLag == nil || *h.IndexLag != 0 ||
-		h.StoreSeq == 0 || h.IndexSeq != h.StoreSeq || h.IndexError != "" {
+		h.StoreSeq == 0 || h.IndexSeq != h.StoreSeq || h.IndexError != "" || h.StoreBytes < 4096 {
 		t.Fatalf("healthy: %d %+v", code, h)
 	}
 

@@ -185,6 +185,9 @@ func (s *Server) healthz(c *gin.Context) error {
 	if seq, err := s.store.Seq(ctx); err == nil {
 		body["store_seq"], body["index_lag"] = seq, max(seq-h.Seq, 0)
 	}
+	if n, err := s.store.SizeBytes(ctx); err == nil {
+		body["store_bytes"] = n // the database files: an operator watches it grow
+	}
 	if h.Err != "" {
 		body["index_error"], body["index_since"] = h.Err, h.Since
 		if !h.NextRetry.IsZero() {
