@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -77,12 +78,9 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	role := fs.String("role", "", "admin, reviewer, editor or auditor")
 	dept := fs.String("department", "", "the editor's department (its name)")
 	region := fs.String("region", "", "the editor's department region, or the reviewer's region (empty: everywhere)")
-	pos, err := parseInterleaved(fs, args)
+	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: give exactly one user name", errUsage)
 	}
 	password, err := readPassword()
 	if err != nil {
@@ -93,9 +91,9 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	u, err := st.AddUser(ctx, catalog.NewUser{Name: pos[0], Role: *role, Department: *dept, Region: *region, Password: password})
+	u, err := st.AddUser(ctx, catalog.NewUser{Name: name, Role: *role, Department: *dept, Region: *region, Password: password})
 	if err != nil {
-		return userError(err, pos[0], stderr)
+		return userError(err, name, stderr)
 	}
 	fmt.Fprintf(stdout, msgUserAdded, u.Name, u.Role)
 	return nil
@@ -105,12 +103,9 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // standard input; every session of the account ends.
 func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("user passwd", stderr)
-	pos, err := parseInterleaved(fs, args)
+	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: give exactly one user name", errUsage)
 	}
 	password, err := readPassword()
 	if err != nil {
@@ -121,42 +116,39 @@ func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer st.Close()
-	ended, err := st.ChangePassword(ctx, pos[0], password, "")
+	ended, err := st.ChangePassword(ctx, name, password, "")
 	if err != nil {
-		return userError(err, pos[0], stderr)
+		return userError(err, name, stderr)
 	}
-	fmt.Fprintf(stdout, msgPasswordChanged, pos[0], ended)
+	fmt.Fprintf(stdout, msgPasswordChanged, name, ended)
 	return nil
 }
 
 // runUserDisable is `zhinan user disable NAME` (and enable): a disabled
 // account cannot sign in and its sessions end at once.
 func runUserDisable(ctx context.Context, disable bool, args []string, stdout, stderr io.Writer) error {
-	name := "user enable"
+	command := "user enable"
 	if disable {
-		name = "user disable"
+		command = "user disable"
 	}
-	fs, data := newFlags(name, stderr)
-	pos, err := parseInterleaved(fs, args)
+	fs, data := newFlags(command, stderr)
+	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: give exactly one user name", errUsage)
 	}
 	st, err := openData(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ended, err := st.SetDisabled(ctx, pos[0], disable)
+	ended, err := st.SetDisabled(ctx, name, disable)
 	if err != nil {
-		return userError(err, pos[0], stderr)
+		return userError(err, name, stderr)
 	}
 	if disable {
-		fmt.Fprintf(stdout, msgUserDisabled, pos[0], ended)
+		fmt.Fprintf(stdout, msgUserDisabled, name, ended)
 	} else {
-		fmt.Fprintf(stdout, msgUserEnabled, pos[0])
+		fmt.Fprintf(stdout, msgUserEnabled, name)
 	}
 	return nil
 }
@@ -166,12 +158,9 @@ func runUserDisable(ctx context.Context, disable bool, args []string, stdout, st
 func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("user sessions", stderr)
 	revoke := fs.Bool("revoke", false, "end every session of the account")
-	pos, err := parseInterleaved(fs, args)
+	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: give exactly one user name", errUsage)
 	}
 	st, err := openData(ctx, *data)
 	if err != nil {
@@ -179,29 +168,29 @@ func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	defer st.Close()
 	if *revoke {
-		ended, err := st.RevokeSessions(ctx, pos[0])
+		ended, err := st.RevokeSessions(ctx, name)
 		if err != nil {
-			return userError(err, pos[0], stderr)
+			return userError(err, name, stderr)
 		}
-		fmt.Fprintf(stdout, msgSessionsRevoked, pos[0], ended)
+		fmt.Fprintf(stdout, msgSessionsRevoked, name, ended)
 		return nil
 	}
-	sessions, err := st.Sessions(ctx, pos[0])
+	sessions, err := st.Sessions(ctx, name)
 	if err != nil {
-		return userError(err, pos[0], stderr)
+		return userError(err, name, stderr)
 	}
-	disabled, err := st.UserDisabled(ctx, pos[0])
+	disabled, err := st.UserDisabled(ctx, name)
 	if err != nil {
-		return userError(err, pos[0], stderr)
+		return userError(err, name, stderr)
 	}
 	if disabled {
-		fmt.Fprintf(stdout, msgUserIsDisabled, pos[0])
+		fmt.Fprintf(stdout, msgUserIsDisabled, name)
 	}
 	if len(sessions) == 0 {
-		fmt.Fprintf(stdout, msgNoSessions, pos[0])
+		fmt.Fprintf(stdout, msgNoSessions, name)
 		return nil
 	}
-	fmt.Fprintf(stdout, msgSessionsHeader, pos[0], len(sessions))
+	fmt.Fprintf(stdout, msgSessionsHeader, name, len(sessions))
 	for _, s := range sessions {
 		kind := msgSessionKindToken
 		if s.Kind == catalog.SessionCookie {
@@ -211,4 +200,17 @@ func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Write
 			s.CreatedAt.In(audit.ChinaTime).Format(time.DateTime), s.ExpiresAt.In(audit.ChinaTime).Format(time.DateTime))
 	}
 	return nil
+}
+
+// oneUserName parses a user command's flags and its one argument, the
+// account's name.
+func oneUserName(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", fmt.Errorf("%w: give exactly one user name", errUsage)
+	}
+	return pos[0], nil
 }
