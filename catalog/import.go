@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -148,30 +147,48 @@ func (s *Store) Import(ctx context.Context, in Decoded, opt ImportOptions) (*Imp
 		return res, ErrRejected
 	}
 
+	// Stage the items with no transaction open on the catalogue, then
+	// swap them in with one (see import_stage.go).
+	stage, err := s.stageItems(ctx, good.items, res)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer stage.remove()
+	if testHookStaged != nil {
+		testHookStaged()
+	}
 	errDryRun := errors.New("dry run")
-	err = s.bulkTransaction(ctx, func(tx *gorm.DB) error {
-		now := s.Now().UTC()
-		if err := importRegions(tx, good.regs, res); err != nil {
-			return err
+	swap := func() error {
+		swapRes := *res
+		err := s.bulkTransaction(ctx, stage.path, func(tx *gorm.DB) error {
+			now := s.Now().UTC()
+			if err := importRegions(tx, good.regs, &swapRes); err != nil {
+				return err
+			}
+			depts, err := loadDepartmentIDs(tx)
+			if err != nil {
+				return err
+			}
+			if err := importDepartments(tx, good.depts, depts, &swapRes); err != nil {
+				return err
+			}
+			if err := importEntries(tx, good.entries, &swapRes); err != nil {
+				return err
+			}
+			if err := swapStaged(tx, stage, now, author, opt.Note, &swapRes); err != nil {
+				return err
+			}
+			if opt.DryRun {
+				return errDryRun
+			}
+			return nil
+		})
+		if err == nil || errors.Is(err, errDryRun) {
+			*res = swapRes
 		}
-		depts, err := loadDepartmentIDs(tx)
-		if err != nil {
-			return err
-		}
-		if err := importDepartments(tx, good.depts, depts, res); err != nil {
-			return err
-		}
-		if err := importEntries(tx, good.entries, res); err != nil {
-			return err
-		}
-		if err := importItems(tx, good.items, depts.ids, now, author, opt.Note, res); err != nil {
-			return err
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
-	})
+		return err
+	}
+	err = retryBusy(ctx, swap)
 	switch {
 	case errors.Is(err, errDryRun):
 		return res, nil
@@ -423,175 +440,11 @@ type existingItem struct {
 	Digest    *string
 }
 
-// itemsPerBatch is how many items are prepared and written together: while
-// one batch is written, the next one's edition rows (canonical JSON, digest,
-// flags) are built on another goroutine. A batch is a whole number of
-// INSERT statements of both tables.
+// itemsPerBatch is how many items are prepared and staged together: while
+// one batch is written, the next one's rows (canonical JSON, digest, flags)
+// are built on another goroutine. A batch is a whole number of INSERT
+// statements.
 const itemsPerBatch = 5 * importBatch
-
-// itemBatch is a batch of items ready to be written: the edition and item
-// rows of the records whose indexes are todo[from:to] (see importItems).
-type itemBatch struct {
-	from, to int
-	editions []editionRow
-	items    []itemRow
-	arena    []byte // holds the editions' Guide
-}
-
-// importItems stores valid item records. It first finds which items are
-// new or changed (the digest of a stored item's guide is compared with the
-// one of its published edition), creates the departments they name and
-// reserves their change sequence numbers; then it builds and writes their
-// editions and item rows batch by batch, and lets go of each record once
-// it is written (recs[i] is cleared), so that the records written no
-// longer hold memory.
-func importItems(tx *gorm.DB, recs []Record, deptIDs map[deptKey]uint, now time.Time, author, note string, res *ImportResult) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	existing, err := loadExistingItems(tx, recs)
-	if err != nil {
-		return err
-	}
-
-	// Departments named by items that do not exist yet are created, in
-	// batches, before the items that need their ids.
-	var newDepts []departmentRow
-	for _, r := range recs {
-		k := deptKey{r.Item.Region, r.Item.Department}
-		if _, ok := deptIDs[k]; !ok {
-			// Cloned: the record's strings share the memory of its input
-			// line, which is let go once the record is written.
-			k = deptKey{strings.Clone(k.region), strings.Clone(k.name)}
-			deptIDs[k] = 0
-			newDepts = append(newDepts, departmentRow{Name: k.name, Region: k.region})
-		}
-	}
-	if len(newDepts) > 0 {
-		if err := tx.CreateInBatches(newDepts, importBatch).Error; err != nil {
-			return fmt.Errorf("create departments: %w", err)
-		}
-		for _, d := range newDepts {
-			deptIDs[deptKey{d.Region, d.Name}] = d.ID
-			res.NewDepartments = append(res.NewDepartments, Department{Name: d.Name, Region: d.Region})
-		}
-		res.Departments += len(newDepts)
-	}
-
-	// Which items get a new edition: those not stored, and those whose
-	// guide differs from their published edition.
-	unchanged := unchangedItems(recs, existing)
-	var (
-		todo       []int // indexes in recs of the items written, in input order
-		superseded []string
-	)
-	for i := range recs {
-		if unchanged[i] {
-			res.Unchanged++
-			recs[i] = Record{}
-			continue
-		}
-		todo = append(todo, i)
-		if old, exists := existing[recs[i].Item.Code]; exists {
-			res.Updated++
-			if old.Published > 0 {
-				superseded = append(superseded, old.Code)
-			}
-		} else {
-			res.Created++
-		}
-	}
-	if len(todo) == 0 {
-		return nil
-	}
-	first, err := nextSeq(tx, len(todo))
-	if err != nil {
-		return err
-	}
-	sort.Strings(superseded)
-	for start := 0; start < len(superseded); start += 500 {
-		end := min(start+500, len(superseded))
-		if err := tx.Exec(`UPDATE editions SET state = ?, superseded_at = ? WHERE state = ? AND item_code IN ?`,
-			StateSuperseded, now, StatePublished, superseded[start:end]).Error; err != nil {
-			return fmt.Errorf("supersede editions: %w", err)
-		}
-	}
-
-	// What follows adds rows: pages need not stay in memory until commit.
-	if err := bulkAppending(tx); err != nil {
-		return err
-	}
-	// Batches are built on a goroutine, one ahead of the one written; it
-	// is stopped and waited for when writing fails. The canonical JSON of a
-	// batch's editions is written into an arena of the batch, reused once
-	// the batch is written: at most three batches are in flight (one built,
-	// one waiting, one written).
-	batches := make(chan itemBatch, 1)
-	arenas := make(chan []byte, 3)
-	stop, done := make(chan struct{}), make(chan struct{})
-	defer func() {
-		close(stop)
-		<-done
-	}()
-	go func() {
-		defer close(done)
-		defer close(batches)
-		for from := 0; from < len(todo); from += itemsPerBatch {
-			var arena []byte
-			select {
-			case <-stop:
-				return
-			case arena = <-arenas:
-			default:
-			}
-			to := min(from+itemsPerBatch, len(todo))
-			b := itemBatch{from: from, to: to, editions: make([]editionRow, 0, to-from), items: make([]itemRow, 0, to-from)}
-			for k := from; k < to; k++ {
-				it := recs[todo[k]].Item
-				id := deptIDs[deptKey{it.Region, it.Department}]
-				number := 1
-				if old, exists := existing[it.Code]; exists {
-					number = old.Latest + 1
-				}
-				start := len(arena)
-				arena = appendGuide(arena, it)
-				guide := arena[start:]
-				// The guide shares the arena's memory; the arena is not
-				// written again before the batch is (see arenaString).
-				ed := editionOf(it, arenaString(guide), digest(guide), number, StatePublished, id, now)
-				ed.Author, ed.Reviewer, ed.Note = author, author, note
-				ed.PublishedAt = &now
-				b.editions = append(b.editions, ed)
-				b.items = append(b.items, itemRow{Code: it.Code, BaseCode: it.BaseCode, Name: it.Name, Region: it.Region,
-					DepartmentID: id, Published: number, Latest: number, Seq: first + int64(k), CreatedAt: now, UpdatedAt: now})
-			}
-			b.arena = arena
-			select {
-			case batches <- b:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	editions := newRowInserter(tx, "editions", editionColumns, "")
-	defer editions.close()
-	items := newRowInserter(tx, "items", itemRowColumns, itemConflict)
-	defer items.close()
-	for b := range batches {
-		if err := insertEditions(editions, b.editions); err != nil {
-			return fmt.Errorf("insert editions: %w", err)
-		}
-		if err := upsertItems(items, b.items); err != nil {
-			return fmt.Errorf("store items: %w", err)
-		}
-		for _, i := range todo[b.from:b.to] {
-			recs[i] = Record{}
-		}
-		clear(b.editions)
-		arenas <- b.arena[:0]
-	}
-	return nil
-}
 
 // arenaString returns the text of b without copying it. It serves the
 // canonical JSON of a batch's editions, whose arena is overwritten only
@@ -645,42 +498,21 @@ func unchangedItems(recs []Record, existing map[string]existingItem) []bool {
 	return unchanged
 }
 
-// editionColumns are the columns insertEditions writes: all but the
-// generated id.
+// editionColumns are the columns an import writes into editions: all but
+// the generated id.
 var editionColumns = []string{"item_code", "number", "state", "guide", "digest", "note", "author",
 	"reviewer", "reason", "created_at", "submitted_at", "published_at", "superseded_at", "region",
 	"department_id", "type", "on_application", "online", "full_online", "one_visit", "zero_visit",
 	"immediate", "in_hall", "nearby"}
 
-// insertEditions inserts edition rows with multi-row INSERT statements,
-// without reflection and without reading the generated ids back.
-func insertEditions(w *rowInserter, rows []editionRow) error {
-	return w.insert(len(rows), func(i int, args []any) []any {
-		e := &rows[i]
-		return append(args, e.ItemCode, e.Number, e.State, e.Guide, e.Digest, e.Note, e.Author,
-			e.Reviewer, e.Reason, e.CreatedAt, nullTime(e.SubmittedAt), nullTime(e.PublishedAt),
-			nullTime(e.SupersededAt), e.Region, e.DepartmentID, e.Type, e.OnApplication, e.Online,
-			e.FullOnline, e.OneVisit, e.ZeroVisit, e.Immediate, e.InHall, e.Nearby)
-	})
-}
-
-// itemRowColumns are the columns upsertItems writes; an existing item keeps
-// its created_at.
+// itemRowColumns are the columns an import writes into items; an existing
+// item keeps its created_at (itemConflict).
 var itemRowColumns = []string{"code", "base_code", "name", "region", "department_id", "published",
 	"latest", "seq", "created_at", "updated_at"}
 
 const itemConflict = ` ON CONFLICT (code) DO UPDATE SET base_code = excluded.base_code, name = excluded.name,
 	region = excluded.region, department_id = excluded.department_id, published = excluded.published,
 	latest = excluded.latest, seq = excluded.seq, updated_at = excluded.updated_at`
-
-// upsertItems inserts item rows, or updates the stored row of the same code.
-func upsertItems(w *rowInserter, rows []itemRow) error {
-	return w.insert(len(rows), func(i int, args []any) []any {
-		r := &rows[i]
-		return append(args, r.Code, r.BaseCode, r.Name, r.Region, r.DepartmentID, r.Published,
-			r.Latest, r.Seq, r.CreatedAt, r.UpdatedAt)
-	})
-}
 
 // maxInsertArgs bounds the bound values of one INSERT statement, below the
 // limits of SQLite (32,766) and PostgreSQL (65,535).

@@ -31,14 +31,18 @@ const (
 // DatabaseFile is the name of the SQLite database inside a data directory.
 const DatabaseFile = "zhinan.db"
 
-// busyTimeout is how long a writer waits for another process's write
-// transaction (a long import) before giving up.
-const busyTimeout = 60 * time.Second
+// lockWait is how long a writer waits for another connection's write
+// transaction (an import's swap, another server's save) before giving up
+// with an error IsBusy recognises: well within the server's write
+// timeout, so that a request that cannot write is answered (503) rather
+// than dropped.
+const lockWait = 10 * time.Second
 
 // Store is the catalogue's database: the source of truth from which the
 // search index and every report are derived.
 type Store struct {
-	db *gorm.DB
+	db  *gorm.DB
+	dir string // the data directory; "" when opened on a dialector
 	// Now is the store's clock; tests replace it to write history.
 	Now func() time.Time
 }
@@ -53,8 +57,14 @@ func Open(dir string) (*Store, error) {
 	}
 	dsn := "file:" + filepath.Join(dir, DatabaseFile) +
 		fmt.Sprintf("?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=%d&_txlock=immediate&_foreign_keys=on",
-			busyTimeout.Milliseconds())
-	return OpenDialector(sqlite.Open(dsn))
+			lockWait.Milliseconds())
+	s, err := OpenDialector(sqlite.Open(dsn))
+	if err != nil {
+		return nil, err
+	}
+	s.dir = dir
+	removeStaleStages(dir)
+	return s, nil
 }
 
 // OpenDialector opens a store on any gorm dialector (SQLite by default; the
@@ -82,39 +92,25 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 	return &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
 
-// bulkCacheKiB is the page cache, in KiB, of the connection that writes a
-// bulk import: room for the pages it reads and updates (the stored items
-// and editions an import compares and supersedes), so that they are not
-// spilled to the WAL and read back again while the import runs.
-const bulkCacheKiB = 1 << 20
+// bulkCacheKiB is the page cache, in KiB, of the connection that swaps an
+// import in (see import_stage.go): room for the index pages being written.
+// The table pages, written once, spill to the WAL when the cache is full
+// rather than all being held in memory until commit.
+const bulkCacheKiB = 64 << 10
 
-// bulkAppendCacheKiB is the page cache, in KiB, of a bulk transaction once
-// it only adds rows (see bulkAppending): room for the index pages being
-// written. The table pages, written once, spill to the WAL when the cache
-// is full rather than all being held in memory until commit.
-const bulkAppendCacheKiB = 64 << 10
-
-// bulkAppending tells the database that the rest of a bulk transaction
-// (bulkTransaction) mostly appends new rows. On SQLite it shrinks the page
-// cache to bulkAppendCacheKiB; bulkTransaction restores it afterwards.
-func bulkAppending(tx *gorm.DB) error {
-	if tx.Dialector.Name() != "sqlite" {
-		return nil
-	}
-	return tx.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkAppendCacheKiB)).Error
-}
-
-// bulkTransaction runs fn in one transaction tuned for writing many rows.
-// On SQLite it pins a connection and, for the transaction only, keeps
+// bulkTransaction runs fn in one transaction tuned for writing many rows,
+// with the SQLite file stage (when not "") attached as the database
+// "stage". It pins a connection and, for the transaction only, keeps
 // statement journals in memory (every multi-row INSERT of a transaction
 // otherwise writes the prior content of the pages it touches to a
 // temporary file) and enlarges the page cache; the connection's settings
-// are restored before it goes back to the pool. Other databases get a
-// plain transaction.
-func (s *Store) bulkTransaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// are restored and the stage detached before it goes back to the pool.
+func (s *Store) bulkTransaction(ctx context.Context, stage string, fn func(tx *gorm.DB) error) error {
 	db := s.db.WithContext(ctx)
 	if db.Dialector.Name() != "sqlite" {
-		return db.Transaction(fn)
+		// The swap copies from an attached SQLite stage; other databases
+		// get their own swap with issue [4/9].
+		return fmt.Errorf("bulk import needs SQLite, not %s", db.Dialector.Name())
 	}
 	return db.Connection(func(pinned *gorm.DB) error {
 		conn := pinned.Session(&gorm.Session{NewDB: true})
@@ -125,10 +121,20 @@ func (s *Store) bulkTransaction(ctx context.Context, fn func(tx *gorm.DB) error)
 		if err := execAll(conn, `PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkCacheKiB)); err != nil {
 			return err
 		}
-		err := conn.Transaction(fn)
+		var err error
+		if stage != "" {
+			err = conn.Exec(`ATTACH DATABASE ? AS stage`, stage).Error
+		}
+		if err == nil {
+			err = conn.Transaction(fn)
+		}
 		// A connection that cannot be restored is closed rather than
-		// returned to the pool with the bulk settings.
-		if rerr := execAll(conn, `PRAGMA temp_store = DEFAULT`, fmt.Sprintf(`PRAGMA cache_size = %d`, cache)); rerr != nil {
+		// returned to the pool with the bulk settings or the stage.
+		restore := []string{`PRAGMA temp_store = DEFAULT`, fmt.Sprintf(`PRAGMA cache_size = %d`, cache)}
+		if stage != "" {
+			restore = append(restore, `DETACH DATABASE stage`)
+		}
+		if rerr := execAll(conn, restore...); rerr != nil {
 			if sc, ok := conn.Statement.ConnPool.(*sql.Conn); ok {
 				_ = sc.Raw(func(any) error { return driver.ErrBadConn })
 			}

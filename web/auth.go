@@ -236,6 +236,7 @@ func (s *Server) refuse(c *gin.Context, e *Error) {
 		writeAPIError(c, e)
 		return
 	}
+	e.setHeaders(c)
 	s.render(c, e.Status, "error", s.layout(c, label("error.title"), "page-error", e))
 	c.Abort()
 }
@@ -452,6 +453,7 @@ func (s *Server) loginForm(c *gin.Context) error {
 	_, token, expires, err := s.login(c, lr, catalog.SessionCookie)
 	if err != nil {
 		e := toError(err)
+		e.setHeaders(c)
 		d := loginPageData{Next: next, Error: e.Message}
 		if len(lr.Username) <= maxLoginNameBytes {
 			d.Username = lr.Username

@@ -181,6 +181,7 @@ type editPage struct {
 	Errors     []issue
 	Warnings   []issue
 	Conflict   *conflictView
+	Busy       bool
 	Saved      int
 	Submitted  int
 	Created    bool
@@ -204,6 +205,7 @@ type editView struct {
 	extra    map[string]int
 	focus    string
 	conflict *conflictView
+	busy     bool // the save waited in vain for the write lock
 }
 
 // regionChoices are the regions an item may be placed in: those with
@@ -242,7 +244,7 @@ func (s *Server) editPageData(c *gin.Context, u *catalog.User, code string, v ed
 	p := &editPage{Code: code, Name: w.Name, Action: "/edit/items/" + url.PathEscape(code), Base: v.base,
 		State: w.State, StateLabel: stateLabel(w.State), Edition: w.Edition, Published: w.Published,
 		Author: w.Author, CreatedAt: showTime(w.CreatedAt), Reason: w.Reason, Flags: catalog.Flags(&w.Item),
-		Form: b.build(), Conflict: v.conflict}
+		Form: b.build(), Conflict: v.conflict, Busy: v.busy}
 	p.Note = b.control("note", "note", label("edit.note"), "textarea", v.note)
 	p.Note.Hint = label("edit.note.hint")
 	p.Errors = b.summary(v.errs)
@@ -447,7 +449,8 @@ func (s *Server) editItemPost(c *gin.Context) error {
 }
 
 // editFailed re-renders the form with the editor's input after a refused
-// save or submission: every field error (422), or the conflict (409).
+// save or submission: every field error (422), the conflict (409), or a
+// store busy with another process's import (503, the input kept).
 func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v editView, err error) error {
 	var verr *catalog.ValidationError
 	switch {
@@ -463,6 +466,10 @@ func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v edit
 		v.conflict = &conflictView{Base: v.base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt),
 			DiffURL: fmt.Sprintf("/edit/items/%s/diff?from=%d&to=%d", url.PathEscape(code), v.base, latest.Edition)}
 		return s.renderEdit(c, http.StatusConflict, u, code, v)
+	case catalog.IsBusy(err):
+		v.busy = true
+		toError(err).setHeaders(c)
+		return s.renderEdit(c, http.StatusServiceUnavailable, u, code, v)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,6 +22,8 @@ type Error struct {
 	Message string
 	Field   string
 	Details any
+	// RetryAfter, when not 0, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -59,6 +62,10 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: MsgForbidden}
 	case errors.Is(err, catalog.ErrInvalid):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: MsgInvalid}
+	case catalog.IsBusy(err):
+		// Another process holds the write lock (an import's swap): nothing
+		// was written, and the same request will succeed shortly.
+		return &Error{Status: http.StatusServiceUnavailable, Code: "busy", Message: MsgBusy, RetryAfter: busyRetryAfter}
 	case errors.Is(err, search.ErrIndexDamaged):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "index_unavailable", Message: MsgIndexUnavailable}
 	case errors.Is(err, context.Canceled):
@@ -87,7 +94,15 @@ func api(h handlerFunc) gin.HandlerFunc {
 }
 
 func writeAPIError(c *gin.Context, e *Error) {
+	e.setHeaders(c)
 	var body errorBody
 	body.Error.Code, body.Error.Message, body.Error.Field, body.Error.Details = e.Code, e.Message, e.Field, e.Details
 	c.AbortWithStatusJSON(e.Status, body)
+}
+
+// setHeaders sets the response headers an error asks for.
+func (e *Error) setHeaders(c *gin.Context) {
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 }

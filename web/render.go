@@ -135,6 +135,7 @@ func (s *Server) page(h pageFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h(c); err != nil {
 			e := toError(err)
+			e.setHeaders(c)
 			s.render(c, e.Status, "error", s.layout(c, label("error.title"), "page-error", e))
 		}
 	}

@@ -12,6 +12,7 @@ const (
 	MsgUnknownRegion    = "行政区划代码不存在"
 	MsgUnhealthy        = "服务暂不可用"
 	MsgNoRoute          = "请求的地址不存在"
+	MsgBusy             = "系统正在写入大批数据，暂时不能保存，请稍后重试"
 )
 
 // labels are the page texts.
@@ -175,6 +176,7 @@ var labels = map[string]string{
 
 	// Editor pages: workbench, edit form, new item, review, history, audit log.
 	"edit.title":                   "编辑工作台",
+	"edit.busy":                    "系统正在写入大批数据，本次未能保存。您填写的内容仍在下面，请稍后再点保存。",
 	"edit.whoami":                  "%s（%s）",
 	"edit.mine":                    "本部门的事项",
 	"edit.mine.none":               "本部门还没有事项。",

@@ -199,31 +199,52 @@ func TestKilledImportLeavesStoreAsBefore(t *testing.T) {
 	}
 	_, before, _ := zhinan(t, "export", "--data", data)
 
-	cmd := exec.Command(binary, "import", "--data", data, big)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Kill it once its write transaction has begun: the WAL grows.
-	wal := filepath.Join(data, "zhinan.db-wal")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if fi, err := os.Stat(wal); err == nil && fi.Size() > 1<<20 {
-			break
+	// Kill an import while it stages (its stage file grows), then one in
+	// its swap (the database's WAL grows).
+	// grows reports when a file matching pattern has grown by 1 MiB over
+	// its size when grows was called.
+	grows := func(pattern string) func() bool {
+		size := func() (n int64) {
+			paths, _ := filepath.Glob(filepath.Join(data, pattern))
+			for _, p := range paths {
+				if fi, err := os.Stat(p); err == nil {
+					n = max(n, fi.Size())
+				}
+			}
+			return n
 		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("import never started writing")
+		from := size()
+		return func() bool { return size() > from+1<<20 }
+	}
+	for _, step := range []struct {
+		name  string
+		began func() func() bool
+	}{
+		{"staging", func() func() bool { return grows("import-*.stage") }},
+		{"swap", func() func() bool { return grows("zhinan.db-wal") }},
+	} {
+		began := step.began()
+		cmd := exec.Command(binary, "import", "--data", data, big)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	state, _ := cmd.Process.Wait()
-	if state.Success() {
-		t.Skip("the import finished before it could be killed")
-	}
-	_, after, _ := zhinan(t, "export", "--data", data)
-	if after != before {
-		t.Fatalf("a killed import changed the store: %d bytes before, %d after", len(before), len(after))
+		deadline := time.Now().Add(120 * time.Second)
+		for !began() {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("import never began its %s", step.name)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cmd.Process.Kill()
+		state, _ := cmd.Process.Wait()
+		if state.Success() {
+			t.Skipf("the import finished before it could be killed in its %s", step.name)
+		}
+		_, after, _ := zhinan(t, "export", "--data", data)
+		if after != before {
+			t.Fatalf("an import killed in its %s changed the store: %d bytes before, %d after", step.name, len(before), len(after))
+		}
 	}
 	// And the store still takes the import.
 	if code, _, errOut := zhinan(t, "import", "--data", data, big); code != 0 {
