@@ -26,7 +26,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bbolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"zhinan/catalog"
 )
@@ -198,7 +198,7 @@ func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error
 	var t *table
 	if gen != "" {
 		bi, t, err = openGeneration(filepath.Join(dir, gen))
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, ErrIndexBusy
 		}
 		if err != nil {

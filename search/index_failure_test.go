@@ -96,6 +96,7 @@ func TestIndexCurrentOutsideTheIndexIsRebuilt(t *testing.T) {
 func TestGuardRecoversPanics(t *testing.T) {
 	err := guard("write", func() error {
 		var m map[string]int
+		//lint:ignore SA5000 the panic a bleve write raised, on purpose
 		m["x"] = 1
 		return nil
 	})
@@ -120,6 +121,7 @@ func failingWrites(t *testing.T) *atomic.Bool {
 	applyBatch = func(bi bleve.Index, b *bleve.Batch) error {
 		if failing.Load() {
 			var m map[string]int
+			//lint:ignore SA5000 the panic a bleve write raised, on purpose
 			m["injected"]++
 		}
 		return write(bi, b)

@@ -7,7 +7,7 @@ import (
 	"zhinan/catalog"
 )
 
-const realData = "../../shared/real-data/gdzwfw-2021/items.jsonl"
+const realData = "../testdata/gdzwfw-2021/items.jsonl"
 
 // The real 广东 export (written by nobody here) searches as it is: every
 // item is found by its own name, first among the items of other names
@@ -16,7 +16,7 @@ const realData = "../../shared/real-data/gdzwfw-2021/items.jsonl"
 func TestRealDataSearch(t *testing.T) {
 	d, err := catalog.DecodeFile(realData, "national")
 	if err != nil {
-		t.Skipf("real data not present: %v", err)
+		t.Fatalf("the real data is part of the repository: %v", err)
 	}
 	ctx := context.Background()
 	st, dir := emptyStore(t)

@@ -29,7 +29,19 @@ func do(t testing.TB, h http.Handler, method, target, body string, header map[st
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	return response{rec.Code, rec.Result().Header, rec.Body.String()}
+	r := response{rec.Code, rec.Result().Header, rec.Body.String()}
+	checkNoFormatErrors(t, method+" "+target, r)
+	return r
+}
+
+// checkNoFormatErrors fails the test when a response shows a fmt verb error
+// (%!d(string=…), %!(EXTRA …)): a label and its arguments that disagree.
+// Every page and API answer of the web tests passes through it.
+func checkNoFormatErrors(t testing.TB, what string, r response) {
+	t.Helper()
+	if i := strings.Index(r.body, "%!"); i >= 0 {
+		t.Errorf("%s shows a format error: …%s…", what, r.body[max(0, i-80):min(len(r.body), i+80)])
+	}
 }
 
 // jsonHeader declares a JSON body; jsonSameOrigin also says the request

@@ -130,7 +130,9 @@ func get(t testing.TB, h http.Handler, target string, cookies ...*http.Cookie) r
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	body, _ := io.ReadAll(rec.Result().Body)
-	return response{rec.Code, rec.Result().Header, string(body)}
+	r := response{rec.Code, rec.Result().Header, string(body)}
+	checkNoFormatErrors(t, "GET "+target, r)
+	return r
 }
 
 func TestPagesRender(t *testing.T) {

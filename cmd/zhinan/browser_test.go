@@ -52,9 +52,13 @@ var guideSections = []string{"基本信息", "受理条件", "申请材料", "�
 const xssPayload = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">`
 
 // findChromium returns the browser to run, or skips the test (fails it
-// under CI) when there is none.
+// under CI) when there is none. With -short (the quick local loop) the
+// browser tests are skipped.
 func findChromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the browser tests run without -short, as in CI")
+	}
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("CHROMIUM=%s: %v", p, err)
