@@ -255,10 +255,18 @@ func (tb *tab) checkConsole() {
 	}
 }
 
-// shot saves a full-page PNG screenshot named after the test and the step.
+// shot saves a full-page PNG screenshot named after the test and the step,
+// and fails the test when the page shows a fmt verb error (%!…): every page
+// the browser tests photograph is checked.
 func (tb *tab) shot(step string) {
 	tb.t.Helper()
 	tb.shots++
+	if step != "FAILED" {
+		bad, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`(() => { const h = document.documentElement.outerHTML; const i = h.indexOf('%!'); return i < 0 ? '' : h.slice(Math.max(0, i-80), i+80); })()`))
+		if err == nil && bad != "" {
+			tb.t.Errorf("%s: the page shows a format error: …%s…", step, bad)
+		}
+	}
 	name := fmt.Sprintf("%s-%02d-%s.png", strings.ReplaceAll(tb.t.Name(), "/", "-"), tb.shots, step)
 	path := filepath.Join(screenshotDir(tb.t), name)
 	// A screenshot is taken even when the test's time is up (to show
