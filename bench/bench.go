@@ -29,8 +29,10 @@ import (
 	"unicode/utf8"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
 	"zhinan/search"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // Options configure a run. Zero values take the defaults.
@@ -43,10 +45,14 @@ type Options struct {
 	// and Judged the judged queries (default search/testdata/relevance.jsonl).
 	Queries, Judged string
 	// Binary is the zhinan executable. When set, the servers run in child
-	// processes (zhinan serve, zhinan bench --trivial-server): a real cold
+	// processes (zhinan serve, and Trivial for the ceiling): a real cold
 	// start whose RSS is the server's own. When empty they run in this
 	// process and start-up and RSS are only indicative.
 	Binary string
+	// Trivial is the command line, without the address, of the child
+	// process serving the trivial handler (cmd/zhinan-bench: itself with
+	// --trivial-server); used when Binary is set.
+	Trivial []string
 	// CPUProfile, when set, writes a CPU profile of this process during the
 	// distinct HTTP run; it is only useful with the server in this process
 	// (Binary empty).
@@ -217,7 +223,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	// 2. Import: decode and write to the store.
 	logf("importing")
 	t = time.Now()
-	dec, err := catalog.DecodeFile(genFile, "")
+	dec, err := interchange.DecodeFile(genFile, "")
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +231,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.Import(ctx, dec, catalog.ImportOptions{Author: "bench", Note: "zhinan bench"})
+	res, err := st.Import(ctx, dec, store.ImportOptions{Author: "bench", Note: "zhinan bench"})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("import: %w", err)
@@ -622,7 +628,7 @@ func ftsBaseline(ctx context.Context, o Options, rep *Report, dir string, recs [
 func httpRuns(ctx context.Context, o Options, rep *Report, srv *server, queries []query, regions []catalog.Region, logf func(string, ...any)) error {
 	// The ceiling: the trivial handler, started like the server.
 	logf("HTTP ceiling: trivial gin handler, %d clients, %s", o.Clients, o.Duration)
-	triv, err := startTrivial(ctx, o.Binary)
+	triv, err := startTrivial(ctx, o.Binary != "", o.Trivial)
 	if err != nil {
 		return err
 	}

@@ -16,10 +16,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/audit"
-	"zhinan/catalog"
+	"zhinan/report"
 	"zhinan/search"
 	"zhinan/seeds"
+	"zhinan/store"
 	"zhinan/web"
 )
 
@@ -125,7 +125,7 @@ func startZhinan(ctx context.Context, bin, dataDir string) (*server, error) {
 		return nil, err
 	}
 	go ix.Run(ctx)
-	targets, err := audit.LoadTargets(dataDir)
+	targets, err := report.LoadTargets(dataDir)
 	if err != nil {
 		cancel()
 		ix.Close()
@@ -158,7 +158,7 @@ func startZhinan(ctx context.Context, bin, dataDir string) (*server, error) {
 
 // openStoreIndex opens the store of a data dir as `zhinan serve` does
 // (with the reference regions) and its search index.
-func openStoreIndex(ctx context.Context, dataDir string) (*catalog.Store, *search.Index, error) {
+func openStoreIndex(ctx context.Context, dataDir string) (*store.Store, *search.Index, error) {
 	st, err := openStore(ctx, dataDir)
 	if err != nil {
 		return nil, nil, err
@@ -172,8 +172,8 @@ func openStoreIndex(ctx context.Context, dataDir string) (*catalog.Store, *searc
 }
 
 // openStore opens the store of a data dir with the reference regions.
-func openStore(ctx context.Context, dataDir string) (*catalog.Store, error) {
-	st, err := catalog.Open(dataDir)
+func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
+	st, err := store.Open(dataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func openStore(ctx context.Context, dataDir string) (*catalog.Store, error) {
 
 // serveInProcess serves h on addr in this process.
 func serveInProcess(ctx context.Context, addr string, h http.Handler) (*server, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -236,15 +236,18 @@ func ServeTrivial(ctx context.Context, addr string) error {
 	return nil
 }
 
-// startTrivial starts the trivial server, in a child process when bin is
-// set.
-func startTrivial(ctx context.Context, bin string) (*server, error) {
+// startTrivial starts the trivial server, in a child process running
+// command (followed by the address) when child is set.
+func startTrivial(ctx context.Context, child bool, command []string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	if bin != "" {
-		return startProcess(ctx, bin, []string{"bench", "--trivial-server", addr}, addr, "/healthz")
+	if child {
+		if len(command) == 0 {
+			return nil, errors.New("bench: no command for the trivial server's child process")
+		}
+		return startProcess(ctx, command[0], append(command[1:len(command):len(command)], addr), addr, "/healthz")
 	}
 	return serveInProcess(ctx, addr, TrivialHandler())
 }

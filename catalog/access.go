@@ -1,6 +1,6 @@
 package catalog
 
-// Roles of accounts (SPEC §1).
+// Roles of accounts (docs/contract.md#users-and-roles).
 const (
 	RoleAdmin    = "admin"
 	RoleReviewer = "reviewer"
@@ -28,7 +28,7 @@ const (
 	ActionRead    = "read"    // read drafts, history and findings
 	ActionEdit    = "edit"    // create, save and submit drafts
 	ActionReview  = "review"  // publish or reject submitted editions
-	ActionAudit   = "audit"   // read the audit log and reports
+	ActionAudit   = "audit"   // read the change log (操作日志) and reports
 	ActionReport  = "report"  // read the conformance and quality reports
 	ActionAccount = "account" // manage accounts
 )
@@ -48,7 +48,7 @@ func Allowed(u *User, action string, deptID uint, inRegion bool) bool {
 	case RoleAuditor:
 		return action == ActionRead || action == ActionAudit || action == ActionReport
 	case RoleReviewer:
-		if action == ActionReport { // SPEC §7: reviewers, auditors and admins read the findings
+		if action == ActionReport { // docs/contract.md#users-and-roles: reviewers, auditors and admins read the findings
 			return true
 		}
 		return (action == ActionRead || action == ActionReview) && (u.Region == "" || inRegion)

@@ -1,6 +1,6 @@
 package catalog
 
-// Classification flag ids (SPEC §3).
+// Classification flag ids (docs/contract.md#classifications).
 const (
 	FlagImmediate     = "immediate"
 	FlagOnline        = "online"
@@ -83,6 +83,10 @@ func HasFlag(it *Item, id string) bool {
 	}
 	return false
 }
+
+// OnApplication reports whether items of type t are handled on application
+// (依申请), the denominator of every coverage rate.
+func OnApplication(t string) bool { return !exOfficioTypes[t] && contains(Types, t) }
 
 func isTrue(b *bool) bool { return b != nil && *b }
 

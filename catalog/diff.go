@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The field-level difference of two editions of a guide (Store.Diff,
+// The field-level difference of two editions of a guide (store.Store.Diff,
 // DiffItems). Its cost is linear in the size of the two guides: list
 // elements are matched through maps, never each against each, and it stops
 // when its context ends.

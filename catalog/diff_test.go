@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -226,5 +227,75 @@ func TestDiffStopsWhenContextEnds(t *testing.T) {
 	}
 	if d, err := DiffItemsContext(context.Background(), a, b); err != nil || len(d.Lists) != 1 || !d.Lists[0].Reordered {
 		t.Fatalf("diff: %+v %v", d, err)
+	}
+}
+
+// diffGuide is a complete guide with the given code.
+func diffGuide(code string) *Item {
+	it := completeGuide()
+	it.Code = code
+	return it
+}
+
+func TestDiffItemsScalarFields(t *testing.T) {
+	a := diffGuide("D-1")
+	b := diffGuide("D-1")
+	b.Audience = []string{"自然人", "法人"}
+	b.Themes = nil
+	b.AskPhrases = []string{"身份证到期换新证", "异地换身份证", "换个新身份证"}
+	b.Fee = nil
+	b.Result.Type = "其他"
+	for _, tc := range []struct {
+		name     string
+		from, to *Item
+		want     []string
+	}{
+		{"same", a, diffGuide("D-1"), nil},
+		{"lists of words, fee and result", a, b, []string{
+			"audience 服务对象 [自然人]→[自然人 法人]",
+			"themes 主题分类 [身份证件 户籍办理]→<nil>",
+			"fee.charged 是否收费 true→<nil>",
+			"result.type 办理结果类型 证照→其他",
+			"ask_phrases 常见问法 [身份证到期换新证 身份证坏了怎么换 身份证信息错了更正 异地换身份证]→[身份证到期换新证 异地换身份证 换个新身份证]",
+		}},
+		{"from nothing", nil, &Item{Code: "D-2", Result: &Result{Name: "证"}}, []string{
+			"code 实施编码 <nil>→D-2",
+			"result.name 办理结果名称 <nil>→证",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := DiffItems(tc.from, tc.to)
+			var got []string
+			for _, c := range d.Fields {
+				got = append(got, fmt.Sprintf("%s %s %v→%v", c.Field, c.Label, c.Old, c.New))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("changes\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+	if d := DiffItems(a, b); len(d.Lists) != 1 || d.Lists[0].Field != "fee.items" || len(d.Lists[0].Removed) != 1 {
+		t.Fatalf("fee items of a removed fee: %+v", d.Lists)
+	}
+}
+
+// TestDiffRenamedMaterialIsAChange: a material renamed in place is one
+// changed element with the name among its changed fields.
+func TestDiffRenamedMaterialIsAChange(t *testing.T) {
+	a := completeGuide()
+	b := completeGuide()
+	b.Materials[0].Name = "居民户口簿（首页）"
+	d := DiffItems(a, b)
+	var mats *ListDiff
+	for i := range d.Lists {
+		if d.Lists[i].Field == "materials" {
+			mats = &d.Lists[i]
+		}
+	}
+	if mats == nil || len(mats.Changed) != 1 || len(mats.Added)+len(mats.Removed) != 0 {
+		t.Fatalf("materials diff %+v", mats)
+	}
+	if f := mats.Changed[0].Fields; len(f) != 1 || f[0].Field != "name" || f[0].New != "居民户口簿（首页）" {
+		t.Fatalf("changed fields %+v", f)
 	}
 }

@@ -1,14 +1,7 @@
-// Package catalog is the domain of zhinan: regions, departments, catalogue
-// entries (基本目录) and the service items (实施清单事项) that implement them,
-// with their guides, editions, derived classifications, validation,
-// guide-quality rules, the gorm store and the interchange formats.
-//
-// It imports neither the web framework nor the search engine: those packages
-// depend on this one, never the other way round.
 package catalog
 
 // Item is one catalogue entry as implemented by one department in one region,
-// with its complete guide. Its JSON form is the interchange shape of SPEC §2.
+// with its complete guide. Its JSON form is the interchange shape of docs/contract.md#guide-fields.
 //
 // AskPhrases are the everyday words citizens and 12345 hotline callers ask
 // for the service with (常见问法): "房本加名字", "执照遗失补办".

@@ -1,15 +1,35 @@
 package catalog
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 )
 
-// appendGuide appends the canonical JSON of it to b: byte for byte what
-// marshalNoEscape writes (struct field order, omitempty, no HTML escaping),
-// without reflection. TestAppendGuideMatchesEncodingJSON keeps the two
-// equal, also when a field is added to the guide types.
-func appendGuide(b []byte, it *Item) []byte {
+// The canonical JSON form of the domain's values is how a guide is stored
+// (one edition, one text) and exported: compact JSON in struct field order,
+// absent fields left out (omitempty), HTML characters unescaped, so that
+// stored and exported text reads as written. ScanItem (jsonscan.go) reads
+// a guide back.
+
+// CanonicalJSON returns the canonical JSON of v, any value of the domain's
+// types (a guide, a list of bases, a region …). For a guide, AppendGuide
+// writes the same bytes faster.
+func CanonicalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// AppendGuide appends the canonical JSON of it to b: byte for byte what
+// CanonicalJSON writes, without reflection. TestAppendGuideMatchesEncodingJSON
+// keeps the two equal, also when a field is added to the guide types.
+func AppendGuide(b []byte, it *Item) []byte {
 	w := guideWriter{b: b}
 	w.open()
 	w.str("code", it.Code, false)
@@ -179,7 +199,7 @@ func (w *guideWriter) bool(name string, v *bool) {
 // left to encoding/json itself.
 func appendJSONString(b []byte, s string) []byte {
 	if !plainJSONString(s) {
-		enc, err := marshalNoEscape(s)
+		enc, err := CanonicalJSON(s)
 		if err == nil {
 			return append(b, enc...)
 		}

@@ -67,11 +67,11 @@ func TestAppendGuideMatchesEncodingJSON(t *testing.T) {
 		"\x00\x1f\x7f", "bad \xff utf-8", "é", "\U0001F600", "https://zwfw.example.cn/a?b=1&c=2"}
 	check := func(it *Item) {
 		t.Helper()
-		want, err := marshalNoEscape(it)
+		want, err := CanonicalJSON(it)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendGuide(nil, it); !bytes.Equal(got, want) {
+		if got := AppendGuide(nil, it); !bytes.Equal(got, want) {
 			t.Fatalf("appendGuide:\n%s\nencoding/json:\n%s", got, want)
 		}
 	}

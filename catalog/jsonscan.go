@@ -2,20 +2,47 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
-// scanItem decodes the common case of an item record — a JSON object of
+// ScanItem decodes the common case of an item record — a JSON object of
 // known members, each given once, whose values have the right JSON types —
-// straight from the text of the record, without reflection. Its strings
+// straight from the text of the record, without reflection. It is the one
+// JSON reader of items: the interchange decoders read item lines with it,
+// and the store reads stored guides with it (DecodeGuide). Its strings
 // share the memory of s. It declines (false) whatever it is not sure of:
 // an unknown, repeated or mistyped member, null, a number that is not a
-// plain integer, trailing text, any syntax error; fastItem and then the
-// field-by-field decoder judge those records. For every record it accepts
-// it gives the Item that fastItem gives. s must be valid UTF-8.
-func scanItem(s string) (*Item, bool) {
-	p := itemScanner{s: s}
+// plain integer, trailing text, any syntax error; the field-by-field
+// decoder of package interchange judges those records and names their
+// problems. For every record it accepts it gives the Item encoding/json
+// gives, empty lists absent (TestScanItemAgreesWithEncodingJSON). s must
+// be valid UTF-8.
+func ScanItem(s string) (*Item, bool) {
+	return scanItem(itemScanner{s: s})
+}
+
+// errNotCanonical is DecodeGuide's error for a text ScanItem declines.
+var errNotCanonical = errors.New("stored guide is not the canonical JSON of a guide")
+
+// DecodeGuide reads a stored guide, the canonical JSON AppendGuide wrote,
+// with the scanner of ScanItem. Its strings are copies, so that a field of
+// the item kept after the guide is read (a code in the search index) does
+// not keep the whole text. A text the scanner declines is an error.
+func DecodeGuide(s string) (*Item, error) {
+	if !utf8.ValidString(s) {
+		return nil, errNotCanonical
+	}
+	it, ok := scanItem(itemScanner{s: s, copy: true})
+	if !ok {
+		return nil, errNotCanonical
+	}
+	return it, nil
+}
+
+func scanItem(p itemScanner) (*Item, bool) {
 	it := new(Item)
 	if !p.item(it) {
 		return nil, false
@@ -27,10 +54,12 @@ func scanItem(s string) (*Item, bool) {
 	return it, true
 }
 
-// itemScanner reads JSON text from s at i.
+// itemScanner reads JSON text from s at i. With copy set, the strings it
+// returns are copies rather than parts of s.
 type itemScanner struct {
-	s string
-	i int
+	s    string
+	i    int
+	copy bool
 }
 
 func (p *itemScanner) space() {
@@ -118,6 +147,9 @@ func (p *itemScanner) str(dst *string) bool {
 	}
 	start := p.i
 	if v, ok := p.rawString(); ok {
+		if p.copy {
+			v = strings.Clone(v)
+		}
 		*dst = v
 		return true
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Guide-quality rule ids (SPEC §8).
+// Guide-quality rule ids (docs/contract.md#guide-quality-rules).
 const (
 	RuleComplete      = 1  // required elements present
 	RuleDaysOrder     = 2  // promised_days ≤ legal_days
@@ -33,7 +33,7 @@ func RuleTitle(rule int) string {
 	return ruleTitles[rule]
 }
 
-// Finding is one guide-quality problem (SPEC §8): the rule it breaks, the
+// Finding is one guide-quality problem (docs/contract.md#guide-quality-rules): the rule it breaks, the
 // interchange field path it is about and a Chinese message.
 type Finding struct {
 	Rule    int    `json:"rule"`
@@ -50,7 +50,7 @@ type Finding struct {
 // rule fires only when the fields it compares are present (rule 2 needs both
 // days, rule 4 the online depth, rule 9 every step's days, rule 10 the fee),
 // except that rule 6 asks for visit_reason to be given. An absent boolean
-// reads as false, as in the classifications (SPEC §3).
+// reads as false, as in the classifications (docs/contract.md#classifications).
 func Quality(it *Item) []Finding {
 	if it == nil {
 		return nil

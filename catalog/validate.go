@@ -48,10 +48,21 @@ const (
 	MaxNotesRunes = 2000
 )
 
+// MaxNoteLen is the longest change note or rejection reason of an
+// edition, in characters.
+const MaxNoteLen = 2000
+
 // listLimits are the element limits of the lists of a guide, by field.
 var listLimits = map[string]int{
 	"audience": MaxAudience, "themes": MaxThemes, "basis": MaxBasis, "materials": MaxMaterials,
 	"steps": MaxSteps, "fee.items": MaxFeeItems, "faq": MaxFAQ, "ask_phrases": MaxAskPhrases,
+}
+
+// ListLimit returns the most elements the list field of a guide may have
+// ("materials", "fee.items" …); ok is false for a field that is no list.
+func ListLimit(field string) (max int, ok bool) {
+	max, ok = listLimits[field]
+	return max, ok
 }
 
 // FieldError is one structural problem of a guide: the interchange field
@@ -100,7 +111,7 @@ func Check(it *Item) error {
 }
 
 // Validate returns every structural problem of the item: those that make it
-// unstorable (SPEC §2). Only the required fields must be present; any other
+// unstorable (docs/contract.md#guide-fields). Only the required fields must be present; any other
 // field is checked only when present. The errors come in the order of the
 // interchange fields, list elements in index order, at most one per field.
 // Whether the region exists is the store's concern, not checked here; what a
@@ -143,7 +154,7 @@ func ValidateContext(ctx context.Context, it *Item) ([]FieldError, error) {
 		switch {
 		case it.Region == "":
 			v.add("region", MsgRequired)
-		case !isRegionCode(it.Region):
+		case !IsRegionCode(it.Region):
 			v.add("region", MsgRegionFormat)
 		}
 	}
@@ -323,13 +334,17 @@ func (v *guideChecker) line(field, s string, max int) bool {
 
 // requiredLine checks a required one-line text: not blank, then as line,
 // its length counted without the spaces around it.
-func (v *guideChecker) requiredLine(field, s string, max int) bool {
-	return v.required(field, s) && v.line(field, strings.TrimSpace(s), max)
+func (v *guideChecker) requiredLine(field, s string, max int) {
+	if v.required(field, s) {
+		v.line(field, strings.TrimSpace(s), max)
+	}
 }
 
 // long checks a free text of at most max characters.
-func (v *guideChecker) long(field, s string, max int) bool {
-	return v.text(field, s) && v.length(field, s, max)
+func (v *guideChecker) long(field, s string, max int) {
+	if v.text(field, s) {
+		v.length(field, s, max)
+	}
 }
 
 // length checks that s has at most max characters (max < 0: no limit).
@@ -377,7 +392,7 @@ func (v *guideChecker) enum(field, s string, allowed []string, required bool) {
 	case s == "" && required:
 		v.add(field, MsgRequired)
 	case s != "" && !contains(allowed, s):
-		v.add(field, enumMessage(allowed))
+		v.add(field, EnumMessage(allowed))
 	}
 }
 
@@ -451,6 +466,21 @@ func bidiControl(r rune) bool {
 	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
+// CheckNote checks an edition's change note or a reviewer's rejection
+// reason, named field: clean text (line breaks allowed), of at most
+// MaxNoteLen characters, not blank when required.
+func CheckNote(field, s string, required bool) []FieldError {
+	switch msg := textProblem(s); {
+	case msg != "":
+		return []FieldError{{Field: field, Message: msg}}
+	case required && strings.TrimSpace(s) == "":
+		return []FieldError{{Field: field, Message: MsgRequired}}
+	case utf8.RuneCountInString(s) > MaxNoteLen:
+		return []FieldError{{Field: field, Message: fmt.Sprintf(MsgTooLong, MaxNoteLen)}}
+	}
+	return nil
+}
+
 // NameProblem returns the message for a name (of a region, a department, a
 // catalogue entry) that is not clean one-line text, or "".
 func NameProblem(s string) string {
@@ -460,8 +490,9 @@ func NameProblem(s string) string {
 	return lineProblem(s)
 }
 
-// enumMessage names the allowed values of an enumeration.
-func enumMessage(allowed []string) string {
+// EnumMessage is the message of a value outside an enumeration: it names
+// the allowed values.
+func EnumMessage(allowed []string) string {
 	return fmt.Sprintf(MsgOneOf, strings.Join(allowed, ListSep))
 }
 
@@ -503,8 +534,9 @@ func alnumOnly(s string, hyphen bool) bool {
 	return true
 }
 
-// isRegionCode reports whether s is 6 ASCII digits.
-func isRegionCode(s string) bool {
+// IsRegionCode reports whether s is 6 ASCII digits, the form of a region
+// code (GB/T 2260).
+func IsRegionCode(s string) bool {
 	if len(s) != 6 {
 		return false
 	}

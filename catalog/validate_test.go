@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// minimalGuide has only the fields SPEC §2 marks required.
+// minimalGuide has only the fields docs/contract.md#guide-fields marks required.
 func minimalGuide() *Item {
 	return &Item{
 		Code:       "A-1",
@@ -209,7 +209,7 @@ func TestValidate(t *testing.T) {
 		{"bidi override in name", completeGuide, func(it *Item) { it.Name = "居民身份证\u202e领换" }, []string{"name"}},
 		{"line separator in name", completeGuide, func(it *Item) { it.Name = "居民身份证\u2028换领" }, []string{"name"}},
 		{"paragraph separator in department", completeGuide, func(it *Item) { it.Department = "公安\u2029局" }, []string{"department"}},
-		{"zero-width space in department", completeGuide, func(it *Item) { it.Department = wfDept + "\u200b" }, []string{"department"}},
+		{"zero-width space in department", completeGuide, func(it *Item) { it.Department = "安康市公安局汉滨分局\u200b" }, []string{"department"}},
 		{"byte order mark in a material name", completeGuide, func(it *Item) { it.Materials[0].Name = "\ufeff户口簿" }, []string{"materials[0].name"}},
 		{"direction mark in a step name", completeGuide, func(it *Item) { it.Steps[0].Name = "受理\u200f" }, []string{"steps[0].name"}},
 		{"isolate in a theme", completeGuide, func(it *Item) { it.Themes = []string{"\u2066户籍\u2069"} }, []string{"themes[0]"}},
@@ -225,7 +225,7 @@ func TestValidate(t *testing.T) {
 		{"zero-width space in long text is kept", completeGuide, func(it *Item) { it.Conditions = "符合\u200b条件" }, nil},
 		{"emoji and rare characters are text", completeGuide, func(it *Item) {
 			it.Name = "𠮷野家营业执照"
-			it.Department = wfDept
+			it.Department = "安康市公安局汉滨分局"
 			it.Conditions = "👍 符合条件"
 		}, nil},
 

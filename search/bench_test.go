@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"zhinan/catalog"
+	"zhinan/interchange"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // The performance benchmarks of the search issue, at the size of a
@@ -43,7 +44,7 @@ var (
 // benchFixture is a store and an index of a generated catalogue.
 type benchFixture struct {
 	dir   string
-	store *catalog.Store
+	store *store.Store
 	index *Index
 	items int
 	// setup timings, logged once
@@ -98,7 +99,7 @@ func newBenchFixture(n int) (*benchFixture, error) {
 		return nil, err
 	}
 	f := &benchFixture{dir: dir, items: n}
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +131,12 @@ func (f *benchFixture) load(ctx context.Context) error {
 	start := time.Now()
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(seeds.Generate(pw, seeds.GenOptions{Items: n, Seed: 1})) }()
-	dec := catalog.DecodeJSONL(pr, "gen.jsonl")
+	dec := interchange.DecodeJSONL(pr, "gen.jsonl")
 	pr.Close()
 	if len(dec.Problems) > 0 {
 		return fmt.Errorf("decode the generated catalogue: %d problems, first %+v", len(dec.Problems), dec.Problems[0])
 	}
-	res, err := st.Import(ctx, dec, catalog.ImportOptions{})
+	res, err := st.Import(ctx, dec, store.ImportOptions{})
 	if err != nil {
 		return fmt.Errorf("import the generated catalogue: %w", err)
 	}

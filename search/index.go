@@ -1,8 +1,11 @@
 // Package search is zhinan's full-text search: a bleve index derived from
 // the catalogue store, Chinese word segmentation and pinyin, synonyms and
 // best bets kept as data files, facets on the classifications, and the
-// relevance test suite. It is fed from the store's change sequence and
-// never writes the store.
+// relevance test suite. It is fed from the store's change sequence.
+//
+// It never writes the store: it reads it through the Source interface,
+// which *store.Store satisfies, and imports catalog for the domain's
+// values, not the store package, gorm or gin.
 package search
 
 import (
@@ -129,10 +132,29 @@ var ErrClosed = errors.New("the search index is closed")
 // lock before reporting ErrIndexBusy.
 const openTimeout = 2 * time.Second
 
+// Source is the store as the index reads it: the change sequence, the
+// regions and the published items. *store.Store is one; nothing in it
+// writes.
+type Source interface {
+	// Seq returns the current value of the change sequence.
+	Seq(ctx context.Context) (int64, error)
+	// Regions returns every region, ordered by code.
+	Regions(ctx context.Context) ([]catalog.Region, error)
+	// EachPublished calls fn for every published item matching f, in code
+	// order.
+	EachPublished(ctx context.Context, f catalog.ExportFilter, fn func(*catalog.Published) error) error
+	// ChangesSince returns up to limit items written after seq, in
+	// sequence order.
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]catalog.Change, error)
+	// PublishedByCodes returns the published editions of codes; codes
+	// without one are absent.
+	PublishedByCodes(ctx context.Context, codes []string) (map[string]*catalog.Published, error)
+}
+
 // Index is the search index of a data directory, kept up to date with the
 // store: bleve holds the text of the groups, the table the items.
 type Index struct {
-	store *catalog.Store
+	store Source
 	dir   string // the data directory's index folder
 
 	// mu guards bi, gen, seq and t: searches hold it for reading, the
@@ -177,7 +199,7 @@ const saveEvery = 30 * time.Second
 // Open opens the index of the data directory dataDir, creating or
 // rebuilding it from the store when it is missing, corrupt or of another
 // mapping version, and catches it up with the store.
-func Open(ctx context.Context, dataDir string, st *catalog.Store) (*Index, error) {
+func Open(ctx context.Context, dataDir string, st Source) (*Index, error) {
 	if _, err := segmenter(); err != nil {
 		return nil, fmt.Errorf("load the word segmenter: %w", err)
 	}
@@ -545,7 +567,7 @@ func (p *batchPipe) close() error {
 // store and makes it the live one, without opening the current generation:
 // a server running on the same directory switches to the new generation
 // within PollInterval and removes the old one (or the next start does).
-func Reindex(ctx context.Context, dataDir string, st *catalog.Store) (int, error) {
+func Reindex(ctx context.Context, dataDir string, st Source) (int, error) {
 	if _, err := segmenter(); err != nil {
 		return 0, err
 	}

@@ -10,14 +10,15 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // emptyStore is a real store in a fresh data dir holding the reference
 // regions and no item.
-func emptyStore(t *testing.T) (*catalog.Store, string) {
+func emptyStore(t *testing.T) (*store.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func emptyStore(t *testing.T) (*catalog.Store, string) {
 
 // smallStore is a real store in a fresh data dir holding a few seed
 // items, for tests that change the store or the index.
-func smallStore(t *testing.T, n int) (*catalog.Store, string, []catalog.Item) {
+func smallStore(t *testing.T, n int) (*store.Store, string, []catalog.Item) {
 	t.Helper()
 	st, dir := emptyStore(t)
 	cat, err := seeds.Load()
@@ -47,18 +48,18 @@ func smallStore(t *testing.T, n int) (*catalog.Store, string, []catalog.Item) {
 	return st, dir, items
 }
 
-func importItems(t *testing.T, st *catalog.Store, items ...catalog.Item) {
+func importItems(t *testing.T, st *store.Store, items ...catalog.Item) {
 	t.Helper()
 	var d catalog.Decoded
 	for i := range items {
 		d.Records = append(d.Records, catalog.Record{Line: i + 1, Kind: catalog.KindItem, Item: &items[i]})
 	}
-	if _, err := st.Import(context.Background(), d, catalog.ImportOptions{}); err != nil {
+	if _, err := st.Import(context.Background(), d, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func openIndex(t *testing.T, dir string, st *catalog.Store) *Index {
+func openIndex(t *testing.T, dir string, st *store.Store) *Index {
 	t.Helper()
 	ix, err := Open(context.Background(), dir, st)
 	if err != nil {
@@ -119,7 +120,7 @@ func TestIndexFollowsTheStore(t *testing.T) {
 	}
 	// A write by another store handle (another process) without Notify is
 	// found by polling.
-	other, err := catalog.Open(dir)
+	other, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
+	"zhinan/store"
 )
 
 const realData = "../testdata/gdzwfw-2021/items.jsonl"
@@ -14,13 +16,13 @@ const realData = "../testdata/gdzwfw-2021/items.jsonl"
 // (names that differ only in brackets are one name), and browsing counts
 // the classifications the store holds.
 func TestRealDataSearch(t *testing.T) {
-	d, err := catalog.DecodeFile(realData, "national")
+	d, err := interchange.DecodeFile(realData, "national")
 	if err != nil {
 		t.Fatalf("the real data is part of the repository: %v", err)
 	}
 	ctx := context.Background()
 	st, dir := emptyStore(t)
-	if _, err := st.Import(ctx, d, catalog.ImportOptions{}); err != nil {
+	if _, err := st.Import(ctx, d, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ix := openIndex(t, dir, st)

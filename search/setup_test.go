@@ -7,6 +7,7 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // seedIndex is a real store and a real bleve index over the seed
@@ -17,7 +18,7 @@ var seedIndex = sync.OnceValues(func() (*fixture, error) {
 
 type fixture struct {
 	dir   string
-	store *catalog.Store
+	store *store.Store
 	index *Index
 	cat   *seeds.Catalogue
 }
@@ -27,7 +28,7 @@ var fixtureDir string
 func newFixture() (*fixture, error) {
 	ctx := context.Background()
 	dir := fixtureDir
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func newFixture() (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.Import(ctx, cat.Records(), catalog.ImportOptions{}); err != nil {
+	if _, err := st.Import(ctx, cat.Records(), store.ImportOptions{}); err != nil {
 		return nil, err
 	}
 	ix, err := Open(ctx, dir, st)

@@ -2,8 +2,6 @@ package seeds
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,9 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
 )
 
 // GenOptions configures Generate.
@@ -88,7 +86,7 @@ const (
 var classLevel = [numClasses]string{"市级", "县级", "县级"}
 
 // Generate writes a synthetic but realistic catalogue of opt.Items items to
-// w as canonical JSON Lines (SPEC §5, the output of `zhinan gen`): first the
+// w as canonical JSON Lines (docs/contract.md#interchange, the output of `zhinan gen`): first the
 // department records the items use (kind "department"), then the catalogue
 // entries they implement (kind "entry"), then the item records.
 //
@@ -104,7 +102,7 @@ var classLevel = [numClasses]string{"市级", "县级", "县级"}
 // officio items near a tenth of the catalogue. Each region has a "maturity"
 // drawn from the seed that shapes its visits, online depth, promised days,
 // hall presence and the like, from 100% 最多跑一次 to about half, always
-// consistent with the guide-quality rules 3–6 (SPEC §8).
+// consistent with the guide-quality rules 3–6 (docs/contract.md#guide-quality-rules).
 //
 // The output is deterministic in Items and Seed, and Generate streams it:
 // its memory does not grow with Items. It fails when Items is negative, and
@@ -130,8 +128,8 @@ func Generate(w io.Writer, opt GenOptions) error {
 	return g.write(w)
 }
 
-// genTemplate is a template prepared for fast output: the parts of its item
-// record that never change are encoded once.
+// genTemplate is a template prepared for output: what its items share is
+// worked out once.
 type genTemplate struct {
 	t         *Template
 	kind      int      // index into generator.kinds
@@ -140,14 +138,8 @@ type genTemplate struct {
 	exOfficio bool
 	levels    [numClasses]bool
 
-	code     []byte   // `,"base_code":…`  (after the item code)
-	names    [][]byte // `,"name":…` for the template and each variant
-	typ      []byte   // `,"type":…`
-	mid      []byte   // audience … steps
-	tail     []byte   // scope, fee, result
-	faq      []byte   // faq and ask_phrases
-	url      []byte   // `,"online_url":…` or nothing
-	reason   []byte   // `,"visit_reason":…` of a template with two visits or more
+	names    []string // the name of the template and of each variant
+	reason   string   // the visit reason of a template with two visits or more, or ""
 	legal    int      // -1 when absent
 	promised int      // the template's promised days, never absent
 	stepDays int      // the days of the steps, 0 when not all given
@@ -168,17 +160,6 @@ const (
 	bCrossProvince
 	bCommitment
 )
-
-var boolNames = [7]string{"in_hall", "nearby", "express", "appointment", "online_payment", "cross_province", "commitment"}
-
-// boolFrag[i][v] is `,"name":v` for boolean field i.
-var boolFrag = func() (f [7][2][]byte) {
-	for i, n := range boolNames {
-		f[i][0] = []byte(`,"` + n + `":false`)
-		f[i][1] = []byte(`,"` + n + `":true`)
-	}
-	return f
-}()
 
 // genKind is a department kind with what is fixed about it.
 type genKind struct {
@@ -209,8 +190,8 @@ type generator struct {
 	// templates as the catalogue grows.
 	list    [numClasses][]int
 	vlist   [numClasses][maxVariants][]int
-	reasons [][]byte
-	hours   [][]byte
+	reasons []string // visitReasons
+	hours   []string // hoursVariants
 }
 
 // ErrGenTooMany is returned (wrapped) when more items are asked for than the
@@ -235,12 +216,7 @@ func newGenerator(tmpls []Template, kindMap map[string]deptKind, regions []catal
 		kindIndex[k] = len(g.kinds)
 		g.kinds = append(g.kinds, genKind{deptKind: kindMap[k], floor: floor(k), zone: zoneDepts[k]})
 	}
-	for _, r := range visitReasons {
-		g.reasons = append(g.reasons, frag("visit_reason", r))
-	}
-	for _, h := range hoursVariants {
-		g.hours = append(g.hours, frag("hours", h))
-	}
+	g.reasons, g.hours = visitReasons, hoursVariants
 
 	family := map[string]int{}
 	for _, t := range tmpls {
@@ -263,9 +239,7 @@ func newGenerator(tmpls []Template, kindMap map[string]deptKind, regions []catal
 		gt.levels[classCity] = contains(t.Levels, "市级") && k.City != ""
 		gt.levels[classCounty] = contains(t.Levels, "县级") && k.County != ""
 		gt.levels[classZone] = gt.levels[classCounty] && k.zone
-		if err := gt.prepare(); err != nil {
-			return nil, fmt.Errorf("seeds: gen: template %d (%s): %w", i+1, t.Item.Name, err)
-		}
+		gt.prepare()
 		for c := range numClasses {
 			if gt.levels[c] {
 				g.list[c] = append(g.list[c], i)
@@ -280,44 +254,15 @@ func newGenerator(tmpls []Template, kindMap map[string]deptKind, regions []catal
 	return g, g.assignQuotas()
 }
 
-// prepare encodes the fixed parts of the template's item record.
-func (gt *genTemplate) prepare() error {
+// prepare works out what the template's items share.
+func (gt *genTemplate) prepare() {
 	it := &gt.t.Item
-	gt.code = frag("base_code", it.BaseCode)
-	gt.names = append(gt.names, frag("name", it.Name))
+	gt.names = append(gt.names, it.Name)
 	for _, s := range gt.variants {
-		gt.names = append(gt.names, frag("name", it.Name+s))
-	}
-	gt.typ = frag("type", it.Type)
-	var err error
-	if gt.mid, err = fields(struct {
-		Audience   []string           `json:"audience,omitempty"`
-		Themes     []string           `json:"themes,omitempty"`
-		Basis      []catalog.Basis    `json:"basis,omitempty"`
-		Conditions string             `json:"conditions,omitempty"`
-		Materials  []catalog.Material `json:"materials,omitempty"`
-		Steps      []catalog.Step     `json:"steps,omitempty"`
-	}{it.Audience, it.Themes, it.Basis, it.Conditions, it.Materials, it.Steps}); err != nil {
-		return err
-	}
-	if gt.tail, err = fields(struct {
-		Scope  string          `json:"scope,omitempty"`
-		Fee    *catalog.Fee    `json:"fee,omitempty"`
-		Result *catalog.Result `json:"result,omitempty"`
-	}{it.Scope, it.Fee, it.Result}); err != nil {
-		return err
-	}
-	if gt.faq, err = fields(struct {
-		FAQ        []catalog.FAQ `json:"faq,omitempty"`
-		AskPhrases []string      `json:"ask_phrases,omitempty"`
-	}{it.FAQ, it.AskPhrases}); err != nil {
-		return err
-	}
-	if it.OnlineURL != "" {
-		gt.url = frag("online_url", it.OnlineURL)
+		gt.names = append(gt.names, it.Name+s)
 	}
 	if intOr(it.Visits, 0) >= 2 && strings.TrimSpace(it.VisitReason) != "" {
-		gt.reason = frag("visit_reason", it.VisitReason)
+		gt.reason = it.VisitReason
 	}
 	gt.legal = intOr(it.LegalDays, -1)
 	gt.stepDays = max(stepDays(it), 0)
@@ -343,7 +288,6 @@ func (gt *genTemplate) prepare() error {
 			gt.flags[i] = 1
 		}
 	}
-	return nil
 }
 
 // orderRegions lists the implementing regions in output order: the seed
@@ -476,11 +420,11 @@ func regionPhones(r *genRegion) (area, exchange string) {
 // dept is what an item record needs of its region's department of one kind.
 type dept struct {
 	ready      bool
-	name       []byte // `,"department":…`
-	org        string // 9-digit organisation code for item codes
-	location   [2][]byte
-	phones     []byte // consult and complaint phone
-	consult    string
+	name       string
+	org        string    // 9-digit organisation code for item codes
+	location   [2]string // outside the hall, in the hall
+	consult    string    // consulting phone
+	complaint  string    // complaint phone
 	deptRecord catalog.Department
 }
 
@@ -491,8 +435,8 @@ type regionState struct {
 	maturity  float64 // 0 … 1: how far the region's reform has come
 	allOne    bool    // every item 最多跑一次
 	hallRate  float64 // share of items in the hall
-	level     []byte  // `,"level":…,"region":…`
-	hours     []byte
+	level     string  // the level of the region's items
+	hours     string
 	hall      string
 	area, exc string
 	complaint string
@@ -527,7 +471,7 @@ func (g *generator) enter(s *regionState, r *genRegion) {
 	} else {
 		s.hall = r.name + "政务服务中心"
 	}
-	s.level = append(frag("level", classLevel[r.class]), frag("region", r.code)...)
+	s.level = classLevel[r.class]
 	s.area, s.exc = regionPhones(r)
 	s.complaint = s.area + "-12345"
 	if r.class != classCity {
@@ -551,11 +495,11 @@ func (g *generator) department(s *regionState, ki int) *dept {
 	k := &g.kinds[ki]
 	name := g.departmentName(s.r, k)
 	d.ready = true
-	d.name = frag("department", name)
+	d.name = name
 	d.org = orgCode(s.r.code, name)
-	complaint := s.complaint
+	d.complaint = s.complaint
 	if p := s.r.place; p != nil {
-		d.consult, complaint = phones(*p, name)
+		d.consult, d.complaint = phones(*p, name)
 	} else {
 		n := hash(s.r.code, name) % 10000
 		if n == 2345 { // the county's complaint line
@@ -563,9 +507,8 @@ func (g *generator) department(s *regionState, ki int) *dept {
 		}
 		d.consult = fmt.Sprintf("%s-%s%04d", s.area, s.exc, n)
 	}
-	d.phones = append(frag("consult_phone", d.consult), frag("complaint_phone", complaint)...)
-	d.location[1] = frag("location", fmt.Sprintf("%s%s楼%s", s.hall, k.floor, k.Window))
-	d.location[0] = frag("location", fmt.Sprintf("%s办公楼一楼%s", name, k.Window))
+	d.location[1] = fmt.Sprintf("%s%s楼%s", s.hall, k.floor, k.Window)
+	d.location[0] = fmt.Sprintf("%s办公楼一楼%s", name, k.Window)
 	d.deptRecord = catalog.Department{Name: name, Region: s.r.code, CreditCode: creditCode(s.r.code, name), Phone: d.consult}
 	return d
 }
@@ -573,7 +516,7 @@ func (g *generator) department(s *regionState, ki int) *dept {
 // write writes the department records, the entry records and the items.
 func (g *generator) write(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
-	enc, err := catalog.NewEncoder(bw, "jsonl")
+	enc, err := interchange.NewEncoder(bw, "jsonl")
 	if err != nil {
 		return err
 	}
@@ -637,11 +580,9 @@ func (g *generator) write(w io.Writer) error {
 			return err
 		}
 	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
 	// Items.
-	buf := make([]byte, 0, 16<<10)
+	var it catalog.Item
+	var x item
 	for i := range g.regions {
 		r := &g.regions[i]
 		if r.quota == 0 {
@@ -650,26 +591,29 @@ func (g *generator) write(w io.Writer) error {
 		g.enter(&s, r)
 		for k := range r.quota {
 			ti, variant := g.template(r, k)
-			buf = g.appendItem(buf[:0], &s, &g.tmpls[ti], variant)
-			if _, err := bw.Write(buf); err != nil {
+			g.item(&it, &x, &s, &g.tmpls[ti], variant)
+			if err := enc.Write(catalog.Record{Kind: catalog.KindItem, Item: &it}); err != nil {
 				return err
 			}
 		}
+	}
+	if err := enc.Close(); err != nil {
+		return err
 	}
 	return bw.Flush()
 }
 
 // item holds the varying guide fields of one generated item.
 type item struct {
-	promised, visits, depth int
-	reason                  []byte // `,"visit_reason":…` or nothing
-	flags                   [7]bool
+	legal, promised, visits, depth int
+	reason                         string
+	flags                          [7]bool
 }
 
 // vary draws the region's implementation of template gt: the template's
 // values shaped by the region's maturity, then made consistent with the
-// guide-quality rules 2–6, 9 and 10. reasons are the encoded visitReasons.
-func (s *regionState) vary(gt *genTemplate, reasons [][]byte) item {
+// guide-quality rules 2–6, 9 and 10. reasons are the visitReasons.
+func (s *regionState) vary(gt *genTemplate, reasons []string) item {
 	rng, m := s.rng, s.maturity
 	it := item{promised: gt.promised, visits: gt.visits, depth: gt.depth}
 	for i, f := range gt.flags {
@@ -726,7 +670,7 @@ func (s *regionState) vary(gt *genTemplate, reasons [][]byte) item {
 			it.flags[bOnlinePayment] = rng.Float64() < m
 		}
 	}
-	// Consistency (SPEC §8).
+	// Consistency (docs/contract.md#guide-quality-rules).
 	if !gt.charged {
 		it.flags[bOnlinePayment] = false // rule 10
 	}
@@ -746,155 +690,47 @@ func (s *regionState) vary(gt *genTemplate, reasons [][]byte) item {
 	}
 	if it.visits >= 2 { // rule 6
 		it.reason = gt.reason
-		if it.reason == nil {
+		if it.reason == "" {
 			it.reason = reasons[rng.IntN(len(reasons))]
 		}
 	}
 	return it
 }
 
-// appendItem appends the item record of template gt, variant v, in the
-// current region, exactly as the canonical encoder writes it.
-func (g *generator) appendItem(b []byte, s *regionState, gt *genTemplate, v int) []byte {
+// item makes it the item of template gt, variant v, in the current region,
+// drawing its varying fields into x, which it points to: both are scratch
+// space the caller encodes at once. Its lists, fee and result are the
+// template's own.
+func (g *generator) item(it *catalog.Item, x *item, s *regionState, gt *genTemplate, v int) {
 	d := g.department(s, gt.kind)
-	it := s.vary(gt, g.reasons)
-	b = append(b, `{"code":"11`...)
-	b = append(b, s.r.code...)
-	b = append(b, d.org...)
-	b = append(b, "B2"...)
-	b = append(b, gt.t.Item.BaseCode...)
-	b = append(b, gt.suffix...)
+	*x = s.vary(gt, g.reasons)
+	t := &gt.t.Item
+	code := "11" + s.r.code + d.org + "B2" + t.BaseCode + gt.suffix
 	if v > 0 {
-		b = append(b, '0')
-		b = strconv.AppendInt(b, int64(v), 10)
+		code += "0" + strconv.Itoa(v)
 	}
-	b = append(b, '"')
-	b = append(b, gt.code...)
-	b = append(b, gt.names[v]...)
-	b = append(b, gt.typ...)
-	b = append(b, s.level...)
-	b = append(b, d.name...)
-	b = append(b, gt.mid...)
+	handling := catalog.Handlings[1] // 承诺件
+	if x.promised == 0 {
+		handling = catalog.Immediate
+	}
+	location := d.location[0]
+	if x.flags[bInHall] {
+		location = d.location[1]
+	}
+	*it = catalog.Item{
+		Code: code, BaseCode: t.BaseCode, Name: gt.names[v], Type: t.Type, Level: s.level,
+		Region: s.r.code, Department: d.name, Audience: t.Audience, Themes: t.Themes, Basis: t.Basis,
+		Conditions: t.Conditions, Materials: t.Materials, Steps: t.Steps,
+		PromisedDays: &x.promised, Handling: handling, Visits: &x.visits, VisitReason: x.reason,
+		OnlineDepth: &x.depth, OnlineURL: t.OnlineURL,
+		InHall: &x.flags[bInHall], Nearby: &x.flags[bNearby], Express: &x.flags[bExpress],
+		Appointment: &x.flags[bAppointment], OnlinePayment: &x.flags[bOnlinePayment],
+		CrossProvince: &x.flags[bCrossProvince], Commitment: &x.flags[bCommitment],
+		Scope: t.Scope, Fee: t.Fee, Result: t.Result, Location: location, Hours: s.hours,
+		ConsultPhone: d.consult, ComplaintPhone: d.complaint, FAQ: t.FAQ, AskPhrases: t.AskPhrases,
+	}
 	if gt.legal >= 0 {
-		b = append(b, `,"legal_days":`...)
-		b = strconv.AppendInt(b, int64(gt.legal), 10)
+		x.legal = gt.legal
+		it.LegalDays = &x.legal
 	}
-	b = append(b, `,"promised_days":`...)
-	b = strconv.AppendInt(b, int64(it.promised), 10)
-	if it.promised == 0 {
-		b = append(b, `,"handling":"即办件"`...)
-	} else {
-		b = append(b, `,"handling":"承诺件"`...)
-	}
-	b = append(b, `,"visits":`...)
-	b = strconv.AppendInt(b, int64(it.visits), 10)
-	b = append(b, it.reason...)
-	b = append(b, `,"online_depth":`...)
-	b = strconv.AppendInt(b, int64(it.depth), 10)
-	b = append(b, gt.url...)
-	for i, f := range it.flags {
-		if f {
-			b = append(b, boolFrag[i][1]...)
-		} else {
-			b = append(b, boolFrag[i][0]...)
-		}
-	}
-	b = append(b, gt.tail...)
-	if it.flags[bInHall] {
-		b = append(b, d.location[1]...)
-	} else {
-		b = append(b, d.location[0]...)
-	}
-	b = append(b, s.hours...)
-	b = append(b, d.phones...)
-	b = append(b, gt.faq...)
-	return append(b, "}\n"...)
-}
-
-// frag encodes `,"name":"value"` as the canonical encoder does.
-func frag(name, value string) []byte {
-	out := make([]byte, 0, len(name)+len(value)+8)
-	out = append(out, ',', '"')
-	out = append(out, name...)
-	out = append(out, '"', ':')
-	return appendString(out, value)
-}
-
-// appendString appends s as a JSON string exactly as encoding/json writes
-// it without HTML escaping: control characters, quote and backslash
-// escaped, U+2028 and U+2029 as \u escapes, invalid UTF-8 as U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// fields encodes a struct's members as `,"a":…,"b":…` (nothing when every
-// member is omitted).
-func fields(v any) ([]byte, error) {
-	b := marshal(v)
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return nil, fmt.Errorf("not an object: %s", b)
-	}
-	inner := b[1 : len(b)-1]
-	if len(inner) == 0 {
-		return nil, nil
-	}
-	return append([]byte{','}, inner...), nil
-}
-
-// marshal encodes v as compact JSON without HTML escaping.
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // the guide types always encode
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

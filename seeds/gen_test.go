@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
 )
 
 func generate(t testing.TB, n int, seed int64) []byte {
@@ -80,7 +81,7 @@ func checkOutput(t *testing.T, out []byte) genStats {
 	for _, r := range regions {
 		regionSet[r.Code] = true
 	}
-	dec := catalog.DecodeJSONL(bytes.NewReader(out), "gen.jsonl")
+	dec := interchange.DecodeJSONL(bytes.NewReader(out), "gen.jsonl")
 	for _, p := range dec.Problems {
 		t.Errorf("decode: %v", p)
 	}
@@ -95,7 +96,7 @@ func checkOutput(t *testing.T, out []byte) genStats {
 	codes := map[string]bool{}
 	stage := 0 // 0 departments, 1 entries, 2 items
 	var re bytes.Buffer
-	enc, err := catalog.NewEncoder(&re, "jsonl")
+	enc, err := interchange.NewEncoder(&re, "jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +295,7 @@ func TestGenerateMatchesSeeds(t *testing.T) {
 	for i := range seed.Items {
 		byCode[seed.Items[i].Code] = &seed.Items[i]
 	}
-	dec := catalog.DecodeJSONL(bytes.NewReader(generate(t, 2000, 9)), "gen.jsonl")
+	dec := interchange.DecodeJSONL(bytes.NewReader(generate(t, 2000, 9)), "gen.jsonl")
 	matched := 0
 	for _, r := range dec.Records {
 		it := r.Item
@@ -385,7 +386,7 @@ func TestGenerateVariants(t *testing.T) {
 			if err := g.write(&buf); err != nil {
 				t.Fatal(err)
 			}
-			dec := catalog.DecodeJSONL(&buf, "gen.jsonl")
+			dec := interchange.DecodeJSONL(&buf, "gen.jsonl")
 			if len(dec.Problems) > 0 {
 				t.Fatalf("decode: %v", dec.Problems[0])
 			}
@@ -450,15 +451,6 @@ func TestDepartmentNames(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "安康市政务服务中心（汉滨区）", `a"b\c`, "tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f",
-		"<&>", "line\u2028para\u2029", "bad\xffutf8\xe4\xb8", "emoji 😀"} {
-		if got, want := string(appendString(nil, s)), string(marshal(s)); got != want {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
-		}
 	}
 }
 

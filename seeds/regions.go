@@ -21,7 +21,7 @@ var parsedRegions = sync.OnceValues(func() ([]catalog.Region, error) {
 	return parseRegions(regionsCSV)
 })
 
-// Regions returns the reference regions every data dir starts with (SPEC §6):
+// Regions returns the reference regions every data dir starts with (docs/contract.md#regions):
 // every province (省), prefecture (市) and county-level division (县) of China
 // with its 6-digit GB/T 2260 code, plus the project's own zones 安康高新技术产业开发区
 // 610971 and 安康市恒口示范区 610972, sorted by code. A province has no parent;

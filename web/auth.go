@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // sessionCookie holds a browser session's token (HttpOnly, SameSite=Lax).
@@ -151,7 +152,7 @@ func needUser(c *gin.Context) (*catalog.User, error) {
 }
 
 // crossSite refuses a state-changing request that carries the session
-// cookie from another origin (SPEC §7): the browser says where the request
+// cookie from another origin (docs/contract.md#sessions-and-cross-site-requests): the browser says where the request
 // comes from in Sec-Fetch-Site or Origin; forms also carry a token bound
 // to the session. Bearer-token requests (scripts) carry no ambient
 // credential and are not subject to it.
@@ -248,16 +249,16 @@ type loginRequest struct {
 }
 
 // maxLoginNameBytes bounds the user name a login may send: account names
-// are at most 32 characters (catalog.AddUser), 128 bytes of UTF-8.
+// are at most 32 characters (store.AddUser), 128 bytes of UTF-8.
 const maxLoginNameBytes = 256
 
 // login checks the credentials (rate limited per client address and per
-// user name) and opens a session. The name as the limiter and the audit
-// log keep it is clipped (catalog.ClipAuditText): it is anonymous input.
+// user name) and opens a session. The name as the limiter and the change
+// log keep it is clipped (store.ClipChangeLogText): it is anonymous input.
 func (s *Server) login(c *gin.Context, lr loginRequest, kind string) (*catalog.User, string, time.Time, error) {
 	ctx := c.Request.Context()
 	ip := clientIP(c)
-	name := catalog.ClipAuditText(lr.Username)
+	name := store.ClipChangeLogText(lr.Username)
 	if wait := s.limiter.blocked(ip, name); wait > 0 {
 		c.Header("Retry-After", itoa(int(wait.Seconds())+1))
 		return nil, "", time.Time{}, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: MsgTooManyLogins}
@@ -267,38 +268,38 @@ func (s *Server) login(c *gin.Context, lr loginRequest, kind string) (*catalog.U
 	switch {
 	case len(lr.Username) > maxLoginNameBytes:
 		err = badRequest("username", MsgLoginFieldTooLong)
-	case len(lr.Password) > catalog.MaxPasswordBytes:
+	case len(lr.Password) > store.MaxPasswordBytes:
 		err = badRequest("password", MsgLoginFieldTooLong)
 	default:
 		u, err = s.store.Authenticate(ctx, lr.Username, lr.Password)
-		if errors.Is(err, catalog.ErrBadCredentials) {
+		if errors.Is(err, store.ErrBadCredentials) {
 			err = &Error{Status: http.StatusUnauthorized, Code: "bad_credentials", Message: MsgBadCredentials}
 		}
 	}
 	var e *Error
 	if errors.As(err, &e) {
 		s.limiter.fail(ip, name)
-		if aerr := s.store.Audit(ctx, catalog.AuditEntry{UserName: name, Action: catalog.AuditLoginFailed, Remote: ip}); aerr != nil {
-			slog.Error("audit a failed login", "err", aerr)
+		if aerr := s.store.LogChange(ctx, store.ChangeEntry{UserName: name, Action: store.OpLoginFailed, Remote: ip}); aerr != nil {
+			slog.Error("log a failed login", "err", aerr)
 		}
 		return nil, "", time.Time{}, e
 	}
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
-	s.limiter.succeed(ip, name)
+	s.limiter.succeed(name)
 	token, expires, err := s.store.CreateSession(ctx, u, kind)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
-	if err := s.store.Audit(ctx, catalog.AuditEntry{UserName: u.Name, Action: catalog.AuditLogin, Remote: ip}); err != nil {
-		slog.Error("audit a login", "err", err)
+	if err := s.store.LogChange(ctx, store.ChangeEntry{UserName: u.Name, Action: store.OpLogin, Remote: ip}); err != nil {
+		slog.Error("log a login", "err", err)
 	}
 	return u, token, expires, nil
 }
 
 // setSessionCookie sets the session cookie; it lives as long as the
-// session (catalog.CookieSessionTTL).
+// session (store.CookieSessionTTL).
 func (s *Server) setSessionCookie(c *gin.Context, token string, expires time.Time) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureRequest(c)})
@@ -335,15 +336,15 @@ func (s *Server) apiLogin(c *gin.Context) error {
 	if err := decodeJSON(c, &lr); err != nil {
 		return err
 	}
-	kind := catalog.SessionToken
+	kind := store.SessionToken
 	if same {
-		kind = catalog.SessionCookie
+		kind = store.SessionCookie
 	}
 	u, token, expires, err := s.login(c, lr, kind)
 	if err != nil {
 		return err
 	}
-	if kind == catalog.SessionCookie {
+	if kind == store.SessionCookie {
 		s.setSessionCookie(c, token, expires)
 	}
 	c.Header("Cache-Control", noStore)
@@ -375,8 +376,8 @@ func (s *Server) endSession(c *gin.Context) error {
 			slog.Error("end a session", "user", u.Name, "err", err)
 			return errLogoutFailed
 		}
-		if err := s.store.Audit(ctx, catalog.AuditEntry{UserName: u.Name, Action: catalog.AuditLogout, Remote: clientIP(c)}); err != nil {
-			slog.Error("audit a logout", "err", err)
+		if err := s.store.LogChange(ctx, store.ChangeEntry{UserName: u.Name, Action: store.OpLogout, Remote: clientIP(c)}); err != nil {
+			slog.Error("log a logout", "err", err)
 		}
 	}
 	s.clearSessionCookie(c)
@@ -450,7 +451,7 @@ func (s *Server) loginForm(c *gin.Context) error {
 	}
 	lr := loginRequest{Username: c.PostForm("username"), Password: c.PostForm("password")}
 	next := localPath(c.PostForm("next"), loginFallback)
-	_, token, expires, err := s.login(c, lr, catalog.SessionCookie)
+	_, token, expires, err := s.login(c, lr, store.SessionCookie)
 	if err != nil {
 		e := toError(err)
 		e.setHeaders(c)

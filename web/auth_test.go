@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // do sends a request with a body and headers.
@@ -95,8 +96,8 @@ func TestLoginAndLogout(t *testing.T) {
 	if r := do(t, f.srv, http.MethodPost, "/api/v1/login", `{"username":"`+strings.Repeat("a", 2<<20)+`"}`, jsonHeader); r.status != 413 {
 		t.Fatalf("huge body: %d", r.status)
 	}
-	log, err := f.store.AuditLog(t.Context(), catalog.AuditFilter{User: "auditor"})
-	if err != nil || len(log) < 3 || log[0].Action != catalog.AuditLoginFailed || log[1].Action != catalog.AuditLogout || log[2].Action != catalog.AuditLogin {
+	log, err := f.store.ChangeLog(t.Context(), store.ChangeFilter{User: "auditor"})
+	if err != nil || len(log) < 3 || log[0].Action != store.OpLoginFailed || log[1].Action != store.OpLogout || log[2].Action != store.OpLogin {
 		t.Fatalf("audit log of the logins: %+v", log)
 	}
 }
@@ -207,15 +208,15 @@ func TestFailedLoginAuditIsBounded(t *testing.T) {
 	// A form login with invalid UTF-8 and control characters in the name.
 	form := "username=%FF%FEab%0A%1Bcd&password=wrong+password"
 	do(t, f.srv, http.MethodPost, "/login", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://example.com"})
-	log, err := f.store.AuditLog(t.Context(), catalog.AuditFilter{Limit: 3})
+	log, err := f.store.ChangeLog(t.Context(), store.ChangeFilter{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Repeat("名", catalog.MaxAuditInputRunes) + "…"
-	if len(log) != 3 || log[2].Action != catalog.AuditLoginFailed || log[2].UserName != want {
+	want := strings.Repeat("名", store.MaxChangeLogInputRunes) + "…"
+	if len(log) != 3 || log[2].Action != store.OpLoginFailed || log[2].UserName != want {
 		t.Fatalf("audit entry of the huge name: %d bytes %.80q", len(log[2].UserName), log[2].UserName)
 	}
-	if got := log[0].UserName; log[0].Action != catalog.AuditLoginFailed || got != "\uFFFD\uFFFDab\uFFFD\uFFFDcd" {
+	if got := log[0].UserName; log[0].Action != store.OpLoginFailed || got != "\uFFFD\uFFFDab\uFFFD\uFFFDcd" {
 		t.Fatalf("audit entry of the malformed name: %q", got)
 	}
 	for k := range f.srv.limiter.failures {
@@ -262,15 +263,15 @@ func TestLoginCSRF(t *testing.T) {
 				t.Errorf("login answer Cache-Control %q", r.header.Get("Cache-Control"))
 			}
 			if tc.cookie {
-				if life := time.Until(cookies[0].Expires); life > catalog.CookieSessionTTL+time.Minute || life < catalog.CookieSessionTTL-time.Minute {
-					t.Errorf("API login cookie lives %v, want %v", life, catalog.CookieSessionTTL)
+				if life := time.Until(cookies[0].Expires); life > store.CookieSessionTTL+time.Minute || life < store.CookieSessionTTL-time.Minute {
+					t.Errorf("API login cookie lives %v, want %v", life, store.CookieSessionTTL)
 				}
 				var b struct {
 					Token     string
 					ExpiresAt time.Time `json:"expires_at"`
 				}
 				json.Unmarshal([]byte(r.body), &b)
-				if b.Token != cookies[0].Value || time.Until(b.ExpiresAt) > catalog.CookieSessionTTL+time.Minute {
+				if b.Token != cookies[0].Value || time.Until(b.ExpiresAt) > store.CookieSessionTTL+time.Minute {
 					t.Errorf("token and cookie differ, or the session outlives the cookie: %s", r.body)
 				}
 			}
@@ -333,7 +334,7 @@ func TestRedirectsStayOnSite(t *testing.T) {
 // that changes it.
 func tempUser(t *testing.T, f *fixture, name string) {
 	t.Helper()
-	if _, err := f.store.AddUser(t.Context(), catalog.NewUser{Name: name, Role: catalog.RoleAuditor, Password: testPassword}); err != nil {
+	if _, err := f.store.AddUser(t.Context(), store.NewUser{Name: name, Role: catalog.RoleAuditor, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -397,12 +398,12 @@ func TestSessionsEndWithPasswordChangeAndDisable(t *testing.T) {
 // so (500) and keeps the cookie instead of pretending.
 func TestLogoutFailsLoudly(t *testing.T) {
 	dir := t.TempDir()
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.AddUser(t.Context(), catalog.NewUser{Name: "someone", Role: catalog.RoleAuditor, Password: testPassword}); err != nil {
+	if _, err := st.AddUser(t.Context(), store.NewUser{Name: "someone", Role: catalog.RoleAuditor, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(t.Context(), st, nil, Options{HomeRegion: "610900"})

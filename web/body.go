@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // maxBodyBytes bounds every request body: a guide with all its materials,
@@ -58,7 +58,7 @@ func decodeJSON(c *gin.Context, v any) error {
 
 // formSecret is the key of the form tokens, kept in the settings table so
 // that tokens survive a restart and hold across replicas.
-func formSecret(ctx context.Context, st *catalog.Store) ([]byte, error) {
+func formSecret(ctx context.Context, st *store.Store) ([]byte, error) {
 	const key = "form_secret"
 	v, err := st.Setting(ctx, key)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // When another process holds the database's write lock (a big import's
@@ -35,7 +35,7 @@ func TestLockedStoreAnswersBusy(t *testing.T) {
 	apiItem.Materials[0].Name = "接口保存的材料名称"
 	body, _ := json.Marshal(apiItem)
 
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(fixtureDir, catalog.DatabaseFile)+"?_txlock=immediate")
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(fixtureDir, store.DatabaseFile)+"?_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}

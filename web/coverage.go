@@ -6,31 +6,31 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/audit"
+	"zhinan/report"
 )
 
 // apiCoverage serves GET /api/v1/coverage?by=&region=&as_of=: the
-// coverage report (SPEC §4, §7) grouped by region (the default),
+// coverage report (docs/contract.md#coverage-ratios) grouped by region (the default),
 // department or type, within a region and its descendants, as of the end
 // of a day in China time (default now). It is public: these are published
 // figures. The body is the very document `zhinan report coverage --format
-// json` prints (audit.WriteJSON). An unknown region, a bad grouping and a
+// json` prints (report.WriteJSON). An unknown region, a bad grouping and a
 // malformed or future date are 400 naming the parameter.
 func (s *Server) apiCoverage(c *gin.Context) error {
-	req := audit.Request{By: c.Query("by"), Region: c.Query("region")}
+	req := report.Request{By: c.Query("by"), Region: c.Query("region")}
 	if v := c.Query("as_of"); v != "" {
-		t, err := audit.AsOfDate(v, s.store.Now())
+		t, err := report.AsOfDate(v, s.store.Now())
 		if err != nil {
 			return coverageError(err)
 		}
 		req.AsOf = t
 	}
-	rep, err := audit.BuildCoverage(c.Request.Context(), s.store, req, s.opts.Targets)
+	rep, err := report.BuildCoverage(c.Request.Context(), s.store, req, s.opts.Targets)
 	if err != nil {
 		return coverageError(err)
 	}
 	var body bytes.Buffer
-	if err := audit.WriteJSON(&body, rep); err != nil {
+	if err := report.WriteJSON(&body, rep); err != nil {
 		return err
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body.Bytes())

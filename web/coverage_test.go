@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"zhinan/audit"
-	"zhinan/catalog"
+	"zhinan/report"
+	"zhinan/store"
 )
 
 // TestCoverageAPI: GET /api/v1/coverage is public, serves the document
-// audit.WriteJSON writes for the same request, and answers bad parameters
+// report.WriteJSON writes for the same request, and answers bad parameters
 // with 400 naming them.
 func TestCoverageAPI(t *testing.T) {
 	f := seedServer(t)
@@ -37,14 +37,14 @@ func TestCoverageAPI(t *testing.T) {
 		t.Fatalf("rows: %+v", doc.Rows)
 	}
 	// The same bytes as the report for that instant.
-	want, err := audit.BuildCoverage(t.Context(), f.store, audit.Request{By: catalog.ByRegion, Region: "610900", AsOf: doc.AsOf}, f.srv.opts.Targets)
+	want, err := report.BuildCoverage(t.Context(), f.store, report.Request{By: store.ByRegion, Region: "610900", AsOf: doc.AsOf}, f.srv.opts.Targets)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	audit.WriteJSON(&b, want)
+	report.WriteJSON(&b, want)
 	if b.String() != r.body {
-		t.Fatalf("API body differs from audit.WriteJSON:\n%s\n%s", r.body, b.String())
+		t.Fatalf("API body differs from report.WriteJSON:\n%s\n%s", r.body, b.String())
 	}
 	// Department and type groupings; a date before anything was
 	// published gives no rows, not an error.
@@ -57,7 +57,7 @@ func TestCoverageAPI(t *testing.T) {
 			t.Fatalf("%s: %s", q, r.body)
 		}
 	}
-	tomorrow := f.store.Now().In(audit.ChinaTime).AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := f.store.Now().In(report.ChinaTime).AddDate(0, 0, 1).Format(time.DateOnly)
 	for q, field := range map[string]string{
 		"region=999999":       "region",
 		"by=colour":           "by",

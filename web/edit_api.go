@@ -10,21 +10,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // actor is the workflow actor of a request: the signed-in user and the
-// client address for the audit log.
-func actor(c *gin.Context) (catalog.Actor, error) {
+// client address for the change log.
+func actor(c *gin.Context) (store.Actor, error) {
 	u, err := needUser(c)
 	if err != nil {
-		return catalog.Actor{}, err
+		return store.Actor{}, err
 	}
-	return catalog.Actor{User: u, Remote: clientIP(c)}, nil
+	return store.Actor{User: u, Remote: clientIP(c)}, nil
 }
 
 // ifMatch reads the edition a change is based on from If-Match (a number,
 // quoted or not). Without one, the latest edition is used.
-func (s *Server) ifMatch(c *gin.Context, a catalog.Actor, code string, required bool) (int, error) {
+func (s *Server) ifMatch(c *gin.Context, a store.Actor, code string, required bool) (int, error) {
 	v := strings.Trim(strings.TrimPrefix(c.GetHeader("If-Match"), "W/"), `"`)
 	if v == "" {
 		if required {
@@ -57,7 +58,7 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 		return err
 	}
 	n, err := s.store.CreateItem(c.Request.Context(), a, &it, c.Query("note"))
-	if errors.Is(err, catalog.ErrCodeTaken) {
+	if errors.Is(err, store.ErrCodeTaken) {
 		return &Error{Status: http.StatusConflict, Code: "code_exists", Message: MsgCodeExists, Field: "code"}
 	}
 	if err != nil {
@@ -122,26 +123,26 @@ func optionalJSON(c *gin.Context, v any) error {
 }
 
 func (s *Server) apiSubmit(c *gin.Context) error {
-	return s.step(c, func(a catalog.Actor, code string, base int, b noteBody) error {
+	return s.step(c, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.Submit(c.Request.Context(), a, code, base, b.Note)
 	})
 }
 
 func (s *Server) apiPublish(c *gin.Context) error {
-	return s.step(c, func(a catalog.Actor, code string, base int, _ noteBody) error {
+	return s.step(c, func(a store.Actor, code string, base int, _ noteBody) error {
 		return s.store.Publish(c.Request.Context(), a, code, base)
 	})
 }
 
 func (s *Server) apiReject(c *gin.Context) error {
-	return s.step(c, func(a catalog.Actor, code string, base int, b noteBody) error {
+	return s.step(c, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.Reject(c.Request.Context(), a, code, base, b.Reason)
 	})
 }
 
 // step runs one workflow step on the edition named by If-Match (or the
 // latest) and answers with the item's working edition afterwards.
-func (s *Server) step(c *gin.Context, do func(catalog.Actor, string, int, noteBody) error) error {
+func (s *Server) step(c *gin.Context, do func(store.Actor, string, int, noteBody) error) error {
 	a, err := actor(c)
 	if err != nil {
 		return err
@@ -198,7 +199,7 @@ func (s *Server) apiDiff(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) apiAuditLog(c *gin.Context) error {
+func (s *Server) apiChangeLog(c *gin.Context) error {
 	u, err := needUser(c)
 	if err != nil {
 		return err
@@ -206,7 +207,7 @@ func (s *Server) apiAuditLog(c *gin.Context) error {
 	if !catalog.Allowed(u, catalog.ActionAudit, 0, true) {
 		return catalog.ErrForbidden
 	}
-	f := catalog.AuditFilter{User: c.Query("user"), Item: c.Query("item")}
+	f := store.ChangeFilter{User: c.Query("user"), Item: c.Query("item")}
 	if v := c.Query("since"); v != "" {
 		t, err := parseTime(v)
 		if err != nil {
@@ -214,7 +215,7 @@ func (s *Server) apiAuditLog(c *gin.Context) error {
 		}
 		f.Since = t
 	}
-	log, err := s.store.AuditLog(c.Request.Context(), f)
+	log, err := s.store.ChangeLog(c.Request.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/search"
+	"zhinan/store"
 )
 
 // itemOf returns a seed item of a department in a region.
@@ -134,7 +135,7 @@ func TestEditingFlowThroughTheAPI(t *testing.T) {
 	// The audit log has every step.
 	auditor := signIn(t, f, "auditor")
 	r = auditor.call("GET", "/api/v1/audit-log?item="+it.Code, "", nil)
-	for _, action := range []string{catalog.AuditSaveDraft, catalog.AuditSubmit, catalog.AuditPublish} {
+	for _, action := range []string{store.OpSaveDraft, store.OpSubmit, store.OpPublish} {
 		if !strings.Contains(r.body, `"action":"`+action+`"`) {
 			t.Errorf("audit log lacks %s: %s", action, r.body)
 		}

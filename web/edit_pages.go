@@ -15,11 +15,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // The editor pages (Chinese): the workbench, the edit form with preview and
 // submission, new items from a catalogue entry, review, history with diffs
-// and the audit log. They take the same domain steps as the JSON editing
+// and the change log. They take the same domain steps as the JSON editing
 // API; every form post of a signed-in user carries the session's form
 // token (checkCSRF) besides the same-origin check of crossSite.
 
@@ -107,7 +108,7 @@ func canAudit(u *catalog.User) bool { return catalog.Allowed(u, catalog.ActionAu
 
 // queueRow is a line of the workbench's lists.
 type queueRow struct {
-	catalog.QueueEntry
+	store.QueueEntry
 	StateLabel string
 	Submitted  string
 	Created    string
@@ -132,7 +133,7 @@ func (s *Server) workbench(c *gin.Context) error {
 	ctx := c.Request.Context()
 	p := workbenchPage{User: u, CanEdit: canEdit(u), CanReview: canReview(u), CanAudit: canAudit(u)}
 	if p.CanEdit || p.CanReview {
-		q, err := s.store.Queue(ctx, catalog.Actor{User: u, Remote: clientIP(c)})
+		q, err := s.store.Queue(ctx, store.Actor{User: u, Remote: clientIP(c)})
 		if err != nil && !errors.Is(err, catalog.ErrForbidden) {
 			return err
 		}
@@ -197,7 +198,7 @@ type conflictView struct {
 
 // editView is how one edit page is drawn.
 type editView struct {
-	w        *catalog.Working
+	w        *store.Working
 	form     *guideForm
 	base     int
 	note     string
@@ -272,7 +273,7 @@ func (s *Server) editItemPage(c *gin.Context) error {
 		return nil
 	}
 	code := c.Param("code")
-	w, err := s.store.Draft(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code)
+	w, err := s.store.Draft(c.Request.Context(), store.Actor{User: u, Remote: clientIP(c)}, code)
 	if err != nil {
 		return err
 	}
@@ -364,7 +365,7 @@ func (s *Server) editItemPost(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	a := store.Actor{User: u, Remote: clientIP(c)}
 	code := c.Param("code")
 	w, err := s.store.Draft(ctx, a, code)
 	if err != nil {
@@ -458,7 +459,7 @@ func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v edit
 		v.errs = verr.Errors
 		return s.renderEdit(c, http.StatusUnprocessableEntity, u, code, v)
 	case errors.Is(err, catalog.ErrConflict):
-		latest, lerr := s.store.Draft(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code)
+		latest, lerr := s.store.Draft(c.Request.Context(), store.Actor{User: u, Remote: clientIP(c)}, code)
 		if lerr != nil {
 			return lerr
 		}
@@ -466,7 +467,7 @@ func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v edit
 		v.conflict = &conflictView{Base: v.base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt),
 			DiffURL: fmt.Sprintf("/edit/items/%s/diff?from=%d&to=%d", url.PathEscape(code), v.base, latest.Edition)}
 		return s.renderEdit(c, http.StatusConflict, u, code, v)
-	case catalog.IsBusy(err):
+	case store.IsBusy(err):
 		v.busy = true
 		toError(err).setHeaders(c)
 		return s.renderEdit(c, http.StatusServiceUnavailable, u, code, v)
@@ -648,7 +649,7 @@ func (s *Server) newItemPost(c *gin.Context) error {
 	if u.Role == catalog.RoleEditor {
 		it.Region, it.Department = u.Region, u.Department
 	}
-	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	a := store.Actor{User: u, Remote: clientIP(c)}
 	if _, err := s.store.CreateItem(ctx, a, it, formText(vals.Get("note"))); err != nil {
 		var verr *catalog.ValidationError
 		switch {
@@ -688,12 +689,12 @@ type reviewPage struct {
 	Conflict    bool
 }
 
-func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*reviewPage, *catalog.Working, error) {
+func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*reviewPage, error) {
 	ctx := c.Request.Context()
-	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	a := store.Actor{User: u, Remote: clientIP(c)}
 	w, err := s.store.Draft(ctx, a, code)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p := &reviewPage{Code: code, Name: w.Name, RegionName: s.regions.name(w.Region), Department: w.Department,
 		Edition: w.Edition, Published: w.Published, State: w.State, StateLabel: stateLabel(w.State), Author: w.Author,
@@ -713,7 +714,7 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 	case w.Published != w.Edition:
 		d, err := s.store.Diff(ctx, a, code, w.Published, w.Edition)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		p.Diff = newDiffView(d)
 	}
@@ -721,7 +722,7 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 	p.Findings = b.findings(w.Findings)
 	p.Reason = formField{Name: "reason", ID: "f-reason", Label: label("review.reason"), Kind: "textarea", Required: true,
 		Hint: label("review.reason.hint")}
-	return p, w, nil
+	return p, nil
 }
 
 // reviewItemPage is GET /review/items/{code}.
@@ -730,7 +731,7 @@ func (s *Server) reviewItemPage(c *gin.Context) error {
 	if u == nil {
 		return nil
 	}
-	p, _, err := s.reviewData(c, u, c.Param("code"))
+	p, err := s.reviewData(c, u, c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -753,7 +754,7 @@ func (s *Server) reviewPost(publish bool) pageFunc {
 		}
 		ctx := c.Request.Context()
 		code := c.Param("code")
-		a := catalog.Actor{User: u, Remote: clientIP(c)}
+		a := store.Actor{User: u, Remote: clientIP(c)}
 		base, err := formBase(c)
 		if err != nil {
 			return err
@@ -782,7 +783,7 @@ func (s *Server) reviewPost(publish bool) pageFunc {
 		default:
 			return err
 		}
-		p, _, derr := s.reviewData(c, u, code)
+		p, derr := s.reviewData(c, u, code)
 		if derr != nil {
 			return derr
 		}
@@ -816,14 +817,14 @@ type historyPage struct {
 }
 
 type editionRow struct {
-	catalog.EditionInfo
+	store.EditionInfo
 	StateLabel                           string
 	Created, Submitted, Published, Ended string
 }
 
 func (s *Server) historyData(c *gin.Context, u *catalog.User, code string) (*historyPage, error) {
 	ctx := c.Request.Context()
-	a := catalog.Actor{User: u, Remote: clientIP(c)}
+	a := store.Actor{User: u, Remote: clientIP(c)}
 	w, err := s.store.Draft(ctx, a, code)
 	if err != nil {
 		return nil, err
@@ -876,7 +877,7 @@ func (s *Server) diffPage(c *gin.Context) error {
 	if err1 != nil || err2 != nil || from < 1 || to < 1 {
 		return badRequest("from", label("diff.err.range"))
 	}
-	d, err := s.store.Diff(c.Request.Context(), catalog.Actor{User: u, Remote: clientIP(c)}, code, from, to)
+	d, err := s.store.Diff(c.Request.Context(), store.Actor{User: u, Remote: clientIP(c)}, code, from, to)
 	if err != nil {
 		return err
 	}
@@ -885,26 +886,26 @@ func (s *Server) diffPage(c *gin.Context) error {
 	return nil
 }
 
-// ---------------------------------------------------------------- audit log
+// ---------------------------------------------------------------- change log (操作日志)
 
-type auditLogData struct {
+type changeLogData struct {
 	Since, User, Item string
 	Error             string
-	Entries           []auditRow
+	Entries           []changeLogRow
 	Max               int
 }
 
-type auditRow struct {
-	catalog.AuditEntry
+type changeLogRow struct {
+	store.ChangeEntry
 	When        string
 	ActionLabel string
 }
 
-// maxAuditPageRows is the most audit entries one page shows.
-const maxAuditPageRows = 1000
+// maxChangeLogPageRows is the most change-log entries one page shows.
+const maxChangeLogPageRows = 1000
 
-// auditLogPage is GET /audit-log: admins and auditors.
-func (s *Server) auditLogPage(c *gin.Context) error {
+// changeLogPage is GET /audit-log: admins and auditors.
+func (s *Server) changeLogPage(c *gin.Context) error {
 	u := s.signedIn(c)
 	if u == nil {
 		return nil
@@ -912,9 +913,9 @@ func (s *Server) auditLogPage(c *gin.Context) error {
 	if !canAudit(u) {
 		return catalog.ErrForbidden
 	}
-	p := auditLogData{Since: strings.TrimSpace(c.Query("since")), User: strings.TrimSpace(c.Query("user")),
-		Item: strings.TrimSpace(c.Query("item")), Max: maxAuditPageRows}
-	f := catalog.AuditFilter{User: p.User, Item: p.Item, Limit: maxAuditPageRows}
+	p := changeLogData{Since: strings.TrimSpace(c.Query("since")), User: strings.TrimSpace(c.Query("user")),
+		Item: strings.TrimSpace(c.Query("item")), Max: maxChangeLogPageRows}
+	f := store.ChangeFilter{User: p.User, Item: p.Item, Limit: maxChangeLogPageRows}
 	status := http.StatusOK
 	if p.Since != "" {
 		t, err := parseTime(p.Since)
@@ -924,12 +925,12 @@ func (s *Server) auditLogPage(c *gin.Context) error {
 		f.Since = t
 	}
 	if p.Error == "" {
-		log, err := s.store.AuditLog(c.Request.Context(), f)
+		log, err := s.store.ChangeLog(c.Request.Context(), f)
 		if err != nil {
 			return err
 		}
 		for _, e := range log {
-			p.Entries = append(p.Entries, auditRow{AuditEntry: e, When: e.At.In(chinaTime).Format("2006-01-02 15:04:05"),
+			p.Entries = append(p.Entries, changeLogRow{ChangeEntry: e, When: e.At.In(chinaTime).Format("2006-01-02 15:04:05"),
 				ActionLabel: actionLabel(e.Action)})
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // browser is a signed-in user of the editor pages: a session cookie from
@@ -324,7 +325,7 @@ func TestEditFormShowsEverySection(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("the unchanged form has errors: %v", errs)
 	}
-	w, err := f.store.Draft(t.Context(), catalog.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, it.Code)
+	w, err := f.store.Draft(t.Context(), store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, it.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +341,7 @@ func TestEditFormShowsEverySection(t *testing.T) {
 	if !strings.Contains(r.body, `id="`+fieldID(rowName("materials", n+1, "name"))+`" name="`+rowName("materials", n+1, "name")+`" type="text" value="" autofocus`) {
 		t.Error("the new row does not take the focus")
 	}
-	if w2, _ := f.store.Draft(t.Context(), catalog.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, it.Code); w2.Edition != w.Edition {
+	if w2, _ := f.store.Draft(t.Context(), store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, it.Code); w2.Edition != w.Edition {
 		t.Fatal("adding a row saved")
 	}
 	// Other departments' items are not the editor's.
@@ -350,9 +351,9 @@ func TestEditFormShowsEverySection(t *testing.T) {
 }
 
 // draftOf reads the working edition as an admin.
-func draftOf(t *testing.T, f *fixture, code string) *catalog.Working {
+func draftOf(t *testing.T, f *fixture, code string) *store.Working {
 	t.Helper()
-	w, err := f.store.Draft(t.Context(), catalog.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, code)
+	w, err := f.store.Draft(t.Context(), store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/search"
+	"zhinan/store"
 )
 
 // Error is an error with an HTTP status, a stable code and a Chinese
@@ -28,7 +29,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// errorBody is the JSON shape of every API error (SPEC §7).
+// errorBody is the JSON shape of every API error (docs/contract.md#errors).
 type errorBody struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -62,7 +63,7 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: MsgForbidden}
 	case errors.Is(err, catalog.ErrInvalid):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: MsgInvalid}
-	case catalog.IsBusy(err):
+	case store.IsBusy(err):
 		// Another process holds the write lock (an import's swap): nothing
 		// was written, and the same request will succeed shortly.
 		return &Error{Status: http.StatusServiceUnavailable, Code: "busy", Message: MsgBusy, RetryAfter: busyRetryAfter}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // completeGuide has every guide field, two elements in every list, text
@@ -358,7 +359,7 @@ func TestEditAskPhrases(t *testing.T) {
 	if !reflect.DeepEqual(w.AskPhrases, want) {
 		t.Fatalf("saved %q, want %q", w.AskPhrases, want)
 	}
-	d, err := f.store.Diff(t.Context(), catalog.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, code, before.Edition, w.Edition)
+	d, err := f.store.Diff(t.Context(), store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, code, before.Edition, w.Edition)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"zhinan/catalog"
 	"zhinan/search"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // healthzBody is what /healthz says.
@@ -33,7 +34,7 @@ type healthzBody struct {
 func TestHealthzReportsTheIndex(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestHealthzReportsTheIndex(t *testing.T) {
 	for i := range cat.Items[:20] {
 		d.Records = append(d.Records, catalog.Record{Line: i + 1, Kind: catalog.KindItem, Item: &cat.Items[i]})
 	}
-	if _, err := st.Import(ctx, d, catalog.ImportOptions{}); err != nil {
+	if _, err := st.Import(ctx, d, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := search.Open(ctx, dir, st)

@@ -54,7 +54,10 @@ func (l *loginLimiter) fail(ip, user string) {
 	}
 }
 
-func (l *loginLimiter) succeed(ip, user string) {
+// succeed clears the failures of a user name after a successful login.
+// Those of the client's address stay: signing in to one's own account must
+// not reset the count of an address guessing others' passwords.
+func (l *loginLimiter) succeed(user string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.failures, "user:"+user)

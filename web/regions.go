@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // regionCache holds the regions for names and the region chooser; a code
 // it does not know makes it reload from the store (at most every
 // regionReload), since regions are imported rarely.
 type regionCache struct {
-	store *catalog.Store
+	store *store.Store
 	mu    sync.RWMutex
 	by    map[string]catalog.Region
 	kids  map[string][]catalog.Region
@@ -23,7 +24,7 @@ type regionCache struct {
 
 const regionReload = time.Minute
 
-func newRegionCache(ctx context.Context, st *catalog.Store) (*regionCache, error) {
+func newRegionCache(ctx context.Context, st *store.Store) (*regionCache, error) {
 	rc := &regionCache{store: st}
 	return rc, rc.load(ctx)
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/audit"
 	"zhinan/catalog"
+	"zhinan/report"
 )
 
 //go:embed templates/*.html
@@ -49,15 +49,15 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 		"date":      func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") },
 		"add":       func(a, b int) int { return a + b },
 		"safe":      func(s string) template.HTML { return template.HTML(s) }, // only for HTML the search escaped
-		"rateIDs":   func() []string { return audit.RateIDs },
-		"rateLabel": func(id string) string { return audit.RateLabels[id] },
-		"rateText": func(r audit.Row, id string) string {
+		"rateIDs":   func() []string { return report.RateIDs },
+		"rateLabel": func(id string) string { return report.RateLabels[id] },
+		"rateText": func(r report.Row, id string) string {
 			if v := rateOf(r, id); v != nil {
 				return fmt.Sprintf("%.2f", *v)
 			}
 			return "—"
 		},
-		"belowTarget": func(r audit.Row, id string) bool {
+		"belowTarget": func(r report.Row, id string) bool {
 			for _, b := range r.BelowTarget {
 				if b == id {
 					return true

@@ -11,7 +11,7 @@ import (
 	"zhinan/search"
 )
 
-// searchRequest decodes the search parameters of SPEC §7, and group
+// searchRequest decodes the search parameters of docs/contract.md#search, and group
 // (service: one row per service, the default; none: one row per item),
 // service (the items of one service) and prefer (the citizen's region:
 // its items represent their services, it filters nothing). An unknown

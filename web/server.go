@@ -1,7 +1,11 @@
 // Package web serves zhinan's HTTP API and web pages with gin. Handlers are
-// thin: they decode the request, call the domain (catalog, search, audit)
-// and render; errors go through one wrapper that maps domain errors to
-// HTTP statuses.
+// thin: they decode the request, call the domain (catalog, store, search,
+// report) and render; errors go through one wrapper that maps domain
+// errors to HTTP statuses.
+//
+// It is the top layer with cmd/zhinan: nothing in zhinan imports it. It
+// reaches the database only through package store, never gorm or a driver
+// itself.
 package web
 
 import (
@@ -16,9 +20,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/audit"
 	"zhinan/catalog"
+	"zhinan/report"
 	"zhinan/search"
+	"zhinan/store"
 )
 
 // Options configure the web layer.
@@ -27,7 +32,7 @@ type Options struct {
 	// (安康市 610900); its children are offered in the region chooser.
 	HomeRegion string
 	// Targets are the coverage targets reports mark groups against.
-	Targets audit.Targets
+	Targets report.Targets
 	// SecureCookies marks the session and region cookies Secure on every
 	// response: TLS ends in a proxy in front of zhinan (serve
 	// --secure-cookies). Without it they are Secure when TLS ends in this
@@ -41,7 +46,7 @@ type Options struct {
 
 // Server is zhinan's HTTP handler: the JSON API and the web pages.
 type Server struct {
-	store     *catalog.Store
+	store     *store.Store
 	index     *search.Index
 	opts      Options
 	handler   http.Handler
@@ -57,17 +62,17 @@ type Server struct {
 const viewFlush = 10 * time.Second
 
 // New returns the HTTP server of zhinan over the store and its index.
-func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Options) (*Server, error) {
+func New(ctx context.Context, st *store.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: store, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter()}
+	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter()}
 	var err error
-	if s.secret, err = formSecret(ctx, store); err != nil {
+	if s.secret, err = formSecret(ctx, st); err != nil {
 		return nil, err
 	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	if s.regions, err = newRegionCache(ctx, store); err != nil {
+	if s.regions, err = newRegionCache(ctx, st); err != nil {
 		return nil, err
 	}
 	if s.templates, err = newTemplates(s.assets, s.regions.name); err != nil {
@@ -106,9 +111,9 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	r.GET("/review/items/:code", s.page(s.reviewItemPage))
 	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
-	r.GET("/audit-log", s.page(s.auditLogPage))
-	r.GET("/audit", s.page(s.auditPage))
-	r.GET("/audit/download", s.page(s.auditDownload))
+	r.GET("/audit-log", s.page(s.changeLogPage))
+	r.GET("/audit", s.page(s.reportPage))
+	r.GET("/audit/download", s.page(s.reportDownload))
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))
@@ -124,7 +129,7 @@ func New(ctx context.Context, store *catalog.Store, index *search.Index, opts Op
 	v1.POST("/items/:code/reject", api(s.apiReject))
 	v1.GET("/items/:code/editions", api(s.apiEditions))
 	v1.GET("/items/:code/diff", api(s.apiDiff))
-	v1.GET("/audit-log", api(s.apiAuditLog))
+	v1.GET("/audit-log", api(s.apiChangeLog))
 	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
 	v1.GET("/coverage", api(s.apiCoverage))

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zhinan/catalog"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // TestHeadAnswersEveryGetRoute: monitors probe with HEAD; every GET
@@ -127,20 +127,20 @@ func TestSecureCookies(t *testing.T) {
 	if r.status != 401 {
 		t.Fatalf("wrong password: %d", r.status)
 	}
-	log, _ := f.store.AuditLog(t.Context(), catalog.AuditFilter{User: "auditor", Limit: 1})
+	log, _ := f.store.ChangeLog(t.Context(), store.ChangeFilter{User: "auditor", Limit: 1})
 	if len(log) != 1 || log[0].Remote != "198.51.100.7" {
 		t.Errorf("client address behind a trusted proxy: %+v", log)
 	}
 	do(t, f.srv, http.MethodPost, "/api/v1/login", `{"username":"auditor","password":"wrong password"}`,
 		map[string]string{"Content-Type": "application/json", "X-Forwarded-For": "198.51.100.8"})
-	log, _ = f.store.AuditLog(t.Context(), catalog.AuditFilter{User: "auditor", Limit: 1})
+	log, _ = f.store.ChangeLog(t.Context(), store.ChangeFilter{User: "auditor", Limit: 1})
 	if len(log) != 1 || log[0].Remote != "192.0.2.1" {
 		t.Errorf("X-Forwarded-For believed from an untrusted peer: %+v", log)
 	}
 }
 
 // TestReviewersReadReports: the conformance and quality findings are for
-// reviewers, auditors and admins (SPEC §7); editors and visitors are not.
+// reviewers, auditors and admins (docs/contract.md#users-and-roles); editors and visitors are not.
 func TestReviewersReadReports(t *testing.T) {
 	f := seedServer(t)
 	for _, tc := range []struct {

@@ -14,13 +14,14 @@ import (
 	"zhinan/catalog"
 	"zhinan/search"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // fixture is a real store and index over the seed catalogue plus one item
 // with markup in its text, and the web server over them.
 type fixture struct {
 	srv   *Server
-	store *catalog.Store
+	store *store.Store
 	index *search.Index
 	cat   *seeds.Catalogue
 }
@@ -58,7 +59,7 @@ func seedServer(t testing.TB) *fixture {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		ctx := context.Background()
-		st, err := catalog.Open(fixtureDir)
+		st, err := store.Open(fixtureDir)
 		if err != nil {
 			fixtureErr = err
 			return
@@ -75,7 +76,7 @@ func seedServer(t testing.TB) *fixture {
 		d := cat.Records()
 		h := hostile
 		d.Records = append(d.Records, catalog.Record{Kind: catalog.KindItem, Item: &h, Line: len(d.Records) + 1})
-		if _, fixtureErr = st.Import(ctx, d, catalog.ImportOptions{}); fixtureErr != nil {
+		if _, fixtureErr = st.Import(ctx, d, store.ImportOptions{}); fixtureErr != nil {
 			return
 		}
 		for _, nu := range testUsers {
@@ -106,7 +107,7 @@ func seedServer(t testing.TB) *fixture {
 const testPassword = "测试口令-long-enough"
 
 // testUsers are the accounts of the fixture, one per role and scope.
-var testUsers = []catalog.NewUser{
+var testUsers = []store.NewUser{
 	{Name: "editor-police", Role: catalog.RoleEditor, Department: "市公安局", Region: "610900", Password: testPassword},
 	{Name: "editor-hanyin", Role: catalog.RoleEditor, Department: "汉阴县民政局", Region: "610921", Password: testPassword},
 	{Name: "reviewer-city", Role: catalog.RoleReviewer, Region: "610900", Password: testPassword},

@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"zhinan/audit"
+	"zhinan/report"
 )
 
 // browserPassword is the password of the accounts the tests create.
@@ -330,7 +330,7 @@ type pageChart struct {
 }
 
 // rateShown is how the audit page writes a rate: two decimals, "—" for none.
-func rateShown(r audit.Rate, unit string) string {
+func rateShown(r report.Rate, unit string) string {
 	if r == nil {
 		return "—"
 	}
@@ -339,7 +339,7 @@ func rateShown(r audit.Rate, unit string) string {
 
 // rowRate returns a coverage row's rate by id, through its JSON (the
 // report's own accessor is unexported).
-func rowRate(t *testing.T, r audit.Row, id string) audit.Rate {
+func rowRate(t *testing.T, r report.Row, id string) report.Rate {
 	t.Helper()
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -353,7 +353,7 @@ func rowRate(t *testing.T, r audit.Row, id string) audit.Rate {
 	if !ok {
 		t.Fatalf("the coverage row has no %s", id)
 	}
-	var rate audit.Rate
+	var rate report.Rate
 	if err := json.Unmarshal(v, &rate); err != nil {
 		t.Fatalf("%s: %v", id, err)
 	}
@@ -417,7 +417,7 @@ func TestBrowserAuditPageMatchesAPI(t *testing.T) {
 	})()`)
 
 	for _, by := range []string{"region", "department"} {
-		var api audit.Coverage
+		var api report.Coverage
 		path := "/api/v1/coverage?by=" + by + "&region=" + region
 		if status := srv.getJSON(t, path, &api); status != 200 {
 			t.Fatalf("GET %s: %d", path, status)
@@ -442,10 +442,10 @@ func TestBrowserAuditPageMatchesAPI(t *testing.T) {
 			if p.OnApplication != strconv.Itoa(a.OnApplication) {
 				t.Errorf("%s: on-application items %s on the page, %d in the API", where, p.OnApplication, a.OnApplication)
 			}
-			if len(p.Rates) != len(audit.RateIDs) {
-				t.Errorf("%s: the page shows %d rates, want %d (%v)", where, len(p.Rates), len(audit.RateIDs), audit.RateIDs)
+			if len(p.Rates) != len(report.RateIDs) {
+				t.Errorf("%s: the page shows %d rates, want %d (%v)", where, len(p.Rates), len(report.RateIDs), report.RateIDs)
 			}
-			for _, id := range audit.RateIDs {
+			for _, id := range report.RateIDs {
 				if got, want := p.Rates[id], rateShown(rowRate(t, a, id), ""); got != want {
 					t.Errorf("%s: %s is %q on the page, %s in the API", where, id, got, want)
 				}
@@ -455,7 +455,7 @@ func TestBrowserAuditPageMatchesAPI(t *testing.T) {
 		// The charts: the rates of the report's rows as bars, in the
 		// page's order (by region every row; by department those of
 		// the region itself).
-		var rows []audit.Row
+		var rows []report.Row
 		for _, r := range api.Rows {
 			if by == "region" || r.Region == region {
 				rows = append(rows, r)
@@ -469,8 +469,8 @@ func TestBrowserAuditPageMatchesAPI(t *testing.T) {
 		}
 		for k, id := range chartIDs {
 			ch := charts[by][k]
-			if ch.Title != audit.RateLabels[id] {
-				t.Errorf("by %s: chart %d is %q, want %q", by, k+1, ch.Title, audit.RateLabels[id])
+			if ch.Title != report.RateLabels[id] {
+				t.Errorf("by %s: chart %d is %q, want %q", by, k+1, ch.Title, report.RateLabels[id])
 				continue
 			}
 			if len(ch.Bars) != len(rows) {

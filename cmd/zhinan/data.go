@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"zhinan/catalog"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // openData opens the store in a data directory, creating it with the
 // reference regions if it is new.
-func openData(ctx context.Context, dir string) (*catalog.Store, error) {
-	st, err := catalog.Open(dir)
+func openData(ctx context.Context, dir string) (*store.Store, error) {
+	st, err := store.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func openData(ctx context.Context, dir string) (*catalog.Store, error) {
 
 // seedIfEmpty loads the seed catalogue into a store that has never held an
 // item. It reports whether it did.
-func seedIfEmpty(ctx context.Context, st *catalog.Store) (bool, error) {
+func seedIfEmpty(ctx context.Context, st *store.Store) (bool, error) {
 	n, err := st.CountItems(ctx)
 	if err != nil || n > 0 {
 		return false, err
@@ -41,7 +41,7 @@ func seedIfEmpty(ctx context.Context, st *catalog.Store) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("seed catalogue: %w", err)
 	}
-	if _, err := st.Import(ctx, cat.Records(), catalog.ImportOptions{Author: "seeds", Note: noteSeeds}); err != nil {
+	if _, err := st.Import(ctx, cat.Records(), store.ImportOptions{Author: "seeds", Note: noteSeeds}); err != nil {
 		return false, fmt.Errorf("load seed catalogue: %w", err)
 	}
 	return true, st.SetSetting(ctx, settingSeeded, "1")

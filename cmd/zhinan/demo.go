@@ -10,11 +10,12 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // demoAccounts are the clearly marked accounts `serve --demo` creates for
 // a local try-out, one per role.
-var demoAccounts = []catalog.NewUser{
+var demoAccounts = []store.NewUser{
 	{Name: "demo-editor", Role: catalog.RoleEditor, Department: "市公安局", Region: seeds.CityRegion},
 	{Name: "demo-reviewer", Role: catalog.RoleReviewer, Region: seeds.CityRegion},
 	{Name: "demo-auditor", Role: catalog.RoleAuditor},
@@ -23,7 +24,7 @@ var demoAccounts = []catalog.NewUser{
 
 // ensureDemoAccounts creates the demo accounts (or gives existing ones a
 // new password) and prints their passwords. Never use it in production.
-func ensureDemoAccounts(ctx context.Context, st *catalog.Store, w io.Writer) error {
+func ensureDemoAccounts(ctx context.Context, st *store.Store, w io.Writer) error {
 	fmt.Fprintln(w, msgDemoHeader)
 	for _, nu := range demoAccounts {
 		raw := make([]byte, 9)

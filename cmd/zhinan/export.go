@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
 )
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,11 +26,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f := *format
 	if f == "" {
 		f = strings.TrimPrefix(filepath.Ext(*out), ".")
-		if !slices.Contains(catalog.Formats, f) {
+		if !slices.Contains(interchange.Formats, f) {
 			f = "jsonl"
 		}
 	}
-	if !slices.Contains(catalog.Formats, f) {
+	if !slices.Contains(interchange.Formats, f) {
 		return fmt.Errorf("%w: unknown format %q (jsonl, csv, xlsx)", errUsage, f)
 	}
 	st, err := openData(ctx, *data)
@@ -59,7 +60,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		w = file
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	n, err := st.Export(ctx, bw, f, catalog.ExportFilter{Region: *region, Department: *dept})
+	n, err := interchange.Export(ctx, bw, f, st, catalog.ExportFilter{Region: *region, Department: *dept})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"zhinan/catalog"
+	"zhinan/interchange"
+	"zhinan/store"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,7 +27,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	var all catalog.Decoded
 	for _, f := range files {
-		d, err := catalog.DecodeFile(f, *dialect)
+		d, err := interchange.DecodeFile(f, *dialect)
 		if err != nil {
 			return err
 		}
@@ -41,14 +43,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	res, err := st.Import(ctx, all, catalog.ImportOptions{
+	res, err := st.Import(ctx, all, store.ImportOptions{
 		DryRun: *dryRun, SkipInvalid: *skip,
 		Note: fmt.Sprintf(noteImport, strings.Join(names, "、")),
 	})
 	if res != nil {
 		printImport(stdout, stderr, res)
 	}
-	if errors.Is(err, catalog.ErrRejected) {
+	if errors.Is(err, store.ErrRejected) {
 		fmt.Fprintln(stderr, msgNothingDone)
 		return exitError{1}
 	}
@@ -64,7 +66,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // maxProblemsShown bounds the problems printed; the count is always shown.
 const maxProblemsShown = 200
 
-func printImport(stdout, stderr io.Writer, res *catalog.ImportResult) {
+func printImport(stdout, stderr io.Writer, res *store.ImportResult) {
 	prefix := ""
 	if res.DryRun {
 		prefix = msgDryRun

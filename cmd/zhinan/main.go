@@ -35,7 +35,6 @@ func init() {
 		{"user", userUsage, runUser},
 		{"reindex", "reindex", runReindex},
 		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
-		{"bench", benchUsage, runBench},
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strings"
 
-	"zhinan/audit"
-	"zhinan/catalog"
+	"zhinan/report"
+	"zhinan/store"
 )
 
 // reportUsage is the usage line of zhinan report.
@@ -79,13 +79,13 @@ func (r *reportFlags) parse(args []string) (string, error) {
 	f := *r.format
 	if f == "" {
 		switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(*r.out), ".")); ext {
-		case audit.FormatCSV, audit.FormatXLSX, audit.FormatJSON:
+		case report.FormatCSV, report.FormatXLSX, report.FormatJSON:
 			f = ext
 		default:
-			f = audit.FormatTable
+			f = report.FormatTable
 		}
 	}
-	if !slices.Contains(audit.Formats, f) {
+	if !slices.Contains(report.Formats, f) {
 		return "", usagef(msgReportFormat, f)
 	}
 	return f, nil
@@ -94,23 +94,24 @@ func (r *reportFlags) parse(args []string) (string, error) {
 // reportError turns the errors of a report request into command-line
 // errors naming what is wrong.
 func (r *reportFlags) reportError(err error) error {
-	if errors.Is(err, audit.ErrUnknownRegion) {
+	if errors.Is(err, report.ErrUnknownRegion) {
 		return usagef(msgReportRegion, *r.region)
 	}
 	return err
 }
 
-// reportCoverage runs `zhinan report coverage`: the coverage ratios (SPEC
-// §4) by region, department or type, as of the end of a day in China time.
+// reportCoverage runs `zhinan report coverage`: the coverage ratios
+// (docs/contract.md#coverage-ratios) by region, department or type, as of
+// the end of a day in China time.
 func reportCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	r := newReportFlags("coverage", stderr)
-	by := r.fs.String("by", catalog.ByRegion, "group by region, department or type")
+	by := r.fs.String("by", store.ByRegion, "group by region, department or type")
 	asOf := r.fs.String("as-of", "", "as of the end of this day in China time (UTC+8), YYYY-MM-DD (default now)")
 	format, err := r.parse(args)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains([]string{catalog.ByRegion, catalog.ByDepartment, catalog.ByType}, *by) {
+	if !slices.Contains([]string{store.ByRegion, store.ByDepartment, store.ByType}, *by) {
 		return usagef(msgReportBy, *by)
 	}
 	st, err := openData(ctx, *r.data)
@@ -118,20 +119,20 @@ func reportCoverage(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	targets, err := audit.LoadTargets(*r.data)
+	targets, err := report.LoadTargets(*r.data)
 	if err != nil {
 		return err
 	}
-	req := audit.Request{By: *by, Region: *r.region}
+	req := report.Request{By: *by, Region: *r.region}
 	if *asOf != "" {
-		if req.AsOf, err = audit.AsOfDate(*asOf, st.Now()); err != nil {
-			if errors.Is(err, audit.ErrFutureDate) {
+		if req.AsOf, err = report.AsOfDate(*asOf, st.Now()); err != nil {
+			if errors.Is(err, report.ErrFutureDate) {
 				return usagef(msgReportFuture, *asOf)
 			}
 			return usagef(msgReportAsOf, *asOf)
 		}
 	}
-	rep, err := audit.BuildCoverage(ctx, st, req, targets)
+	rep, err := report.BuildCoverage(ctx, st, req, targets)
 	if err != nil {
 		return r.reportError(err)
 	}
@@ -151,7 +152,7 @@ func reportConformance(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer st.Close()
-	rep, err := audit.BuildConformance(ctx, st, *r.region)
+	rep, err := report.BuildConformance(ctx, st, *r.region)
 	if err != nil {
 		return r.reportError(err)
 	}
@@ -159,7 +160,7 @@ func reportConformance(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 // reportQuality runs `zhinan report quality`: the guide-quality findings
-// (SPEC §8) with item and department scores.
+// (docs/contract.md#guide-quality-rules) with item and department scores.
 func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	r := newReportFlags("quality", stderr)
 	dept := r.fs.String("department", "", "only the items of this department (by name)")
@@ -172,9 +173,9 @@ func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer st.Close()
-	rep, err := audit.BuildQuality(ctx, st, audit.QualityFilter{Region: *r.region, Department: *dept})
+	rep, err := report.BuildQuality(ctx, st, report.QualityFilter{Region: *r.region, Department: *dept})
 	if err != nil {
-		if errors.Is(err, audit.ErrUnknownDepartment) {
+		if errors.Is(err, report.ErrUnknownDepartment) {
 			return usagef(msgReportDept, *dept)
 		}
 		return r.reportError(err)
@@ -186,12 +187,12 @@ func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer)
 // itself, the other formats its tables. With a file name it writes beside
 // the file and renames, so that a failed report never leaves a truncated
 // file under the requested name.
-func writeReport(out, format string, doc any, tables func() []audit.Table, stdout, stderr io.Writer) error {
+func writeReport(out, format string, doc any, tables func() []report.Table, stdout, stderr io.Writer) error {
 	write := func(w io.Writer) error {
-		if format == audit.FormatJSON {
-			return audit.WriteJSON(w, doc)
+		if format == report.FormatJSON {
+			return report.WriteJSON(w, doc)
 		}
-		return audit.WriteTables(w, format, tables())
+		return report.WriteTables(w, format, tables())
 	}
 	if out == "" {
 		bw := bufio.NewWriterSize(stdout, 1<<16)

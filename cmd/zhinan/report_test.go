@@ -16,8 +16,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhinan/catalog"
+	"zhinan/interchange"
 	"zhinan/seeds"
+	"zhinan/store"
 )
 
 // reportData makes a data dir whose items were all published on
@@ -27,7 +28,7 @@ func reportData(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := catalog.Open(dir)
+	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +52,11 @@ func reportData(t *testing.T) string {
 			lines = append(lines, string(b))
 		}
 	}
-	d := catalog.DecodeJSONL(strings.NewReader(strings.Join(lines, "\n")), "report.jsonl")
+	d := interchange.DecodeJSONL(strings.NewReader(strings.Join(lines, "\n")), "report.jsonl")
 	if len(d.Problems) > 0 {
 		t.Fatal(d.Problems)
 	}
-	if _, err := st.Import(ctx, d, catalog.ImportOptions{}); err != nil {
+	if _, err := st.Import(ctx, d, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"zhinan/audit"
+	"zhinan/report"
 	"zhinan/search"
 	"zhinan/seeds"
 	"zhinan/web"
@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer index.Close()
 	setMemoryLimit(*memLimit)
 	go index.Run(ctx)
-	targets, err := audit.LoadTargets(*data)
+	targets, err := report.LoadTargets(*data)
 	if err != nil {
 		return err
 	}

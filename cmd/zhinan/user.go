@@ -11,8 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"zhinan/audit"
 	"zhinan/catalog"
+	"zhinan/report"
+	"zhinan/store"
 )
 
 // stdin is where `zhinan user add` and `zhinan user passwd` read the
@@ -91,7 +92,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	u, err := st.AddUser(ctx, catalog.NewUser{Name: name, Role: *role, Department: *dept, Region: *region, Password: password})
+	u, err := st.AddUser(ctx, store.NewUser{Name: name, Role: *role, Department: *dept, Region: *region, Password: password})
 	if err != nil {
 		return userError(err, name, stderr)
 	}
@@ -193,11 +194,11 @@ func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, msgSessionsHeader, name, len(sessions))
 	for _, s := range sessions {
 		kind := msgSessionKindToken
-		if s.Kind == catalog.SessionCookie {
+		if s.Kind == store.SessionCookie {
 			kind = msgSessionKindCookie
 		}
 		fmt.Fprintf(stdout, msgSessionLine, s.ID, kind,
-			s.CreatedAt.In(audit.ChinaTime).Format(time.DateTime), s.ExpiresAt.In(audit.ChinaTime).Format(time.DateTime))
+			s.CreatedAt.In(report.ChinaTime).Format(time.DateTime), s.ExpiresAt.In(report.ChinaTime).Format(time.DateTime))
 	}
 	return nil
 }

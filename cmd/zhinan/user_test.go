@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"zhinan/catalog"
+	"zhinan/store"
 )
 
 func TestUserAddReadsThePasswordFromStdin(t *testing.T) {
@@ -109,7 +109,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 	// session opens a session of ops as a login would.
 	session := func(kind string) string {
 		t.Helper()
-		st, err := catalog.Open(data)
+		st, err := store.Open(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +129,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 	}
 	live := func(tok string) bool {
 		t.Helper()
-		st, err := catalog.Open(data)
+		st, err := store.Open(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 		return err == nil
 	}
 	signIn := func(password string) error {
-		st, err := catalog.Open(data)
+		st, err := store.Open(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 		return err
 	}
 
-	a, b := session(catalog.SessionCookie), session(catalog.SessionToken)
+	a, b := session(store.SessionCookie), session(store.SessionToken)
 	if code, out := run("", "user", "sessions", "ops"); code != 0 || !strings.Contains(out, "有效会话 2 个") || !strings.Contains(out, "网页") || !strings.Contains(out, "令牌") || strings.Contains(out, a) {
 		t.Fatalf("sessions: %d %s", code, out)
 	}
@@ -164,7 +164,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 		t.Fatal("the new password does not replace the old one")
 	}
 
-	c := session(catalog.SessionToken)
+	c := session(store.SessionToken)
 	if code, out := run("", "user", "sessions", "ops", "--revoke"); code != 0 || !strings.Contains(out, "共 1 个") || live(c) {
 		t.Fatalf("revoke: %d %s", code, out)
 	}
@@ -172,7 +172,7 @@ func TestUserPasswdDisableAndSessions(t *testing.T) {
 		t.Fatalf("sessions after revoke: %d %s", code, out)
 	}
 
-	d := session(catalog.SessionCookie)
+	d := session(store.SessionCookie)
 	if code, out := run("", "user", "disable", "ops"); code != 0 || !strings.Contains(out, "已停用账号 ops") || live(d) {
 		t.Fatalf("disable: %d %s", code, out)
 	}

@@ -110,7 +110,7 @@ var corrections = []Correction{
 	},
 }
 
-// zones are the project's own non-standard zones (SPEC §2), documented in
+// zones are the project's own non-standard zones (docs/contract.md#regions), documented in
 // seeds/data/REGIONS.md.
 var zones = []Region{
 	{Code: "610971", Name: "安康高新技术产业开发区", Level: LevelCounty, Parent: "610900"},

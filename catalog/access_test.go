@@ -1,0 +1,37 @@
+package catalog
+
+import "testing"
+
+func TestAccessPolicy(t *testing.T) {
+	editor := &User{Role: RoleEditor, DepartmentID: 7}
+	reviewer := &User{Role: RoleReviewer, Region: "610921"}
+	cityReviewer := &User{Role: RoleReviewer}
+	auditor := &User{Role: RoleAuditor}
+	admin := &User{Role: RoleAdmin}
+	for _, tc := range []struct {
+		u        *User
+		action   string
+		dept     uint
+		inRegion bool
+		want     bool
+	}{
+		{nil, ActionRead, 7, true, false},
+		{editor, ActionEdit, 7, false, true},
+		{editor, ActionEdit, 8, true, false},
+		{editor, ActionReview, 7, true, false},
+		{editor, ActionAudit, 7, true, false},
+		{reviewer, ActionReview, 1, true, true},
+		{reviewer, ActionReview, 1, false, false},
+		{reviewer, ActionEdit, 1, true, false},
+		{cityReviewer, ActionReview, 1, false, true},
+		{auditor, ActionRead, 1, false, true},
+		{auditor, ActionAudit, 1, false, true},
+		{auditor, ActionEdit, 1, true, false},
+		{auditor, ActionReview, 1, true, false},
+		{admin, ActionAccount, 0, false, true},
+	} {
+		if got := Allowed(tc.u, tc.action, tc.dept, tc.inRegion); got != tc.want {
+			t.Errorf("Allowed(%+v, %s, %d, %v) = %v", tc.u, tc.action, tc.dept, tc.inRegion, got)
+		}
+	}
+}

@@ -1,0 +1,16 @@
+// Package interchange holds zhinan's file formats (docs/contract.md#interchange): the codecs
+// of JSON Lines and JSON arrays (jsonl.go, on the record framing of
+// jsonstream.go and the line reader of linereader.go), CSV (csv.go) and
+// XLSX (xlsx.go, a bounded streaming reader; xlsx_write.go, the excelize
+// writer) over one spreadsheet model of an item (sheet.go), the national
+// platform dialect (national.go), choosing a decoder by file (codec.go),
+// and the export of a catalogue (export.go). Decoding never stops at the
+// first fault: every problem names its file, line or row, and field
+// (catalog.Problem). The formats are described in docs/interchange.md.
+//
+// It imports catalog, whose records (catalog.Record, catalog.Decoded) are
+// what it reads and writes, and must not import store, gorm, gin or bleve:
+// an export reads the catalogue through the Source interface, which
+// *store.Store satisfies, and an import hands the decoded records to the
+// store's Import.
+package interchange

@@ -1,0 +1,42 @@
+package interchange
+
+// The words that are data in the interchange files, not messages: the
+// values of the national platform's fields and of spreadsheet cells. A
+// decoder matches them; an encoder writes them.
+
+// National platform vocabulary.
+const (
+	nationalNone          = "无"       // "none": the platform's placeholder for an absent value
+	nationalNoWindow      = "无线下办理窗口" // "no offline window": no location
+	nationalLocationLabel = "办理地点"    // "place of handling", a prefix before a colon
+	nationalWorkdays      = "工作日"     // "working days"
+	nationalNaturalDays   = "自然日"     // "calendar days"
+	nationalYes           = "是"       // "yes"
+	nationalNo            = "否"       // "no"
+	nationalNotSupported  = "不支持"     // "not supported"
+	nationalSupported     = "支持"      // "supported"
+	nationalPerson        = "自然人"     // natural person
+	nationalOrganisation  = "法人"      // legal person (the zhinan audience value)
+	nationalMaterialReq   = "必要"      // material required
+	nationalMaterialForm  = "原件"      // original document
+	nationalMaterialSrc   = "申请人自备"   // provided by the applicant
+	nationalOnline        = "是"       // ONLINECHECK "yes"
+	nationalColonFull     = "："       // full-width colon
+	nationalParenOpenFull = "（"       // full-width opening parenthesis
+	nationalParenEndFull  = "）"       // full-width closing parenthesis
+)
+
+// nationalLegalPersonMarks are the words that make a service object a legal
+// person (法人, 企业 enterprise, 组织 organisation, 机关 government body).
+var nationalLegalPersonMarks = []string{"法人", "企业", "组织", "机关"}
+
+// Cell vocabulary of CSV and XLSX.
+const (
+	cellYes   = "是"  // yes
+	cellNo    = "否"  // no
+	sheetName = "事项" // name of the exported worksheet ("items")
+)
+
+// cellBoolWords are the accepted spellings of yes and no in a cell, besides
+// cellYes and cellNo; the comparison ignores ASCII case.
+var cellBoolWords = map[string]bool{"true": true, "false": false, "1": true, "0": false, "y": true, "n": false, "yes": true, "no": false}

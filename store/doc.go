@@ -1,0 +1,26 @@
+// Package store is the catalogue's database: the gorm store of regions,
+// departments, catalogue entries, items and their editions, accounts,
+// sessions and the change log, and the source of truth from which the
+// search index and every report are derived. It holds
+//
+//   - opening a data directory and its numbered, ordered migrations
+//     (store.go, migrate.go);
+//   - one file per table or concern: regions.go, departments.go,
+//     entries.go, items.go, editions.go, published.go (reading published
+//     items), views.go, sequence.go (the change sequence), settings.go,
+//     users.go, sessions.go, password.go, changelog.go (操作日志);
+//   - the edit workflow (workflow.go, access.go, queue.go), import
+//     (import.go, import_stage.go: stage, then swap; bulk.go), the reading
+//     side of export (export.go), coverage counts (coverage.go), the size
+//     of the database files (size.go) and IsBusy (busy.go).
+//
+// The SQL rule: gorm for single-table CRUD (a row by key, a filtered list,
+// an update of one row); raw SQL for joins, aggregates and bulk writes,
+// portable to PostgreSQL. The joins and column lists raw SQL shares are
+// written once, in columns.go. The rows are the store's own types: the
+// domain values of package catalog are what the rest of the program sees.
+//
+// It imports catalog, gorm and the database driver, and must not import
+// gin or bleve (nor the search, interchange, report or web packages): it
+// knows nothing of HTTP, the index or file formats.
+package store

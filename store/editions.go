@@ -1,0 +1,186 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zhinan/catalog"
+)
+
+// editionRow is a row of the editions table: one edition of an item, its
+// guide as canonical JSON with the JSON's digest, its workflow state and
+// who did what when, and the columns derived from the guide that coverage
+// reports aggregate (columns.go lists them).
+type editionRow struct {
+	ID            uint `gorm:"primaryKey"`
+	ItemCode      string
+	Number        int
+	State         string
+	Guide         string
+	Digest        string
+	Note          string
+	Author        string
+	Reviewer      string
+	Reason        string
+	CreatedAt     time.Time
+	SubmittedAt   *time.Time
+	PublishedAt   *time.Time
+	SupersededAt  *time.Time
+	Region        string
+	DepartmentID  uint
+	Type          string
+	OnApplication bool
+	Online        bool
+	FullOnline    bool
+	OneVisit      bool
+	ZeroVisit     bool
+	Immediate     bool
+	InHall        bool
+	Nearby        bool
+}
+
+func (editionRow) TableName() string { return "editions" }
+
+// newEdition builds an edition row for a guide, with its canonical JSON,
+// digest and the derived classification columns used by coverage reports.
+func newEdition(it *catalog.Item, number int, state string, deptID uint, at time.Time) editionRow {
+	bp := guideBuffers.Get().(*[]byte)
+	guide := catalog.AppendGuide((*bp)[:0], it)
+	ed := editionOf(it, string(guide), digest(guide), number, state, deptID, at)
+	*bp = guide
+	guideBuffers.Put(bp)
+	return ed
+}
+
+// editionOf builds the edition row of it from its canonical JSON and the
+// JSON's digest.
+func editionOf(it *catalog.Item, guide, digest string, number int, state string, deptID uint, at time.Time) editionRow {
+	return editionRow{
+		ItemCode:      it.Code,
+		Number:        number,
+		State:         state,
+		Guide:         guide,
+		Digest:        digest,
+		CreatedAt:     at,
+		Region:        it.Region,
+		DepartmentID:  deptID,
+		Type:          it.Type,
+		OnApplication: catalog.OnApplication(it.Type),
+		Online:        catalog.HasFlag(it, catalog.FlagOnline),
+		FullOnline:    catalog.HasFlag(it, catalog.FlagFullOnline),
+		OneVisit:      catalog.HasFlag(it, catalog.FlagOneVisit),
+		ZeroVisit:     catalog.HasFlag(it, catalog.FlagZeroVisit),
+		Immediate:     catalog.HasFlag(it, catalog.FlagImmediate),
+		InHall:        catalog.HasFlag(it, catalog.FlagInHall),
+		Nearby:        catalog.HasFlag(it, catalog.FlagNearby),
+	}
+}
+
+// guideDigest returns the digest of an item's canonical JSON, the Digest
+// newEdition gives its edition, without keeping the JSON.
+func guideDigest(it *catalog.Item) string {
+	bp := guideBuffers.Get().(*[]byte)
+	guide := catalog.AppendGuide((*bp)[:0], it)
+	d := digest(guide)
+	*bp = guide
+	guideBuffers.Put(bp)
+	return d
+}
+
+// guideBuffers hold the buffers newEdition and guideDigest write canonical
+// JSON into.
+var guideBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+func loadEdition(db *gorm.DB, code string, n int) (*editionRow, error) {
+	var ed editionRow
+	if err := db.Where("item_code = ? AND number = ?", code, n).Take(&ed).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, fmt.Errorf("item %s edition %d: %w", code, n, catalog.ErrNotFound)
+		}
+		return nil, fmt.Errorf("load item %s edition %d: %w", code, n, err)
+	}
+	return &ed, nil
+}
+
+// editionHead loads edition n of the item code without its guide.
+func editionHead(db *gorm.DB, code string, n int) (*editionRow, error) {
+	var ed editionRow
+	err := db.Omit("guide").Where("item_code = ? AND number = ?", code, n).Take(&ed).Error
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, fmt.Errorf("item %s edition %d: %w", code, n, catalog.ErrNotFound)
+		}
+		return nil, fmt.Errorf("load item %s edition %d: %w", code, n, err)
+	}
+	return &ed, nil
+}
+
+// replaceDraft rewrites the draft edition id, number base, as edition
+// number of item: guide, derived columns, note and time. The draft having
+// changed meanwhile is a conflict.
+func replaceDraft(tx *gorm.DB, id uint, base int, item *catalog.Item, number int, deptID uint, now time.Time, note string) error {
+	ed := newEdition(item, number, catalog.StateDraft, deptID, now)
+	res := tx.Model(&editionRow{}).Where("id = ? AND number = ? AND state = ?", id, base, catalog.StateDraft).
+		Updates(map[string]any{
+			"number": ed.Number, "guide": ed.Guide, "digest": ed.Digest, "note": note, "created_at": ed.CreatedAt,
+			"region": ed.Region, "department_id": ed.DepartmentID, "type": ed.Type,
+			"on_application": ed.OnApplication, "online": ed.Online, "full_online": ed.FullOnline,
+			"one_visit": ed.OneVisit, "zero_visit": ed.ZeroVisit, "immediate": ed.Immediate,
+			"in_hall": ed.InHall, "nearby": ed.Nearby,
+		})
+	if res.Error != nil {
+		return fmt.Errorf("replace draft %d of %s: %w", base, item.Code, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("item %s draft %d changed meanwhile: %w", item.Code, base, catalog.ErrConflict)
+	}
+	return nil
+}
+
+// insertDraft writes a new draft edition of item.
+func insertDraft(tx *gorm.DB, item *catalog.Item, number int, deptID uint, now time.Time, author, note string) error {
+	ed := newEdition(item, number, catalog.StateDraft, deptID, now)
+	ed.Author, ed.Note = author, note
+	if err := tx.Create(&ed).Error; err != nil {
+		return fmt.Errorf("store edition %d of %s: %w", number, item.Code, err)
+	}
+	return nil
+}
+
+// changeState updates the edition id from state from; another writer
+// having changed it first is a conflict.
+func changeState(tx *gorm.DB, id uint, from string, set map[string]any) error {
+	res := tx.Model(&editionRow{}).Where("id = ? AND state = ?", id, from).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("update edition: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("edition changed meanwhile: %w", catalog.ErrConflict)
+	}
+	return nil
+}
+
+func (ed *editionRow) info() EditionInfo {
+	return EditionInfo{Number: ed.Number, State: ed.State, Author: ed.Author, Reviewer: ed.Reviewer,
+		Note: ed.Note, Reason: ed.Reason, CreatedAt: ed.CreatedAt.UTC(), SubmittedAt: utcPtr(ed.SubmittedAt),
+		PublishedAt: utcPtr(ed.PublishedAt), SupersededAt: utcPtr(ed.SupersededAt)}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,46 @@
+package store
+
+// The Chinese texts of the store: what the import, the edit workflow and
+// account management tell a user. Format verbs are documented per string.
+// The domain's own messages (validation, quality, labels) are in package
+// catalog.
+
+// Import messages.
+const (
+	// MsgDuplicateCode: an item code given twice in one import; the code,
+	// then the file and line of its first record.
+	MsgDuplicateCode = "实施编码 %s 重复：%s 第%d行已有同一编码"
+)
+
+// Edit workflow messages.
+const (
+	// MsgCodeMismatch: a saved draft names another item code than the item
+	// being edited; %s is the code of the item being edited.
+	MsgCodeMismatch = "与正在编辑的事项实施编码 %s 不一致，实施编码不能修改"
+	// MsgUnknownDepartment: no department of that name in the region; the
+	// department's name, then the region code.
+	MsgUnknownDepartment = "行政区划 %[2]s 下没有实施主体“%[1]s”"
+)
+
+// clipEllipsis marks a change-log text ClipChangeLogText cut.
+const clipEllipsis = "…"
+
+// Account messages.
+const (
+	// MsgUserName: a user name of other characters or length.
+	MsgUserName = "用户名应为2到32个字母、数字、汉字或 _ . -"
+	// MsgPasswordShort: %d is the least number of characters.
+	MsgPasswordShort = "密码至少 %d 个字符"
+	// MsgPasswordLong: %d is the most bytes.
+	MsgPasswordLong = "密码不能超过 %d 字节"
+	// MsgSessionsEnded: the change-log detail of a password change, an
+	// account disabled or sessions revoked; %d is how many sessions ended.
+	MsgSessionsEnded = "结束会话 %d 个"
+	// MsgImportDetail: the change-log detail of an import: items created,
+	// updated, unchanged, rejected; regions, departments and entries
+	// changed; then the import's note.
+	MsgImportDetail = "新增 %d 项，更新 %d 项，未变 %d 项，拒绝 %d 条；区划 %d 条、部门 %d 个、基本目录 %d 条有变化。%s"
+	// MsgEditorDepartment: an editor account without department and
+	// region.
+	MsgEditorDepartment = "编辑账号必须指定所属部门和行政区划"
+)

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one ordered, explicit schema change. Migrations are never
+// edited once released: a change to the schema is a new migration.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB, d dialect) error
+}
+
+// dialect holds the few DDL spellings that differ between SQLite and
+// PostgreSQL.
+type dialect struct{ name string }
+
+// autoID is the column definition of an auto-incrementing primary key.
+func (d dialect) autoID() string {
+	if d.name == "postgres" {
+		return "BIGSERIAL PRIMARY KEY"
+	}
+	return "INTEGER PRIMARY KEY AUTOINCREMENT"
+}
+
+// migrations lists every schema version in order.
+var migrations = []migration{
+	{1, "catalogue", func(tx *gorm.DB, d dialect) error {
+		return execAll(tx,
+			`CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+			`INSERT INTO sequences (name, value) VALUES ('change', 0)`,
+			`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+			`CREATE TABLE regions (
+				code TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				level TEXT NOT NULL,
+				parent TEXT NOT NULL DEFAULT '')`,
+			`CREATE INDEX regions_parent ON regions (parent)`,
+			`CREATE TABLE departments (
+				id `+d.autoID()+`,
+				name TEXT NOT NULL,
+				region TEXT NOT NULL,
+				credit_code TEXT NOT NULL DEFAULT '',
+				phone TEXT NOT NULL DEFAULT '',
+				UNIQUE (region, name))`,
+			`CREATE TABLE entries (
+				base_code TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				type TEXT NOT NULL,
+				basis TEXT NOT NULL DEFAULT '',
+				levels TEXT NOT NULL DEFAULT '')`,
+			`CREATE TABLE items (
+				code TEXT PRIMARY KEY,
+				base_code TEXT NOT NULL,
+				name TEXT NOT NULL,
+				region TEXT NOT NULL,
+				department_id BIGINT NOT NULL,
+				published INTEGER NOT NULL DEFAULT 0,
+				latest INTEGER NOT NULL DEFAULT 0,
+				seq BIGINT NOT NULL,
+				created_at TIMESTAMP NOT NULL,
+				updated_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX items_seq ON items (seq)`,
+			`CREATE INDEX items_region ON items (region)`,
+			`CREATE INDEX items_department ON items (department_id)`,
+			`CREATE INDEX items_base_code ON items (base_code)`,
+			`CREATE TABLE editions (
+				id `+d.autoID()+`,
+				item_code TEXT NOT NULL,
+				number INTEGER NOT NULL,
+				state TEXT NOT NULL,
+				guide TEXT NOT NULL,
+				digest TEXT NOT NULL,
+				note TEXT NOT NULL DEFAULT '',
+				author TEXT NOT NULL DEFAULT '',
+				reviewer TEXT NOT NULL DEFAULT '',
+				reason TEXT NOT NULL DEFAULT '',
+				created_at TIMESTAMP NOT NULL,
+				submitted_at TIMESTAMP NULL,
+				published_at TIMESTAMP NULL,
+				superseded_at TIMESTAMP NULL,
+				region TEXT NOT NULL,
+				department_id BIGINT NOT NULL,
+				type TEXT NOT NULL,
+				on_application BOOLEAN NOT NULL,
+				online BOOLEAN NOT NULL,
+				full_online BOOLEAN NOT NULL,
+				one_visit BOOLEAN NOT NULL,
+				zero_visit BOOLEAN NOT NULL,
+				immediate BOOLEAN NOT NULL,
+				in_hall BOOLEAN NOT NULL,
+				nearby BOOLEAN NOT NULL,
+				UNIQUE (item_code, number))`,
+			`CREATE INDEX editions_published ON editions (published_at, superseded_at)`,
+			`CREATE INDEX editions_state ON editions (state)`,
+		)
+	}},
+	{2, "item views", func(tx *gorm.DB, d dialect) error {
+		return execAll(tx,
+			`CREATE TABLE item_views (
+				code TEXT PRIMARY KEY,
+				views BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE INDEX item_views_views ON item_views (views)`,
+		)
+	}},
+	{3, "accounts and audit log", func(tx *gorm.DB, d dialect) error {
+		return execAll(tx,
+			`CREATE TABLE users (
+				id `+d.autoID()+`,
+				name TEXT NOT NULL UNIQUE,
+				password_hash TEXT NOT NULL,
+				role TEXT NOT NULL,
+				department_id BIGINT NOT NULL DEFAULT 0,
+				region TEXT NOT NULL DEFAULT '',
+				demo BOOLEAN NOT NULL DEFAULT FALSE,
+				disabled BOOLEAN NOT NULL DEFAULT FALSE,
+				created_at TIMESTAMP NOT NULL)`,
+			`CREATE TABLE sessions (
+				token_hash TEXT PRIMARY KEY,
+				user_id BIGINT NOT NULL,
+				kind TEXT NOT NULL,
+				created_at TIMESTAMP NOT NULL,
+				expires_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX sessions_user ON sessions (user_id)`,
+			`CREATE TABLE audit_log (
+				id `+d.autoID()+`,
+				at TIMESTAMP NOT NULL,
+				user_name TEXT NOT NULL DEFAULT '',
+				action TEXT NOT NULL,
+				item_code TEXT NOT NULL DEFAULT '',
+				edition INTEGER NOT NULL DEFAULT 0,
+				detail TEXT NOT NULL DEFAULT '',
+				remote TEXT NOT NULL DEFAULT '')`,
+			`CREATE INDEX audit_log_at ON audit_log (at)`,
+			`CREATE INDEX audit_log_item ON audit_log (item_code)`,
+			`CREATE INDEX audit_log_user ON audit_log (user_name)`,
+		)
+	}},
+}
+
+func execAll(tx *gorm.DB, stmts ...string) error {
+	for _, s := range stmts {
+		if err := tx.Exec(s).Error; err != nil {
+			return fmt.Errorf("%s: %w", firstLine(s), err)
+		}
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// SchemaVersion is the schema version this build of zhinan writes.
+var SchemaVersion = migrations[len(migrations)-1].version
+
+// migrate brings the database to SchemaVersion, one migration per
+// transaction, recording each in schema_migrations. A database written by a
+// newer zhinan is refused rather than touched.
+func migrate(db *gorm.DB) error {
+	d := dialect{name: db.Dialector.Name()}
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current).Error; err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > SchemaVersion {
+		return fmt.Errorf("database schema version %d is newer than this build (%d): upgrade zhinan", current, SchemaVersion)
+	}
+	for _, m := range migrations {
+		if m.version <= current {
+			continue
+		}
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := m.up(tx, d); err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"zhinan/catalog"
+)
+
+// DatabaseFile is the name of the SQLite database inside a data directory.
+const DatabaseFile = "zhinan.db"
+
+// lockWait is how long a writer waits for another connection's write
+// transaction (an import's swap, another server's save) before giving up
+// with an error IsBusy recognises: well within the server's write
+// timeout, so that a request that cannot write is answered (503) rather
+// than dropped.
+const lockWait = 10 * time.Second
+
+// Store is the catalogue's database: the source of truth from which the
+// search index and every report are derived.
+type Store struct {
+	db  *gorm.DB
+	dir string // the data directory; "" when opened on a dialector
+	// Now is the store's clock; tests replace it to write history.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the SQLite database in the data
+// directory dir and brings its schema up to date. SQLite runs in WAL mode
+// with a busy timeout, so an import in one process and a server in another
+// can share the directory.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	dsn := "file:" + filepath.Join(dir, DatabaseFile) +
+		fmt.Sprintf("?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=%d&_txlock=immediate&_foreign_keys=on",
+			lockWait.Milliseconds())
+	s, err := OpenDialector(sqlite.Open(dsn))
+	if err != nil {
+		return nil, err
+	}
+	s.dir = dir
+	removeStaleStages(dir)
+	return s, nil
+}
+
+// OpenDialector opens a store on any gorm dialector (SQLite by default; the
+// schema is kept portable to PostgreSQL).
+func OpenDialector(d gorm.Dialector) (*Store, error) {
+	db, err := gorm.Open(d, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if d.Name() == "sqlite" {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+	}
+	if err := migrate(db); err != nil {
+		return nil, err
+	}
+	return &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	return s.db.WithContext(ctx).Raw(`SELECT 1`).Scan(&n).Error
+}
+
+// notFound maps gorm's not-found error to catalog.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return catalog.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"zhinan/catalog"
+	"zhinan/report"
+	"zhinan/store"
+)
+
+// reportKinds are the reports the /audit page offers for download.
+var reportKinds = []string{"coverage", "conformance", "quality"}
+
+// downloadFormats are the file formats offered, with their content types.
+var downloadFormats = map[string]string{
+	report.FormatCSV:  "text/csv; charset=utf-8",
+	report.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	report.FormatJSON: "application/json; charset=utf-8",
+}
+
+// reportDownload is GET /audit/download?report=&format=&by=&region=&as_of=
+// for reviewers, auditors and admins (catalog.ActionReport; coverage is
+// public anyway): the same files `zhinan report` writes.
+func (s *Server) reportDownload(c *gin.Context) error {
+	u := currentUser(c)
+	if u == nil {
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return nil
+	}
+	if !catalog.Allowed(u, catalog.ActionReport, 0, true) {
+		return catalog.ErrForbidden
+	}
+	kind, format := c.Query("report"), c.Query("format")
+	if !slices.Contains(reportKinds, kind) {
+		return badRequest("report", MsgReportKind)
+	}
+	contentType, ok := downloadFormats[format]
+	if !ok {
+		return badRequest("format", MsgReportFormat)
+	}
+	ctx := c.Request.Context()
+	region := c.Query("region")
+	var doc any
+	var tables []report.Table
+	switch kind {
+	case "coverage":
+		req := report.Request{By: c.DefaultQuery("by", store.ByRegion), Region: region}
+		if v := c.Query("as_of"); v != "" {
+			t, err := report.AsOfDate(v, s.store.Now())
+			if err != nil {
+				return coverageError(err)
+			}
+			req.AsOf = t
+		}
+		rep, err := report.BuildCoverage(ctx, s.store, req, s.opts.Targets)
+		if err != nil {
+			return coverageError(err)
+		}
+		doc, tables = rep, rep.Tables()
+	case "conformance":
+		rep, err := report.BuildConformance(ctx, s.store, region)
+		if err != nil {
+			return coverageError(err)
+		}
+		doc, tables = rep, rep.Tables()
+	case "quality":
+		rep, err := report.BuildQuality(ctx, s.store, report.QualityFilter{Region: region})
+		if err != nil {
+			return coverageError(err)
+		}
+		doc, tables = rep, rep.Tables()
+	}
+	var buf bytes.Buffer
+	var err error
+	if format == report.FormatJSON {
+		err = report.WriteJSON(&buf, doc)
+	} else {
+		err = report.WriteTables(&buf, format, tables)
+	}
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+kind+"."+format+`"`)
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+	return nil
+}
