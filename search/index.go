@@ -316,12 +316,14 @@ func openGeneration(path string) (bleve.Index, *table, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if t.Seq > seq {
-		t.Seq = seq
-		for i := range t.Groups {
+	for i := range t.Groups {
+		// A group with no items may have had its document deleted (see
+		// dropEmptyGroups); it is indexed again when an item takes it.
+		if t.Seq > seq || len(t.Groups[i].Items) == 0 {
 			t.Groups[i].needsDoc = true
 		}
 	}
+	t.Seq = min(t.Seq, seq)
 	return bi, t, nil
 }
 
@@ -859,6 +861,14 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 			return fmt.Errorf("update search index: %w", err)
 		}
 		ix.mu.Lock()
+		// The groups the changed items leave; those left empty are
+		// dropped from bleve below.
+		left := map[int32]bool{}
+		for _, code := range codes {
+			if ri, ok := cur.byCode[code]; ok {
+				left[cur.Rows[ri].Group] = true
+			}
+		}
 		for _, it := range items {
 			cur.commit(it)
 		}
@@ -867,6 +877,7 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 				cur.remove(code)
 			}
 		}
+		empty := cur.emptyGroups(left)
 		cur.rankNames()
 		cur.Seq, ix.seq = last, last
 		ix.cache.clear()
@@ -877,10 +888,34 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		ix.mu.Unlock()
 		ix.dirty = true
 		ix.sug.reset(cur.names())
+		if err := ix.dropEmptyGroups(bi, cur, empty); err != nil {
+			return err
+		}
 		if len(changes) < catchUpBatch {
 			return nil
 		}
 	}
+}
+
+// dropEmptyGroups deletes from bleve the documents of groups (of table t)
+// that no item has any more, so that an index kept up to date by changes
+// answers as one built afresh would: an empty group's text would still
+// match, set the bar of graded matching and lend its words to the typo
+// vocabulary. The rows left the groups first (a search in between finds
+// a document no row has, which matches nothing); a group taken again is
+// indexed again (needsDoc).
+func (ix *Index) dropEmptyGroups(bi bleve.Index, t *table, groups []int32) error {
+	if len(groups) == 0 {
+		return nil
+	}
+	batch := bi.NewBatch()
+	for _, gi := range groups {
+		batch.Delete(t.Groups[gi].ID)
+	}
+	if err := writeBatch(bi, batch); err != nil {
+		return fmt.Errorf("update search index: %w", err)
+	}
+	return nil
 }
 
 // nameFields are the index fields derived from an item name alone.

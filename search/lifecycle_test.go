@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -343,5 +344,47 @@ func TestCountiesShareAGroup(t *testing.T) {
 	}
 	if len(regions) < 10 {
 		t.Fatalf("居民身份证首次申领 found in %d regions, want every county's", len(regions))
+	}
+}
+
+// An index kept up to date by changes answers as one built afresh from
+// the same store: a name an item no longer bears leaves no trace — not in
+// the results, not in graded matching (where its text would set the bar
+// other guides must reach), not in the typo vocabulary.
+func TestRenamedItemsLeaveNoTrace(t *testing.T) {
+	st, dir, items := smallStore(t, 40)
+	ix := openIndex(t, dir, st)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go ix.Run(ctx)
+
+	it := items[0]
+	for _, name := range []string{"玛瑙孔雀登记许可", "琥珀麋鹿陀螺备案", items[0].Name} {
+		it.Name = name
+		importItems(t, st, it)
+		ix.Notify()
+		eventually(t, 2*time.Second, "rename to "+name+" searchable", func() bool {
+			return contains(codes(t, ix, name), it.Code)
+		})
+	}
+	fresh := openIndex(t, t.TempDir(), st)
+	queries := []string{"玛瑙孔雀", "琥珀麋鹿", "玛瑙孔雀" + items[1].Name, "琥珀" + items[2].Name + "怎么办", items[0].Name}
+	for _, q := range queries {
+		if got, want := codes(t, ix, q), codes(t, fresh, q); !slices.Equal(got, want) {
+			t.Errorf("%s: the live index finds %v, one built afresh %v", q, got, want)
+		}
+	}
+	// The typo vocabulary (rebuilt at once here) has no word only a former
+	// name had.
+	ix.mu.RLock()
+	ix.vocab.mu.Lock()
+	ix.vocab.v = nil
+	ix.vocab.mu.Unlock()
+	v := ix.vocabulary()
+	ix.mu.RUnlock()
+	for _, w := range []string{"玛瑙", "孔雀", "琥珀", "麋鹿"} {
+		if v.known[w] {
+			t.Errorf("the vocabulary still knows %s, a word of a former name", w)
+		}
 	}
 }

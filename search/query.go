@@ -193,7 +193,7 @@ func (ix *Index) parse(q string) plan {
 	var words []string
 	add := func(phrase string, alts []string, w float64) {
 		for _, a := range alts {
-			if ix.t != nil && ix.t.nameKeys[exactKey(a)] {
+			if ix.t != nil && ix.t.hasName(exactKey(a)) {
 				if p.names == nil {
 					p.names = map[string]bool{}
 				}

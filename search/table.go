@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,8 +46,8 @@ type table struct {
 	byGroup map[string]int32 // group id → index in Groups
 	free    []int32          // rows of removed items, for reuse
 	live    int              // rows in use
-	// nameKeys holds the exactKey of every group's name.
-	nameKeys map[string]bool
+	// nameKeys lists, by the exactKey of their name, the groups bearing it.
+	nameKeys map[string][]int32
 	// nameRank orders the groups by name for browsing: equal names rank
 	// equal; recomputed when groups are added.
 	nameRank []float64
@@ -113,7 +114,7 @@ func (in *interner) reindex() {
 }
 
 func newTable() *table {
-	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}, nameKeys: map[string]bool{}}
+	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}, nameKeys: map[string][]int32{}}
 }
 
 // flagBits turns classification ids into bits.
@@ -215,7 +216,8 @@ func (t *table) addGroup(g groupText) int32 {
 	i := int32(len(t.Groups))
 	t.Groups = append(t.Groups, gr)
 	t.byGroup[g.id] = i
-	t.nameKeys[exactKey(g.title)] = true
+	k := exactKey(g.title)
+	t.nameKeys[k] = append(t.nameKeys[k], i)
 	t.nameRank = nil
 	return i
 }
@@ -282,6 +284,30 @@ func (t *table) unlink(ri int32) {
 	g.Items, g.Regions, g.Depts, g.Flags = g.Items[:last], g.Regions[:last], g.Depts[:last], g.Flags[:last]
 	g.Svcs = g.Svcs[:last]
 	r.Group = -1
+}
+
+// hasName reports whether an item bears a name of exactKey key.
+func (t *table) hasName(key string) bool {
+	for _, gi := range t.nameKeys[key] {
+		if len(t.Groups[gi].Items) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// emptyGroups returns those of groups that have no item, marking them as
+// lacking their document (see Index.dropEmptyGroups).
+func (t *table) emptyGroups(groups map[int32]bool) []int32 {
+	var out []int32
+	for gi := range groups {
+		if gi >= 0 && len(t.Groups[gi].Items) == 0 {
+			t.Groups[gi].needsDoc = true
+			out = append(out, gi)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // rankNames orders the groups by name for browsing, when groups were added.
@@ -367,7 +393,8 @@ func loadTable(genDir string) (*table, error) {
 	}
 	for i := range t.Groups {
 		t.byGroup[t.Groups[i].ID] = int32(i)
-		t.nameKeys[exactKey(t.Groups[i].Title)] = true
+		k := exactKey(t.Groups[i].Title)
+		t.nameKeys[k] = append(t.nameKeys[k], int32(i))
 	}
 	for i := range t.Rows {
 		r := &t.Rows[i]

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/go-ego/gse"
 )
 
@@ -127,6 +128,14 @@ func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(str
 		if err != nil {
 			return err
 		}
+		// A segment's dictionary keeps the terms of its deleted documents
+		// (until segments merge): they are counted without them, and a term
+		// only deleted documents had is no term of the catalogue.
+		deleted := ss.Deleted()
+		if deleted != nil && deleted.IsEmpty() {
+			deleted = nil
+		}
+		var pl segment.PostingsList
 		it := d.AutomatonIterator(nil, nil, nil)
 		for {
 			e, err := it.Next()
@@ -136,12 +145,22 @@ func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(str
 			if e == nil {
 				break
 			}
-			switch {
-			case !keep(e.Term):
-			case counts == nil:
-				visit(e.Term, e.Count) // one segment: in term order already
-			default:
-				counts[e.Term] += e.Count
+			if !keep(e.Term) {
+				continue
+			}
+			n := e.Count
+			if deleted != nil {
+				if pl, err = d.PostingsList([]byte(e.Term), deleted, pl); err != nil {
+					return err
+				}
+				if n = pl.Count(); n == 0 {
+					continue
+				}
+			}
+			if counts == nil {
+				visit(e.Term, n) // one segment: in term order already
+			} else {
+				counts[e.Term] += n
 			}
 		}
 	}
