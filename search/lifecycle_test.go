@@ -363,9 +363,14 @@ func TestRenamedItemsLeaveNoTrace(t *testing.T) {
 		it.Name = name
 		importItems(t, st, it)
 		ix.Notify()
-		eventually(t, 2*time.Second, "rename to "+name+" searchable", func() bool {
-			return contains(codes(t, ix, name), it.Code)
-		})
+		want, err := st.Seq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 2*time.Second, "rename to "+name+" indexed", func() bool { return ix.Seq() >= want })
+		if got := codes(t, ix, name); len(got) == 0 || got[0] != it.Code {
+			t.Fatalf("%s finds %v, want %s first", name, got, it.Code)
+		}
 	}
 	fresh := openIndex(t, t.TempDir(), st)
 	queries := []string{"玛瑙孔雀", "琥珀麋鹿", "玛瑙孔雀" + items[1].Name, "琥珀" + items[2].Name + "怎么办", items[0].Name}
