@@ -2,8 +2,9 @@ package catalog
 
 import "time"
 
-// Edition states (docs/contract.md#editions-and-workflow): every change to an item is a new edition,
-// draft → submitted → published → superseded, or rejected.
+// Edition states (docs/contract.md#editions-and-workflow): every change to
+// an item is a new edition, draft → submitted → published → superseded, or
+// rejected.
 const (
 	StateDraft      = "draft"
 	StateSubmitted  = "submitted"
@@ -11,6 +12,9 @@ const (
 	StateSuperseded = "superseded"
 	StateRejected   = "rejected"
 )
+
+// States lists every edition state.
+var States = []string{StateDraft, StateSubmitted, StatePublished, StateSuperseded, StateRejected}
 
 // Published is an item's current published edition as citizens see it.
 type Published struct {

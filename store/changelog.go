@@ -35,6 +35,10 @@ const (
 	OpSessionsRevoke = "sessions_revoke"
 )
 
+// Ops lists every operation of the change log.
+var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject,
+	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke}
+
 // ChangeEntry is one line of the change log: who did what, when, to which
 // item and edition, from where.
 type ChangeEntry struct {

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"zhinan/catalog"
+	"zhinan/store"
 )
 
 // templateKey finds the label keys templates use: {{t "key"}}, {{tf "key" …}}.
@@ -91,5 +94,25 @@ func TestEveryLabelKeyExists(t *testing.T) {
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Fatalf("%d label keys used but not defined in zh.go:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+}
+
+// Labels looked up by a stored value (a role, an edition state, a change
+// log operation) exist for every value.
+func TestEveryStoredValueHasALabel(t *testing.T) {
+	families := []struct {
+		prefix string
+		values []string
+	}{
+		{"role.", catalog.Roles},
+		{"state.", catalog.States},
+		{"auditlog.action.", store.Ops},
+	}
+	for _, f := range families {
+		for _, v := range f.values {
+			if _, ok := labels[f.prefix+v]; !ok {
+				t.Errorf("no label %s%s", f.prefix, v)
+			}
+		}
 	}
 }
