@@ -55,6 +55,9 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 	}
 	names := map[string]bool{}
 	for _, sg := range strict {
+		if len(t.Groups[sg.group].Items) == 0 {
+			continue // a document whose deletion has not reached bleve yet
+		}
 		names[t.Groups[sg.group].Title] = true
 		if len(names) >= gradedMinNames {
 			return false
@@ -79,7 +82,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	docs := map[int32]*acc{}
 	groups := p.groups[:min(len(p.groups), maxGradedGroups)]
 	total, known, unknown := 0.0, 0.0, 0.0
-	n := float64(max(len(t.Groups), 1))
+	n := float64(max(t.liveGroups, 1))
 	for gi, g := range groups {
 		hits := map[int32]fieldHit{}
 		best := 0.0 // the best coverage the group reaches in any guide
@@ -98,8 +101,8 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			}
 			for _, h := range res.Hits {
 				d, ok := t.byGroup[h.ID]
-				if !ok {
-					continue
+				if !ok || len(t.Groups[d].Items) == 0 {
+					continue // a document whose deletion has not reached bleve yet
 				}
 				best = max(best, f.cover)
 				if have, seen := hits[d]; !seen || have.cover < f.cover {

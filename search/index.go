@@ -751,6 +751,7 @@ func (ix *Index) Run(ctx context.Context) {
 		case err != nil && ctx.Err() == nil:
 			slog.Error("search index catch-up", "err", err)
 		}
+		ix.refreshVocabulary()
 		ix.catchMu.Lock()
 		if time.Since(ix.saved) >= saveEvery && !ix.closed {
 			if err := ix.saveLocked(); err != nil {
@@ -854,7 +855,7 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 				items = append(items, it)
 			}
 		}
-		groups, regions := len(cur.Groups), len(cur.Regions.Vals)
+		regions := len(cur.Regions.Vals)
 		last := changes[len(changes)-1].Seq
 		batch.SetInternal(keySeq, []byte(strconv.FormatInt(last, 10)))
 		if err := writeBatch(bi, batch); err != nil {
@@ -882,8 +883,10 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		cur.Seq, ix.seq = last, last
 		ix.cache.clear()
 		ix.collections.clear()
-		if len(cur.Groups) != groups || len(cur.Regions.Vals) != regions {
-			ix.matches.clear() // new text, or a region a query may name
+		if len(queued) > 0 || len(empty) > 0 || len(cur.Regions.Vals) != regions {
+			// A text indexed (new, or taken again) or dropped, or a region
+			// a query may name: cached matches are out of date.
+			ix.matches.clear()
 		}
 		ix.mu.Unlock()
 		ix.dirty = true

@@ -379,14 +379,22 @@ func TestRenamedItemsLeaveNoTrace(t *testing.T) {
 			t.Errorf("%s: the live index finds %v, one built afresh %v", q, got, want)
 		}
 	}
-	// The typo vocabulary (rebuilt at once here) has no word only a former
-	// name had.
+	// The typo vocabulary, once its age is up (made so here) and Run reads
+	// it anew, has no word only a former name had.
 	ix.mu.RLock()
+	_ = ix.vocabulary()
 	ix.vocab.mu.Lock()
-	ix.vocab.v = nil
+	ix.vocab.v.built = time.Now().Add(-soundVocabMaxAge)
+	ix.vocab.v.seq--
 	ix.vocab.mu.Unlock()
+	ix.mu.RUnlock()
+	ix.refreshVocabulary()
+	ix.mu.RLock()
 	v := ix.vocabulary()
 	ix.mu.RUnlock()
+	if time.Since(v.built) > soundVocabMaxAge/2 {
+		t.Fatal("the vocabulary was not read anew")
+	}
 	for _, w := range []string{"玛瑙", "孔雀", "琥珀", "麋鹿"} {
 		if v.known[w] {
 			t.Errorf("the vocabulary still knows %s, a word of a former name", w)

@@ -225,7 +225,7 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 		}
 		m.groups = make([]scoredGroup, 0, len(res.Hits))
 		for _, h := range res.Hits {
-			if gi, ok := t.byGroup[h.ID]; ok {
+			if gi, ok := t.byGroup[h.ID]; ok && len(t.Groups[gi].Items) > 0 {
 				m.groups = append(m.groups, scoredGroup{gi, h.Score})
 			}
 		}

@@ -46,6 +46,9 @@ type table struct {
 	byGroup map[string]int32 // group id → index in Groups
 	free    []int32          // rows of removed items, for reuse
 	live    int              // rows in use
+	// liveGroups counts the groups with items: the guide texts of the
+	// catalogue as it is (an empty group's document is not in bleve).
+	liveGroups int
 	// nameKeys lists, by the exactKey of their name, the groups bearing it.
 	nameKeys map[string][]int32
 	// nameRank orders the groups by name for browsing: equal names rank
@@ -248,6 +251,9 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 	r.Code = code
 	g := &t.Groups[gi]
 	if r.Group != gi {
+		if len(g.Items) == 0 {
+			t.liveGroups++
+		}
 		r.Group, r.Pos = gi, int32(len(g.Items))
 		g.Items = append(g.Items, ri)
 		g.Regions = append(g.Regions, 0)
@@ -283,6 +289,9 @@ func (t *table) unlink(ri int32) {
 	t.Rows[g.Items[i]].Pos = i
 	g.Items, g.Regions, g.Depts, g.Flags = g.Items[:last], g.Regions[:last], g.Depts[:last], g.Flags[:last]
 	g.Svcs = g.Svcs[:last]
+	if last == 0 {
+		t.liveGroups--
+	}
 	r.Group = -1
 }
 
@@ -392,6 +401,9 @@ func loadTable(genDir string) (*table, error) {
 		in.reindex()
 	}
 	for i := range t.Groups {
+		if len(t.Groups[i].Items) > 0 {
+			t.liveGroups++
+		}
 		t.byGroup[t.Groups[i].ID] = int32(i)
 		k := exactKey(t.Groups[i].Title)
 		t.nameKeys[k] = append(t.nameKeys[k], int32(i))

@@ -24,7 +24,9 @@ import (
 // characters of an ask-phrase.
 
 // soundVocabMaxAge is how old the vocabulary may grow while the catalogue
-// changes: typo correction may lag behind new words by that much.
+// changes: typo correction may lag behind new words by that much. The
+// index's Run loop builds it anew once it is that old and the table has
+// changed since (refreshVocabulary).
 const soundVocabMaxAge = 30 * time.Second
 
 // soundVocab is the catalogue's vocabulary by sound.
@@ -32,26 +34,70 @@ type soundVocab struct {
 	known   map[string]bool   // terms of names, and character pairs of ask-phrases and FAQ
 	names   map[string]bool   // terms of names
 	bySound map[string]string // joined pinyin → the catalogue's word of that sound
-	groups  int               // how many groups the table had
+	t       *table            // the table (generation) it was read for
+	seq     int64             // the table's sequence then
 	built   time.Time
 }
 
-// vocabHolder keeps an index's vocabulary, rebuilt when it is out of date.
+// vocabHolder keeps an index's vocabulary.
 type vocabHolder struct {
 	mu sync.Mutex
 	v  *soundVocab
 }
 
-// vocabulary returns the sound vocabulary of the live generation; the
-// caller holds ix.mu for reading.
+// vocabulary returns the sound vocabulary of the live generation, reading
+// it first if there is none for this generation yet; the caller holds
+// ix.mu for reading.
 func (ix *Index) vocabulary() *soundVocab {
 	ix.vocab.mu.Lock()
 	defer ix.vocab.mu.Unlock()
-	v := ix.vocab.v
-	if v != nil && (v.groups == len(ix.t.Groups) || time.Since(v.built) < soundVocabMaxAge) {
+	if v := ix.vocab.v; v != nil && v.t == ix.t {
 		return v
 	}
-	v = &soundVocab{known: map[string]bool{}, names: map[string]bool{}, bySound: map[string]string{}, groups: len(ix.t.Groups), built: time.Now()}
+	v, err := ix.readVocabularies()
+	if err == nil {
+		ix.vocab.v = v
+	}
+	return v
+}
+
+// refreshVocabulary reads the vocabulary anew when the table changed since
+// it was read, soundVocabMaxAge ago or more, and then empties the caches
+// of answers that were computed with the old one. Run calls it.
+func (ix *Index) refreshVocabulary() {
+	ix.mu.RLock()
+	ix.vocab.mu.Lock()
+	old := ix.vocab.v
+	ix.vocab.mu.Unlock()
+	if ix.t == nil || old == nil || old.t != ix.t || old.seq == ix.t.Seq || time.Since(old.built) < soundVocabMaxAge {
+		ix.mu.RUnlock()
+		return
+	}
+	v, err := ix.readVocabularies()
+	t := ix.t
+	ix.mu.RUnlock()
+	if err != nil {
+		return
+	}
+	// Searches that began with the old vocabulary end before the write
+	// lock is had; none stores an answer of it after the caches are emptied.
+	ix.mu.Lock()
+	if ix.t == t {
+		ix.vocab.mu.Lock()
+		ix.vocab.v = v
+		ix.vocab.mu.Unlock()
+		ix.cache.clear()
+		ix.collections.clear()
+		ix.matches.clear()
+	}
+	ix.mu.Unlock()
+}
+
+// readVocabularies reads the sound vocabulary of the live generation from
+// its name, ask and faq fields; the caller holds ix.mu for reading.
+func (ix *Index) readVocabularies() (*soundVocab, error) {
+	v := &soundVocab{known: map[string]bool{}, names: map[string]bool{}, bySound: map[string]string{},
+		t: ix.t, seq: ix.t.Seq, built: time.Now()}
 	counts := map[string]uint64{}
 	seg, _ := segmenter()
 	err := guard("read the index vocabulary", func() error {
@@ -62,14 +108,10 @@ func (ix *Index) vocabulary() *soundVocab {
 		}
 		return nil
 	})
-	if err != nil {
-		if isFault(err) {
-			ix.readFault(err)
-		}
-		return v
+	if err != nil && isFault(err) {
+		ix.readFault(err)
 	}
-	ix.vocab.v = v
-	return v
+	return v, err
 }
 
 // readVocabulary adds the terms of one field of the index to v.
