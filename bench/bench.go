@@ -436,7 +436,7 @@ func (d *distinctSet) take() (query, bool) {
 		q := d.at(i)
 		page := q.Req.Page
 		q.Req.Page = 0
-		key := queryValues(q).Encode()
+		key := q.Values().Encode()
 		q.Req.Page = page
 		if _, dup := d.seen.LoadOrStore(key, true); !dup {
 			return q, true
@@ -634,7 +634,7 @@ func httpRuns(ctx context.Context, o Options, rep *Report, srv *server, queries 
 	}
 	paths := make([]string, len(queries))
 	for i, q := range queries {
-		paths[i] = "/api/v1/search?" + queryValues(q).Encode()
+		paths[i] = "/api/v1/search?" + q.Values().Encode()
 	}
 	zipfNext := func(_ int, rng *rand.Rand) (string, bool) {
 		return paths[zipfIndex(rng, len(paths))], true
@@ -652,7 +652,7 @@ func httpRuns(ctx context.Context, o Options, rep *Report, srv *server, queries 
 	rep.DistinctCombos = dist.size()
 	distinctNext := func(int, *rand.Rand) (string, bool) {
 		q, fresh := dist.take()
-		return "/api/v1/search?" + queryValues(q).Encode(), fresh
+		return "/api/v1/search?" + q.Values().Encode(), fresh
 	}
 	logf("HTTP distinct mix: %d combinations, %d clients, %s", dist.size(), o.Clients, o.Duration)
 	if o.CPUProfile != "" {

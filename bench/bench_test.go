@@ -115,7 +115,7 @@ func TestDistinctRequests(t *testing.T) {
 			t.Fatal("combinations used up")
 		}
 		q.Req.Page = 0
-		k := queryValues(q).Encode()
+		k := q.Values().Encode()
 		if seen[k] {
 			t.Fatalf("repeated %s", k)
 		}

@@ -1,42 +1,12 @@
 package bench
 
 import (
-	"net/url"
-	"strconv"
-
 	"zhinan/search"
 )
 
 // query is one line of the query set: the text and its filters, as a
 // search request.
 type query = search.QueryLine
-
-// queryValues returns the request as /api/v1/search parameters.
-func queryValues(q query) url.Values {
-	v := url.Values{}
-	r := q.Req
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("q", r.Q)
-	set("region", r.Region)
-	set("department", r.Department)
-	set("type", r.Type)
-	set("audience", r.Audience)
-	set("theme", r.Theme)
-	for _, f := range r.Flags {
-		v.Add("flag", f)
-	}
-	if r.Page > 0 {
-		v.Set("page", strconv.Itoa(r.Page))
-	}
-	if r.Size > 0 {
-		v.Set("size", strconv.Itoa(r.Size))
-	}
-	return v
-}
 
 // loadQueries reads a query set file (search.LoadQuerySet).
 func loadQueries(path string) ([]query, error) { return search.LoadQuerySet(path) }

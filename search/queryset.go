@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -78,6 +79,34 @@ func LoadJudgments(path string) ([]JudgedQuery, error) {
 type QueryLine struct {
 	Line string
 	Req  Request
+}
+
+// Values returns the query's request as the parameters of
+// GET /api/v1/search (those a query set line can give).
+func (l QueryLine) Values() url.Values {
+	v := url.Values{}
+	r := l.Req
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("q", r.Q)
+	set("region", r.Region)
+	set("department", r.Department)
+	set("type", r.Type)
+	set("audience", r.Audience)
+	set("theme", r.Theme)
+	for _, f := range r.Flags {
+		v.Add("flag", f)
+	}
+	if r.Page > 0 {
+		v.Set("page", strconv.Itoa(r.Page))
+	}
+	if r.Size > 0 {
+		v.Set("size", strconv.Itoa(r.Size))
+	}
+	return v
 }
 
 // LoadQuerySet reads a query set file: one query a line, the text then
