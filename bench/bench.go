@@ -1,4 +1,4 @@
-// Package bench is the benchmark harness of zhinan (zhinan bench): it
+// Package bench is the benchmark harness of zhinan (cmd/zhinan-bench): it
 // generates a synthetic catalogue, imports and indexes it into a temporary
 // data dir, and measures import and index throughput, index size, start-up
 // time and memory, in-process search and suggest latency, HTTP throughput
@@ -231,7 +231,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.Import(ctx, dec, store.ImportOptions{Author: "bench", Note: "zhinan bench"})
+	res, err := st.Import(ctx, dec, store.ImportOptions{Author: "bench", Note: "zhinan-bench"})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("import: %w", err)

@@ -218,7 +218,7 @@ func TrivialHandler() http.Handler {
 }
 
 // ServeTrivial serves TrivialHandler on addr until ctx ends; the bench
-// command runs it in a child process (zhinan bench --trivial-server ADDR)
+// command runs it in a child process (zhinan-bench --trivial-server ADDR)
 // so that the ceiling is measured like the zhinan server.
 func ServeTrivial(ctx context.Context, addr string) error {
 	ln, err := net.Listen("tcp", addr)
