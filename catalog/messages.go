@@ -118,8 +118,6 @@ const msgProblemColon = "："
 const (
 	// MsgUnknownRegion: a region code that no region has; %s is the code.
 	MsgUnknownRegion = "行政区划代码 %s 不存在"
-	// MsgBaseCode: a catalogue entry's base code is not 12 characters.
-	MsgBaseCode = "基本编码应为12位"
 )
 
 // Structural validation messages (FieldError.Message).

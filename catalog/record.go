@@ -126,13 +126,13 @@ func DepartmentProblems(r Record, known map[string]bool) []Problem {
 }
 
 // EntryProblems checks a catalogue entry record: a base code of
-// BaseCodeLen characters, a clean one-line name, a type of Types and levels
+// BaseCodeLen letters and digits (as an item's), a clean one-line name, a type of Types and levels
 // of Levels.
 func EntryProblems(r Record) []Problem {
 	var ps []Problem
 	e := r.Entry
-	if utf8.RuneCountInString(e.BaseCode) != BaseCodeLen {
-		ps = append(ps, r.Problem("base_code", MsgBaseCode))
+	if msg := baseCodeProblem(e.BaseCode); msg != "" {
+		ps = append(ps, r.Problem("base_code", msg))
 	}
 	if p, bad := nameProblem(r, e.Name, MaxNameLen); bad {
 		ps = append(ps, p)

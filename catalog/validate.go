@@ -141,10 +141,10 @@ func ValidateContext(ctx context.Context, it *Item) ([]FieldError, error) {
 		switch {
 		case it.BaseCode == "":
 			v.add("base_code", MsgRequired)
-		case utf8.RuneCountInString(it.BaseCode) != BaseCodeLen:
-			v.add("base_code", fmt.Sprintf(MsgBaseCodeLen, BaseCodeLen, utf8.RuneCountInString(it.BaseCode)))
-		case !alnumOnly(it.BaseCode, false):
-			v.add("base_code", MsgBaseCodeChars)
+		default:
+			if msg := baseCodeProblem(it.BaseCode); msg != "" {
+				v.add("base_code", msg)
+			}
 		}
 	}
 	v.requiredLine("name", it.Name, MaxNameLen)
@@ -559,4 +559,16 @@ func isWebURL(s string) bool {
 	}
 	scheme := strings.ToLower(u.Scheme)
 	return scheme == "http" || scheme == "https"
+}
+
+// baseCodeProblem says what is wrong with a base code (of an item or of a
+// catalogue entry), or "" when it is BaseCodeLen letters and digits.
+func baseCodeProblem(code string) string {
+	switch n := utf8.RuneCountInString(code); {
+	case n != BaseCodeLen:
+		return fmt.Sprintf(MsgBaseCodeLen, BaseCodeLen, n)
+	case !alnumOnly(code, false):
+		return MsgBaseCodeChars
+	}
+	return ""
 }

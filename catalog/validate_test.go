@@ -397,3 +397,35 @@ func TestCheck(t *testing.T) {
 		t.Error("an empty ValidationError has no message")
 	}
 }
+
+// A catalogue entry's base code obeys the rule of an item's: 12 letters
+// and digits.
+func TestEntryBaseCodeAsAnItems(t *testing.T) {
+	for code, want := range map[string]string{
+		"000111222000": "",
+		"00011122200":  fmt.Sprintf(MsgBaseCodeLen, BaseCodeLen, 11),
+		"00011122200号": MsgBaseCodeChars,
+		"000111-22200": MsgBaseCodeChars,
+	} {
+		r := Record{File: "e.jsonl", Line: 1, Kind: KindEntry, Entry: &Entry{BaseCode: code, Name: "某事项", Type: "公共服务"}}
+		var got string
+		for _, p := range EntryProblems(r) {
+			if p.Field == "base_code" {
+				got = p.Message
+			}
+		}
+		if got != want {
+			t.Errorf("entry base code %q: %q, want %q", code, got, want)
+		}
+		it := &Item{BaseCode: code}
+		var itemMsg string
+		for _, e := range Validate(it) {
+			if e.Field == "base_code" {
+				itemMsg = e.Message
+			}
+		}
+		if itemMsg != want {
+			t.Errorf("item base code %q: %q, want %q as an entry's", code, itemMsg, want)
+		}
+	}
+}
