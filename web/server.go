@@ -88,6 +88,16 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 		}
 		s.page(func(*gin.Context) error { return catalog.ErrNotFound })(c)
 	})
+	// A path that exists with another method: 405, in the API's error
+	// shape under /api/ (gin's plain text otherwise), with Allow set by gin.
+	r.NoMethod(func(c *gin.Context) {
+		e := &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: MsgMethodNotAllowed}
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			writeAPIError(c, e)
+			return
+		}
+		s.refuse(c, e)
+	})
 	r.GET("/healthz", api(s.healthz))
 	r.GET(assetPrefix+"*file", s.assets.serve)
 	r.GET("/", s.page(s.home))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
@@ -157,5 +158,25 @@ func TestReviewersReadReports(t *testing.T) {
 	}
 	if r := get(t, f.srv, "/audit/download?report=quality&format=json"); r.status != http.StatusSeeOther {
 		t.Errorf("quality report anonymously: %d", r.status)
+	}
+}
+
+// A path that exists asked with another method is 405 with Allow, in the
+// API's error shape under /api/ and as a page elsewhere.
+func TestWrongMethod(t *testing.T) {
+	f := seedServer(t)
+	r := do(t, f.srv, http.MethodDelete, "/api/v1/regions", "", nil)
+	var e errorBody
+	if r.status != http.StatusMethodNotAllowed || json.Unmarshal([]byte(r.body), &e) != nil ||
+		e.Error.Code != "method_not_allowed" || e.Error.Message != MsgMethodNotAllowed {
+		t.Fatalf("DELETE /api/v1/regions: %d %s", r.status, r.body)
+	}
+	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Errorf("Allow: %q", allow)
+	}
+	r = do(t, f.srv, http.MethodPut, "/search", "", nil)
+	if r.status != http.StatusMethodNotAllowed || !strings.Contains(r.body, MsgMethodNotAllowed) ||
+		!strings.Contains(r.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("PUT /search: %d %s %.200s", r.status, r.header.Get("Content-Type"), r.body)
 	}
 }

@@ -12,6 +12,7 @@ const (
 	MsgUnknownRegion    = "行政区划代码不存在"
 	MsgUnhealthy        = "服务暂不可用"
 	MsgNoRoute          = "请求的地址不存在"
+	MsgMethodNotAllowed = "该地址不支持这种请求方法"
 	MsgBusy             = "系统正在写入大批数据，暂时不能保存，请稍后重试"
 )
 
