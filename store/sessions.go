@@ -56,10 +56,42 @@ func (s *Store) CreateSession(ctx context.Context, u *catalog.User, kind string)
 		ttl = TokenSessionTTL
 	}
 	row := sessionRow{TokenHash: tokenHash(token), UserID: u.ID, Kind: kind, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return pruneSessions(tx, u.ID, now)
+	})
+	if err != nil {
 		return "", time.Time{}, err
 	}
 	return token, row.ExpiresAt, nil
+}
+
+// MaxSessionsPerUser bounds the live sessions of one account: a new one
+// ends the oldest beyond it, so that logging in again and again cannot
+// grow the store without bound.
+const MaxSessionsPerUser = 50
+
+// pruneSessions deletes the expired sessions of a user and, newest kept,
+// those beyond MaxSessionsPerUser.
+func pruneSessions(tx *gorm.DB, userID uint, now time.Time) error {
+	var hashes []string
+	err := tx.Raw(`SELECT token_hash FROM sessions WHERE user_id = ? AND expires_at > ?
+		ORDER BY created_at DESC, token_hash`, userID, now).Scan(&hashes).Error
+	if err != nil {
+		return fmt.Errorf("list sessions: %w", err)
+	}
+	q := tx.Where("user_id = ?", userID)
+	if len(hashes) > MaxSessionsPerUser {
+		q = q.Where("expires_at <= ? OR token_hash IN ?", now, hashes[MaxSessionsPerUser:])
+	} else {
+		q = q.Where("expires_at <= ?", now)
+	}
+	if err := q.Delete(&sessionRow{}).Error; err != nil {
+		return fmt.Errorf("end old sessions: %w", err)
+	}
+	return nil
 }
 
 func tokenHash(token string) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"zhinan/catalog"
 )
@@ -87,5 +88,48 @@ func TestSessionsEndWithThePassword(t *testing.T) {
 	want := []string{OpUserEnable, OpUserDisable, OpSessionsRevoke, OpPassword, OpPassword, OpUserAdd}
 	if strings.Join(actions, " ") != strings.Join(want, " ") {
 		t.Fatalf("change log %v, want %v", actions, want)
+	}
+}
+
+// Logging in again and again keeps at most MaxSessionsPerUser sessions of
+// an account (the newest), and a login ends the account's expired ones.
+func TestSessionsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTestStore(t)
+	u, err := st.AddUser(ctx, NewUser{Name: "script", Role: catalog.RoleAuditor, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	var tokens []string
+	for i := 0; i < MaxSessionsPerUser+5; i++ {
+		st.Now = func() time.Time { return base.Add(time.Duration(i) * time.Second) }
+		tok, _, err := st.CreateSession(ctx, u, SessionToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, tok)
+	}
+	count := func() int {
+		var n int
+		st.db.Raw(`SELECT COUNT(*) FROM sessions WHERE user_id = ?`, u.ID).Scan(&n)
+		return n
+	}
+	if n := count(); n != MaxSessionsPerUser {
+		t.Fatalf("%d sessions stored, want %d", n, MaxSessionsPerUser)
+	}
+	for i, tok := range tokens {
+		_, _, err := st.SessionUser(ctx, tok)
+		if live := err == nil; live != (i >= 5) {
+			t.Fatalf("session %d live %v (err %v)", i, live, err)
+		}
+	}
+	// 31 days later the 30-day tokens have expired: a login ends them.
+	st.Now = func() time.Time { return base.AddDate(0, 0, 31) }
+	if _, _, err := st.CreateSession(ctx, u, SessionCookie); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d sessions after the tokens expired, want the new one", n)
 	}
 }
