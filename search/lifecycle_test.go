@@ -384,8 +384,10 @@ func TestRenamedItemsLeaveNoTrace(t *testing.T) {
 	ix.mu.RLock()
 	_ = ix.vocabulary()
 	ix.vocab.mu.Lock()
-	ix.vocab.v.built = time.Now().Add(-soundVocabMaxAge)
-	ix.vocab.v.seq--
+	aged := *ix.vocab.v // a vocabulary is never changed once read: Run reads it unlocked
+	aged.built = time.Now().Add(-soundVocabMaxAge)
+	aged.seq--
+	ix.vocab.v = &aged
 	ix.vocab.mu.Unlock()
 	ix.mu.RUnlock()
 	ix.refreshVocabulary()
