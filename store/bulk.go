@@ -17,42 +17,50 @@ import (
 const bulkCacheKiB = 64 << 10
 
 // bulkTransaction runs fn in one transaction tuned for writing many rows,
-// with the SQLite file stage (when not "") attached as the database
-// "stage". It pins a connection and, for the transaction only, keeps
-// statement journals in memory (every multi-row INSERT of a transaction
-// otherwise writes the prior content of the pages it touches to a
-// temporary file) and enlarges the page cache; the connection's settings
-// are restored and the stage detached before it goes back to the pool.
+// with the import stage file stage (when not "") readable as
+// dialect.stagedTable. It pins a connection for the transaction and
+// prepares it for the engine: on SQLite the stage file is attached and,
+// for the transaction only, statement journals are kept in memory (every
+// multi-row INSERT of a transaction otherwise writes the prior content of
+// the pages it touches to a temporary file) and the page cache enlarged;
+// on PostgreSQL the stage is copied into a temporary table first, before
+// the transaction takes any lock. The connection is restored before it
+// goes back to the pool, or closed when it cannot be.
 func (s *Store) bulkTransaction(ctx context.Context, stage string, fn func(tx *gorm.DB) error) error {
 	db := s.db.WithContext(ctx)
-	if db.Dialector.Name() != "sqlite" {
-		// The swap copies from an attached SQLite stage; other databases
-		// get their own swap with issue [4/9].
-		return fmt.Errorf("bulk import needs SQLite, not %s", db.Dialector.Name())
-	}
 	return db.Connection(func(pinned *gorm.DB) error {
 		conn := pinned.Session(&gorm.Session{NewDB: true})
-		var cache int64
-		if err := conn.Raw(`PRAGMA cache_size`).Scan(&cache).Error; err != nil {
-			return err
-		}
-		if err := execAll(conn, `PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkCacheKiB)); err != nil {
-			return err
-		}
+		var setup, restore []string
 		var err error
-		if stage != "" {
-			err = conn.Exec(`ATTACH DATABASE ? AS stage`, stage).Error
+		if dialectOf(conn).postgres() {
+			if stage != "" {
+				err = loadPostgresStage(ctx, conn, stage)
+				restore = append(restore, `DROP TABLE IF EXISTS pg_temp.staged`)
+			}
+		} else {
+			var cache int64
+			if err := conn.Raw(`PRAGMA cache_size`).Scan(&cache).Error; err != nil {
+				return err
+			}
+			setup = []string{`PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA cache_size = %d`, -bulkCacheKiB)}
+			restore = []string{`PRAGMA temp_store = DEFAULT`, fmt.Sprintf(`PRAGMA cache_size = %d`, cache)}
+			err = execAll(conn, setup...)
+			if err == nil && stage != "" {
+				err = conn.Exec(`ATTACH DATABASE ? AS stage`, stage).Error
+				restore = append(restore, `DETACH DATABASE stage`)
+			}
 		}
 		if err == nil {
-			err = conn.Transaction(fn)
+			err = conn.Transaction(func(tx *gorm.DB) error {
+				if err := lockWriters(tx); err != nil {
+					return err
+				}
+				return fn(tx)
+			})
 		}
 		// A connection that cannot be restored is closed rather than
 		// returned to the pool with the bulk settings or the stage.
-		restore := []string{`PRAGMA temp_store = DEFAULT`, fmt.Sprintf(`PRAGMA cache_size = %d`, cache)}
-		if stage != "" {
-			restore = append(restore, `DETACH DATABASE stage`)
-		}
-		if rerr := execAll(conn, restore...); rerr != nil {
+		if rerr := execAll(conn.WithContext(context.WithoutCancel(ctx)), restore...); rerr != nil {
 			if sc, ok := conn.Statement.ConnPool.(*sql.Conn); ok {
 				_ = sc.Raw(func(any) error { return driver.ErrBadConn })
 			}

@@ -9,21 +9,14 @@ import (
 )
 
 // tableColumns returns the columns of a table of the migrated database, in
-// table order (PRAGMA table_info).
+// table order.
 func tableColumns(t *testing.T, st *Store, table string) []string {
 	t.Helper()
-	var cols []struct {
-		Cid  int
-		Name string
-	}
-	if err := st.db.Raw(`SELECT cid, name FROM pragma_table_info(?) ORDER BY cid`, table).Scan(&cols).Error; err != nil {
+	cols, err := columnsOf(st.db, table)
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
+	return cols
 }
 
 // TestColumnsMatchSchema ties the column lists of columns.go to the schema

@@ -56,10 +56,10 @@ var stageColumns = append(append([]string{"ord", "code", "base_code", "name", "r
 var stageTable = func() string {
 	defs := make([]string, len(stageColumns))
 	for i, c := range stageColumns {
-		switch {
-		case c == "ord":
-			defs[i] = c + " INTEGER PRIMARY KEY"
-		case c == "on_application" || slices.Contains(editionFlagColumns, c):
+		switch stageColumnKind(c) {
+		case "ord":
+			defs[i] = c + " BIGINT PRIMARY KEY"
+		case "bool":
 			defs[i] = c + " BOOLEAN NOT NULL"
 		default:
 			defs[i] = c + " TEXT NOT NULL"
@@ -67,6 +67,18 @@ var stageTable = func() string {
 	}
 	return "CREATE TABLE staged (\n\t" + strings.Join(defs, ",\n\t") + ")"
 }()
+
+// stageColumnKind is "ord" for the key, "bool" for the booleans and
+// "text" for the other staged columns.
+func stageColumnKind(c string) string {
+	switch {
+	case c == "ord":
+		return "ord"
+	case c == "on_application" || slices.Contains(editionFlagColumns, c):
+		return "bool"
+	}
+	return "text"
+}
 
 // itemConflict makes the swap's INSERT of an item that exists update it:
 // every column but the code and created_at takes the new value.
@@ -249,9 +261,9 @@ func stageRows(tx *gorm.DB, recs []catalog.Record, todo []int) error {
 	return nil
 }
 
-// swapStaged copies the staged rows (attached as the database "stage")
-// into the catalogue inside the swap transaction tx: it creates the
-// departments the items name that do not exist, supersedes the published
+// swapStaged copies the staged rows (dialect.stagedTable) into the
+// catalogue inside the swap transaction tx: it creates the departments
+// the items name that do not exist, supersedes the published
 // editions of the staged items, inserts their new published editions and
 // inserts or updates their item rows, with change sequence numbers in
 // input order.
@@ -259,11 +271,12 @@ func swapStaged(tx *gorm.DB, st *itemStage, now time.Time, author, note string, 
 	if st.rows == 0 {
 		return nil
 	}
-	if err := createNamedDepartments(tx, res); err != nil {
+	staged := dialectOf(tx).stagedTable()
+	if err := createNamedDepartments(tx, staged, res); err != nil {
 		return err
 	}
 	var updated int
-	if err := tx.Raw(`SELECT COUNT(*) FROM stage.staged s JOIN items m ON m.code = s.code`).Scan(&updated).Error; err != nil {
+	if err := tx.Raw(`SELECT COUNT(*) FROM ` + staged + ` s JOIN items m ON m.code = s.code`).Scan(&updated).Error; err != nil {
 		return fmt.Errorf("count updated items: %w", err)
 	}
 	res.Updated += updated
@@ -273,12 +286,12 @@ func swapStaged(tx *gorm.DB, st *itemStage, now time.Time, author, note string, 
 		return err
 	}
 	if err := tx.Exec(`UPDATE editions SET state = ?, superseded_at = ?
-		WHERE state = ? AND item_code IN (SELECT code FROM stage.staged)`,
+		WHERE state = ? AND item_code IN (SELECT code FROM `+staged+`)`,
 		catalog.StateSuperseded, now, catalog.StatePublished).Error; err != nil {
 		return fmt.Errorf("supersede editions: %w", err)
 	}
 	// An item's new edition follows its latest one as the swap finds it.
-	const from = ` FROM stage.staged s
+	from := ` FROM ` + staged + ` s
 		JOIN departments d ON d.region = s.region AND d.name = s.department
 		LEFT JOIN items m ON m.code = s.code`
 	if err := tx.Exec(`INSERT INTO editions (`+strings.Join(editionColumns, ", ")+`)
@@ -290,7 +303,7 @@ func swapStaged(tx *gorm.DB, st *itemStage, now time.Time, author, note string, 
 	// WHERE true: SQLite's parser needs it before ON CONFLICT after a join.
 	if err := tx.Exec(`INSERT INTO items (`+strings.Join(itemColumns, ", ")+`)
 		SELECT s.code, s.base_code, s.name, s.region, d.id, COALESCE(m.latest, 0) + 1,
-			COALESCE(m.latest, 0) + 1, ? + s.ord - 1, ?, ?`+from+` WHERE true ORDER BY s.ord`+itemConflict,
+			COALESCE(m.latest, 0) + 1, CAST(? AS BIGINT) + s.ord - 1, ?, ?`+from+` WHERE true ORDER BY s.ord`+itemConflict,
 		first, now, now).Error; err != nil {
 		return fmt.Errorf("store items: %w", err)
 	}
@@ -299,9 +312,9 @@ func swapStaged(tx *gorm.DB, st *itemStage, now time.Time, author, note string, 
 
 // createNamedDepartments creates, in order of first mention, the
 // departments staged items name that do not exist in their region.
-func createNamedDepartments(tx *gorm.DB, res *ImportResult) error {
+func createNamedDepartments(tx *gorm.DB, staged string, res *ImportResult) error {
 	var missing []departmentRow
-	err := tx.Raw(`SELECT s.department AS name, s.region FROM stage.staged s
+	err := tx.Raw(`SELECT s.department AS name, s.region FROM ` + staged + ` s
 		WHERE NOT EXISTS (SELECT 1 FROM departments d WHERE d.region = s.region AND d.name = s.department)
 		GROUP BY s.region, s.department ORDER BY MIN(s.ord)`).Scan(&missing).Error
 	if err != nil {

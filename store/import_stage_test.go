@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -34,15 +33,17 @@ func stageFiles(t *testing.T, dir string) []string {
 	return paths
 }
 
-// holdWriteLock begins a write transaction on the database of dir from a
-// connection of its own, as another process would; release ends it.
-func holdWriteLock(t *testing.T, dir string) (release func()) {
+// holdWriteLock begins a write transaction on the store's database from
+// a connection of its own, as another process would (on SQLite the
+// database's write lock, on PostgreSQL the sequence row's); release ends
+// it.
+func holdWriteLock(t *testing.T, st *Store) (release func()) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, DatabaseFile)+"?_txlock=immediate")
+	sqlDB, err := st.db.DB()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.Begin()
+	tx, err := sqlDB.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,6 @@ func holdWriteLock(t *testing.T, dir string) (release func()) {
 		if !done {
 			done = true
 			tx.Rollback()
-			db.Close()
 		}
 	}
 	t.Cleanup(release)
@@ -135,8 +135,8 @@ func TestImportFailedSwapLeavesNothing(t *testing.T) {
 // after lockWait with an error IsBusy recognises, having written nothing;
 // an import's swap instead waits its turn and then commits.
 func TestLockedStore(t *testing.T) {
-	st, dir := openTestStore(t)
-	release := holdWriteLock(t, dir)
+	st, _ := openTestStore(t)
+	release := holdWriteLock(t, st)
 
 	start := time.Now()
 	err := st.SetSetting(context.Background(), "k", "v")

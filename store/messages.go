@@ -5,6 +5,10 @@ package store
 // The domain's own messages (validation, quality, labels) are in package
 // catalog.
 
+// MsgDatabaseURL: --db (ZHINAN_DB) names no database zhinan can open; %q
+// is what was given.
+const MsgDatabaseURL = "数据库地址 %q 无法识别：应为 postgres://用户:密码@主机:端口/数据库 形式，不指定则使用数据目录中的 SQLite"
+
 // Import messages.
 const (
 	// MsgDuplicateCode: an item code given twice in one import; the code,

@@ -15,18 +15,6 @@ type migration struct {
 	up      func(tx *gorm.DB, d dialect) error
 }
 
-// dialect holds the few DDL spellings that differ between SQLite and
-// PostgreSQL.
-type dialect struct{ name string }
-
-// autoID is the column definition of an auto-incrementing primary key.
-func (d dialect) autoID() string {
-	if d.name == "postgres" {
-		return "BIGSERIAL PRIMARY KEY"
-	}
-	return "INTEGER PRIMARY KEY AUTOINCREMENT"
-}
-
 // migrations lists every schema version in order.
 var migrations = []migration{
 	{1, "catalogue", func(tx *gorm.DB, d dialect) error {
@@ -165,9 +153,27 @@ var SchemaVersion = migrations[len(migrations)-1].version
 
 // migrate brings the database to SchemaVersion, one migration per
 // transaction, recording each in schema_migrations. A database written by a
-// newer zhinan is refused rather than touched.
+// newer zhinan is refused rather than touched. On PostgreSQL, where
+// several replicas may start at once, one process migrates at a time
+// (an advisory lock held on the connection that migrates).
 func migrate(db *gorm.DB) error {
-	d := dialect{name: db.Dialector.Name()}
+	if !dialectOf(db).postgres() {
+		return migrateOn(db)
+	}
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec(`SELECT pg_advisory_lock(?)`, migrateLockKey).Error; err != nil {
+			return fmt.Errorf("wait for other replicas' migration: %w", err)
+		}
+		defer conn.Exec(`SELECT pg_advisory_unlock(?)`, migrateLockKey)
+		return migrateOn(conn)
+	})
+}
+
+// migrateLockKey is the advisory lock of migrations on PostgreSQL.
+const migrateLockKey = 0x7a68696e616e // "zhinan"
+
+func migrateOn(db *gorm.DB) error {
+	d := dialectOf(db)
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"gorm.io/gorm/clause"
+
 	"zhinan/catalog"
 )
 
@@ -57,7 +59,9 @@ func (s *Store) EnsureRegions(ctx context.Context, regions []catalog.Region) err
 	if len(missing) == 0 {
 		return nil
 	}
-	if err := s.db.WithContext(ctx).CreateInBatches(missing, importBatch).Error; err != nil {
+	// Several processes may start on one new database at once.
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(missing, importBatch).Error
+	if err != nil {
 		return fmt.Errorf("add reference regions: %w", err)
 	}
 	return nil

@@ -56,7 +56,7 @@ func (s *Store) CreateSession(ctx context.Context, u *catalog.User, kind string)
 		ttl = TokenSessionTTL
 	}
 	row := sessionRow{TokenHash: tokenHash(token), UserID: u.ID, Kind: kind, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (s *Store) Sessions(ctx context.Context, name string) ([]SessionInfo, error
 // ended.
 func (s *Store) RevokeSessions(ctx context.Context, name string) (int, error) {
 	ended := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, err := userByName(tx, name)
 		if err != nil {
 			return err

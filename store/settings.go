@@ -18,7 +18,7 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a value in the settings table.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE settings SET value = ? WHERE key = ?`, value, key)
 		if res.Error != nil {
 			return res.Error

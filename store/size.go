@@ -10,11 +10,13 @@ import (
 
 // SizeBytes returns how many bytes the store's database takes on disk:
 // the SQLite database file with its write-ahead log and shared-memory
-// index (-wal, -shm). A database that is not a file (in memory, another
-// engine) counts 0.
+// index (-wal, -shm), or PostgreSQL's size of the database. A SQLite
+// database that is not a file (in memory) counts 0.
 func (s *Store) SizeBytes(ctx context.Context) (int64, error) {
-	if s.db.Dialector.Name() != "sqlite" {
-		return 0, nil
+	if dialectOf(s.db).postgres() {
+		var n int64
+		err := s.db.WithContext(ctx).Raw(`SELECT pg_database_size(current_database())`).Scan(&n).Error
+		return n, err
 	}
 	var dbs []struct {
 		Seq  int

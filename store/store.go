@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -30,8 +31,25 @@ const lockWait = 10 * time.Second
 type Store struct {
 	db  *gorm.DB
 	dir string // the data directory; "" when opened on a dialector
+	// pg is the connection configuration of a PostgreSQL store (nil on
+	// SQLite), for the connection that listens for changes.
+	pg *pgx.ConnConfig
 	// Now is the store's clock; tests replace it to write history.
 	Now func() time.Time
+}
+
+// OpenDB opens the store db names: a postgres:// (or postgresql://) URL
+// opens that PostgreSQL database, with dir as the local data directory
+// (see OpenPostgres); "" opens the SQLite database in the data directory
+// dir (see Open).
+func OpenDB(db, dir string) (*Store, error) {
+	switch {
+	case db == "":
+		return Open(dir)
+	case isPostgresURL(db):
+		return OpenPostgres(db, dir)
+	}
+	return nil, fmt.Errorf(MsgDatabaseURL, db)
 }
 
 // Open opens (creating if needed) the SQLite database in the data
@@ -54,8 +72,8 @@ func Open(dir string) (*Store, error) {
 	return s, nil
 }
 
-// OpenDialector opens a store on any gorm dialector (SQLite by default; the
-// schema is kept portable to PostgreSQL).
+// OpenDialector opens a store on a gorm dialector of SQLite or
+// PostgreSQL and brings its schema up to date.
 func OpenDialector(d gorm.Dialector) (*Store, error) {
 	db, err := gorm.Open(d, &gorm.Config{
 		Logger:                 logger.Discard,
@@ -65,7 +83,7 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if d.Name() == "sqlite" {
+	if d.Name() == dialectSQLite {
 		sqlDB, err := db.DB()
 		if err != nil {
 			return nil, err
@@ -87,6 +105,9 @@ func (s *Store) Close() error {
 	}
 	return sqlDB.Close()
 }
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (s *Store) Postgres() bool { return s.pg != nil }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -11,13 +11,15 @@ import (
 	"zhinan/catalog"
 	"zhinan/catalog/catalogtest"
 	"zhinan/interchange"
+	"zhinan/internal/testdb"
 )
 
-// openTestStore opens a real SQLite store in a temporary data directory.
+// openTestStore opens a real store: SQLite in a temporary data directory,
+// or a new PostgreSQL database when ZHINAN_TEST_DB names a server.
 func openTestStore(t *testing.T) (*Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := Open(dir)
+	st, err := OpenDB(testdb.URL(t), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

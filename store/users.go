@@ -87,7 +87,7 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*catalog.User, error) 
 		return nil, err
 	}
 	row.PasswordHash = hash
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&userRow{}).Where("name = ?", nu.Name).Count(&n).Error; err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Store) ChangePassword(ctx context.Context, name, password, keepToken st
 		return 0, err
 	}
 	ended := 0
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, err := userByName(tx, name)
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (s *Store) ChangePassword(ctx context.Context, name, password, keepToken st
 // disabled account's session). It returns how many sessions ended.
 func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) (int, error) {
 	ended := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, err := userByName(tx, name)
 		if err != nil {
 			return err

@@ -17,7 +17,7 @@ func (s *Store) AddViews(ctx context.Context, views map[string]int64) error {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		for _, c := range codes {
 			res := tx.Exec(`UPDATE item_views SET views = views + ? WHERE code = ?`, views[c], c)
 			if res.Error != nil {

@@ -135,7 +135,7 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *catalog.Item, not
 		return 0, err
 	}
 	errs = append(errs, catalog.CheckNote("note", note, false)...)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		deptID, errs, err := resolveDepartment(tx, item, errs)
 		if err != nil {
 			return err
@@ -211,7 +211,7 @@ func (s *Store) SaveDraft(ctx context.Context, a Actor, code string, base int, i
 	}
 	errs = append(errs, catalog.CheckNote("note", note, false)...)
 	number := base + 1
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		ts := s.inTx(tx)
 		row, err := loadItem(tx, code)
 		if err != nil {
@@ -280,7 +280,7 @@ func (s *Store) Submit(ctx context.Context, a Actor, code string, base int, note
 		return catalog.ErrForbidden
 	}
 	errs := catalog.CheckNote("note", note, false)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, ed, err := s.latestFor(ctx, tx, a.User, catalog.ActionEdit, code, base, catalog.StateDraft)
 		if err != nil {
 			return err
@@ -317,7 +317,7 @@ func (s *Store) Publish(ctx context.Context, a Actor, code string, base int) err
 	if a.User == nil {
 		return catalog.ErrForbidden
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, ed, err := s.latestFor(ctx, tx, a.User, catalog.ActionReview, code, base, catalog.StateSubmitted)
 		if err != nil {
 			return err
@@ -360,7 +360,7 @@ func (s *Store) Reject(ctx context.Context, a Actor, code string, base int, reas
 		return catalog.ErrForbidden
 	}
 	errs := catalog.CheckNote("reason", reason, true)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, ed, err := s.latestFor(ctx, tx, a.User, catalog.ActionReview, code, base, catalog.StateSubmitted)
 		if err != nil {
 			return err
