@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,11 @@ const maxPostgresConns = 16
 // stages in the system's temporary directory. Every connection waits at
 // most lockWait for a lock (lock_timeout) and works in UTC.
 func OpenPostgres(url, dir string) (*Store, error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL URL: %w", err)
@@ -181,4 +187,22 @@ func (r *stageRowSource) Err() error {
 		return r.err
 	}
 	return r.rows.Err()
+}
+
+// Exclusive runs fn while holding the store-wide lock named key, so that
+// processes sharing a PostgreSQL database (replicas starting together) do
+// a one-time setup — loading the seed catalogue into an empty store — one
+// after the other: the second finds it done. On SQLite, where a data
+// directory has one server, fn just runs.
+func (s *Store) Exclusive(ctx context.Context, key string, fn func() error) error {
+	if s.pg == nil {
+		return fn()
+	}
+	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec(`SELECT pg_advisory_lock(hashtext(?))`, key).Error; err != nil {
+			return fmt.Errorf("wait for lock %s: %w", key, err)
+		}
+		defer conn.WithContext(context.WithoutCancel(ctx)).Exec(`SELECT pg_advisory_unlock(hashtext(?))`, key)
+		return fn()
+	})
 }

@@ -8,10 +8,10 @@ import (
 	"zhinan/store"
 )
 
-// openData opens the store in a data directory, creating it with the
-// reference regions if it is new.
-func openData(ctx context.Context, dir string) (*store.Store, error) {
-	st, err := store.Open(dir)
+// openData opens the store at loc (the data directory's SQLite, or the
+// PostgreSQL database of --db), adding the reference regions it lacks.
+func openData(ctx context.Context, loc *location) (*store.Store, error) {
+	st, err := store.OpenDB(loc.db, loc.dir)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("export", stderr)
+	fs, loc := newFlags("export", stderr)
 	format := fs.String("format", "", "jsonl, csv or xlsx (default: from the -o file's extension, else jsonl)")
 	region := fs.String("region", "", "only items of this region code")
 	dept := fs.String("department", "", "only items of this department")
@@ -33,7 +33,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !slices.Contains(interchange.Formats, f) {
 		return fmt.Errorf("%w: unknown format %q (jsonl, csv, xlsx)", errUsage, f)
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}

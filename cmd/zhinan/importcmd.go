@@ -14,7 +14,7 @@ import (
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("import", stderr)
+	fs, loc := newFlags("import", stderr)
 	dryRun := fs.Bool("dry-run", false, "check and report without writing")
 	skip := fs.Bool("skip-invalid", false, "import the valid records when some are invalid")
 	dialect := fs.String("dialect", "", `source dialect: "" (zhinan's own) or "national" (national platform field names)`)
@@ -34,7 +34,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		all.Records = append(all.Records, d.Records...)
 		all.Problems = append(all.Problems, d.Problems...)
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@
 // exports catalogues, writes reports and generates synthetic data.
 //
 // Every command takes --data DIR (default ./data), where the SQLite
-// database and the search index live. See README.md for the commands.
+// database and the search index live, and --db URL (or ZHINAN_DB) to keep
+// the catalogue in PostgreSQL instead: then --data holds only this
+// process's search index. See README.md for the commands.
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -88,18 +91,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: zhinan COMMAND [--data DIR] [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: zhinan COMMAND [--data DIR] [--db postgres://…] [flags]\n\ncommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  zhinan %s\n", c.usage)
 	}
 }
 
-// newFlags returns a flag set with the --data flag every command takes.
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+// location is where a command finds the store: the data directory and,
+// for a deployment on PostgreSQL, the database URL.
+type location struct {
+	dir string // --data
+	db  string // --db, default $ZHINAN_DB; "" for the data directory's SQLite
+}
+
+// describeDB names the PostgreSQL database for a log line, without the
+// password; "" on SQLite.
+func (l *location) describeDB() string {
+	if l.db == "" {
+		return ""
+	}
+	u, err := url.Parse(l.db)
+	if err != nil {
+		return ", database PostgreSQL"
+	}
+	return ", database " + u.Redacted()
+}
+
+// dbEnv is the environment variable that gives --db its default.
+const dbEnv = "ZHINAN_DB"
+
+// newFlags returns a flag set with the --data and --db flags every command
+// takes.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *location) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "./data", "data directory (SQLite database and search index)")
-	return fs, data
+	loc := &location{}
+	fs.StringVar(&loc.dir, "data", "./data", "data directory: the SQLite database and the search index (with --db, the search index only)")
+	fs.StringVar(&loc.db, "db", os.Getenv(dbEnv), "PostgreSQL database URL, postgres://user:password@host:5432/name (default $"+dbEnv+"; none: the data directory's SQLite)")
+	return fs, loc
 }
 
 // parseInterleaved parses flags that may stand before, between or after

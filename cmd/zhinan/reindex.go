@@ -10,17 +10,17 @@ import (
 )
 
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("reindex", stderr)
+	fs, loc := newFlags("reindex", stderr)
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	start := time.Now()
-	n, err := search.Reindex(ctx, *data, st)
+	n, err := search.Reindex(ctx, loc.dir, st)
 	if err != nil {
 		return err
 	}

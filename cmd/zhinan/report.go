@@ -51,16 +51,16 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // reportFlags are the flags every report takes.
 type reportFlags struct {
 	fs     *flag.FlagSet
-	data   *string
+	loc    *location
 	region *string
 	format *string
 	out    *string
 }
 
 func newReportFlags(name string, stderr io.Writer) *reportFlags {
-	fs, data := newFlags("report "+name, stderr)
+	fs, loc := newFlags("report "+name, stderr)
 	return &reportFlags{
-		fs: fs, data: data,
+		fs: fs, loc: loc,
 		region: fs.String("region", "", "only this region code and the regions below it"),
 		format: fs.String("format", "", "table, csv, xlsx or json (default: from the -o file's extension, else table)"),
 		out:    fs.String("o", "", "output file, written whole or not at all (default standard output)"),
@@ -114,12 +114,12 @@ func reportCoverage(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !slices.Contains([]string{store.ByRegion, store.ByDepartment, store.ByType}, *by) {
 		return usagef(msgReportBy, *by)
 	}
-	st, err := openData(ctx, *r.data)
+	st, err := openData(ctx, r.loc)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	targets, err := report.LoadTargets(*r.data)
+	targets, err := report.LoadTargets(r.loc.dir)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func reportConformance(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *r.data)
+	st, err := openData(ctx, r.loc)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *r.data)
+	st, err := openData(ctx, r.loc)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func setMemoryLimit(mib int) {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("serve", stderr)
+	fs, loc := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
@@ -67,18 +67,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if !*noSeed {
-		seeded, err := seedIfEmpty(ctx, st)
+		// Replicas starting together on one new database seed it once.
+		err := st.Exclusive(ctx, "seed", func() error {
+			seeded, err := seedIfEmpty(ctx, st)
+			if seeded {
+				slog.Info("loaded the seed catalogue", "data", loc.dir)
+			}
+			return err
+		})
 		if err != nil {
 			return err
-		}
-		if seeded {
-			slog.Info("loaded the seed catalogue", "data", *data)
 		}
 	}
 	if *demo {
@@ -86,14 +90,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	index, err := search.Open(ctx, *data, st)
+	index, err := search.Open(ctx, loc.dir, st)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
 	setMemoryLimit(*memLimit)
 	go index.Run(ctx)
-	targets, err := report.LoadTargets(*data)
+	// Writes by other replicas wake the index at once (PostgreSQL's
+	// notifications); its poll catches up when one is lost.
+	go st.WatchChanges(ctx, index.Notify)
+	targets, err := report.LoadTargets(loc.dir)
 	if err != nil {
 		return err
 	}
@@ -115,7 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	fmt.Fprintf(stdout, "zhinan serving http://%s/ (data %s)\n", ln.Addr(), *data)
+	fmt.Fprintf(stdout, "zhinan serving http://%s/ (data %s%s)\n", ln.Addr(), loc.dir, loc.describeDB())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

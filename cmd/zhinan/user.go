@@ -75,7 +75,7 @@ func userError(err error, name string, stderr io.Writer) error {
 }
 
 func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("user add", stderr)
+	fs, loc := newFlags("user add", stderr)
 	role := fs.String("role", "", "admin, reviewer, editor or auditor")
 	dept := fs.String("department", "", "the editor's department (its name)")
 	region := fs.String("region", "", "the editor's department region, or the reviewer's region (empty: everywhere)")
@@ -87,7 +87,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // runUserPasswd is `zhinan user passwd NAME`: the new password from
 // standard input; every session of the account ends.
 func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("user passwd", stderr)
+	fs, loc := newFlags("user passwd", stderr)
 	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func runUserPasswd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
@@ -132,12 +132,12 @@ func runUserDisable(ctx context.Context, disable bool, args []string, stdout, st
 	if disable {
 		command = "user disable"
 	}
-	fs, data := newFlags(command, stderr)
+	fs, loc := newFlags(command, stderr)
 	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
@@ -157,13 +157,13 @@ func runUserDisable(ctx context.Context, disable bool, args []string, stdout, st
 // runUserSessions is `zhinan user sessions NAME [--revoke]`: lists the
 // account's live sessions, or ends them all.
 func runUserSessions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlags("user sessions", stderr)
+	fs, loc := newFlags("user sessions", stderr)
 	revoke := fs.Bool("revoke", false, "end every session of the account")
 	name, err := oneUserName(fs, args)
 	if err != nil {
 		return err
 	}
-	st, err := openData(ctx, *data)
+	st, err := openData(ctx, loc)
 	if err != nil {
 		return err
 	}
