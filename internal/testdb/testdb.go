@@ -74,4 +74,3 @@ func Create(t testing.TB, admin string) string {
 	u.Path = "/" + name
 	return u.String()
 }
-
