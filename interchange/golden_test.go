@@ -10,11 +10,32 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/interchange"
+	"zhinan/internal/testdb"
 	"zhinan/seeds"
 	"zhinan/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// openStore opens an empty store holding the seed regions: SQLite in a
+// temporary data directory, or an empty PostgreSQL database when
+// ZHINAN_TEST_DB names a server (see internal/testdb).
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.OpenDB(testdb.URL(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	regions, err := seeds.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureRegions(context.Background(), regions); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
 
 // TestExportGolden exports one department of the seed catalogue in every
 // format and compares it with the golden files in testdata/ (run with
@@ -22,15 +43,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // XLSX, which carries timestamps, compares the decoded values.
 func TestExportGolden(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	regions, _ := seeds.Regions()
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t)
 	cat, err := seeds.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/interchange"
-	"zhinan/seeds"
 	"zhinan/store"
 )
 
@@ -50,18 +49,7 @@ func TestRealNationalDataImports(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	regions, err := seeds.Regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t)
 	d, err := interchange.DecodeFile(realData, "national")
 	if err != nil {
 		t.Fatal(err)

@@ -9,14 +9,16 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/catalog/catalogtest"
+	"zhinan/internal/testdb"
 	"zhinan/store"
 )
 
-// openTestStore opens a real SQLite store in a temporary data directory,
-// with the regions of catalogtest.
+// openTestStore opens a real store with the regions of catalogtest:
+// SQLite in a temporary data directory, or an empty PostgreSQL database when
+// ZHINAN_TEST_DB names a server (see internal/testdb).
 func openTestStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(t.TempDir())
+	st, err := store.OpenDB(testdb.URL(t), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

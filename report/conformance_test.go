@@ -19,18 +19,7 @@ import (
 func reportSeedStore(t *testing.T) (*store.Store, *seeds.Catalogue) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	regions, err := seeds.Regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t)
 	cat, err := seeds.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/interchange"
+	"zhinan/internal/testdb"
 	"zhinan/seeds"
 	"zhinan/store"
 )
@@ -39,21 +40,33 @@ func TestPercentRoundsHalfUp(t *testing.T) {
 	}
 }
 
+// openStore opens an empty store holding the seed regions: SQLite in a
+// temporary data directory, or an empty PostgreSQL database when
+// ZHINAN_TEST_DB names a server (see internal/testdb).
+func openStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.OpenDB(testdb.URL(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	regions, err := seeds.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureRegions(context.Background(), regions); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // figures is a store holding a synthetic 安康 catalogue whose history
 // reproduces the published figures of the seed documents, written through
 // the real import path.
 func figures(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	regions, _ := seeds.Regions()
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t)
 	item := func(i int, region, typ string, inHall, online bool) string {
 		depth := 2
 		if online {

@@ -14,7 +14,6 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/interchange"
-	"zhinan/seeds"
 	"zhinan/store"
 )
 
@@ -85,16 +84,8 @@ func goldenLines() string {
 func goldenStore(t testing.TB) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t)
 	st.Now = func() time.Time { return goldenNow }
-	regions, _ := seeds.Regions()
-	if err := st.EnsureRegions(ctx, regions); err != nil {
-		t.Fatal(err)
-	}
 	d := interchange.DecodeJSONL(strings.NewReader(goldenLines()), "golden.jsonl")
 	if len(d.Problems) > 0 {
 		t.Fatal(d.Problems)

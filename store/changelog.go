@@ -116,6 +116,9 @@ const maxChangeLogRows = 1000
 
 // ChangeLog returns change-log entries, newest first.
 func (s *Store) ChangeLog(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error) {
+	if !storableText(f.User, f.Item) {
+		return []ChangeEntry{}, nil
+	}
 	q := s.db.WithContext(ctx).Order("id DESC")
 	if !f.Since.IsZero() {
 		q = q.Where("at >= ?", f.Since.UTC())

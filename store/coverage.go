@@ -68,11 +68,12 @@ func (s *Store) CoverageCountsIn(ctx context.Context, by string, asOf time.Time,
 		return nil, fmt.Errorf("coverage by %q: %w", by, catalog.ErrInvalid)
 	}
 	// Every classification column counts the on-application items that
-	// have it.
+	// have it. The sums are cast to BIGINT: PostgreSQL sums integers as
+	// NUMERIC (SQLite as INTEGER).
 	cols := []string{group + " AS grp", "COUNT(*) AS items",
-		"SUM(CASE WHEN e.on_application THEN 1 ELSE 0 END) AS on_application"}
+		"CAST(SUM(CASE WHEN e.on_application THEN 1 ELSE 0 END) AS BIGINT) AS on_application"}
 	for _, c := range editionFlagColumns {
-		cols = append(cols, "SUM(CASE WHEN e.on_application AND e."+c+" THEN 1 ELSE 0 END) AS "+c)
+		cols = append(cols, "CAST(SUM(CASE WHEN e.on_application AND e."+c+" THEN 1 ELSE 0 END) AS BIGINT) AS "+c)
 	}
 	q := `SELECT ` + strings.Join(cols, ", ") + ` FROM editions e
 		WHERE e.published_at IS NOT NULL AND e.published_at <= ?

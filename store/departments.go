@@ -24,6 +24,9 @@ func (departmentRow) TableName() string { return "departments" }
 // Departments returns the departments of a region (all when region is ""),
 // ordered by region and name.
 func (s *Store) Departments(ctx context.Context, region string) ([]catalog.Department, error) {
+	if !storableText(region) {
+		return []catalog.Department{}, nil
+	}
 	q := s.db.WithContext(ctx).Order("region, name")
 	if region != "" {
 		q = q.Where("region = ?", region)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -14,14 +16,19 @@ import (
 // once for both; what only one engine understands is spelled here, and
 // nowhere else:
 //
-//   - DDL: the auto-incrementing key (autoID);
+//   - DDL: the auto-incrementing key (autoID), and text compared byte by
+//     byte on PostgreSQL as on SQLite (execDDL);
 //   - the import's stage: an attached SQLite file on SQLite, a temporary
 //     table filled with COPY on PostgreSQL (stagedTable, bulk.go,
 //     postgres.go);
 //   - waking followers: NOTIFY in the transaction that advances the change
 //     sequence, delivered when it commits (notifyChange);
 //   - one migrating process at a time: an advisory lock (migrate.go);
-//   - the size on disk (size.go) and which errors mean "busy" (IsBusy).
+//   - the size on disk (size.go) and which errors mean "busy" (IsBusy);
+//   - after a copy wrote rows with their keys, moving the key sequences
+//     past them (resetSerial, copy.go);
+//   - which text PostgreSQL can hold at all: a lookup by a key it cannot
+//     is answered "none" before it reaches the database (storableText).
 
 // Dialect names, as gorm's dialectors report them.
 const (
@@ -44,6 +51,24 @@ func (d dialect) autoID() string {
 	}
 	return "INTEGER PRIMARY KEY AUTOINCREMENT"
 }
+
+// execDDL runs the schema statements stmts, written in SQLite's spelling
+// but for autoID, in the engine's. On PostgreSQL every TEXT column is
+// TEXT COLLATE "C": text is ordered and compared by its bytes (UTF-8, so
+// by code point), as SQLite does, whatever collation the database was
+// created with — lists and reports come out in the same order on both
+// engines, and the coverage report gives the same bytes.
+func (d dialect) execDDL(tx *gorm.DB, stmts ...string) error {
+	if d.postgres() {
+		for i, s := range stmts {
+			stmts[i] = textColumn.ReplaceAllString(s, `$1 TEXT COLLATE "C"`)
+		}
+	}
+	return execAll(tx, stmts...)
+}
+
+// textColumn matches the type TEXT of a column definition.
+var textColumn = regexp.MustCompile(`(\w) TEXT\b`)
 
 // stagedTable is the qualified name of an import's staged rows inside the
 // swap transaction: the table of the attached stage file on SQLite, the
@@ -120,4 +145,41 @@ func columnsOf(db *gorm.DB, table string) ([]string, error) {
 	var out []string
 	err := db.Raw(q, table).Scan(&out).Error
 	return out, err
+}
+
+// resetSerial moves the sequence that numbers column of table (a
+// BIGSERIAL key: see autoID) past the largest value the table holds, so
+// that the next row inserted without a key gets a new one after rows were
+// written with their keys (a copy, copy.go). The sequence's next value is
+// MAX(column)+1, or 1 for an empty table. A column without a sequence is
+// left alone. SQLite needs nothing: AUTOINCREMENT's counter
+// (sqlite_sequence) follows the largest key ever inserted by itself.
+func (d dialect) resetSerial(tx *gorm.DB, table, column string) error {
+	if !d.postgres() {
+		return nil
+	}
+	var seq []string
+	err := tx.Raw(`SELECT s FROM (SELECT pg_get_serial_sequence(?, ?) AS s) q WHERE s IS NOT NULL`,
+		quoteIdent(table), column).Scan(&seq).Error
+	if err != nil || len(seq) == 0 {
+		return err
+	}
+	return tx.Exec(`SELECT setval(?::regclass, COALESCE(MAX(`+quoteIdent(column)+`), 0) + 1, false) FROM `+quoteIdent(table),
+		seq[0]).Error
+}
+
+// storableText reports whether every one of texts is text PostgreSQL can
+// hold: valid UTF-8 without NUL (SQLite's text holds any bytes). A lookup
+// by a key that is not — an item code, region or user name a client sent
+// malformed — is answered "none" without asking the database: PostgreSQL
+// would fail the query (invalid byte sequence, SQLSTATE 22021), and no
+// stored row can hold such a key on either engine, since what is stored
+// passed the catalogue's text checks.
+func storableText(texts ...string) bool {
+	for _, s := range texts {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
 }

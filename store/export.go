@@ -16,6 +16,9 @@ import (
 // code); their departments, by region and name; and the catalogue entries
 // they implement, by base code.
 func (s *Store) References(ctx context.Context, f catalog.ExportFilter) ([]catalog.Region, []catalog.Department, []catalog.Entry, error) {
+	if !storableText(f.Region, f.Department) {
+		return nil, nil, nil, nil
+	}
 	published := func() *gorm.DB {
 		q := s.db.WithContext(ctx).Table("items i").Where("i.published > 0")
 		if f.Region != "" {

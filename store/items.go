@@ -61,6 +61,9 @@ type Sibling struct {
 // region and code.
 func (s *Store) Siblings(ctx context.Context, baseCode string) ([]Sibling, error) {
 	var out []Sibling
+	if !storableText(baseCode) {
+		return out, nil
+	}
 	err := s.db.WithContext(ctx).Table("items i").
 		Select(siblingColumns).Joins(joinDepartment).
 		Where("i.base_code = ? AND i.published > 0", baseCode).
@@ -70,6 +73,9 @@ func (s *Store) Siblings(ctx context.Context, baseCode string) ([]Sibling, error
 
 // loadItem returns the row of the item code, or catalog.ErrNotFound.
 func loadItem(db *gorm.DB, code string) (*itemRow, error) {
+	if !storableText(code) {
+		return nil, fmt.Errorf("item %q: %w", code, catalog.ErrNotFound)
+	}
 	var row itemRow
 	if err := db.Where("code = ?", code).Take(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -48,3 +48,27 @@ const (
 	// region.
 	MsgEditorDepartment = "编辑账号必须指定所属部门和行政区划"
 )
+
+// Copy messages (zhinan migrate-store: Store.CopyTo). Each error names what
+// went wrong, then, after a colon, the detail.
+const (
+	// MsgCopyNotEmpty: the destination already holds data.
+	MsgCopyNotEmpty = "目标库已有数据，未复制任何内容"
+	// MsgCopyFullTables: the detail of MsgCopyNotEmpty; %s lists the
+	// tables that hold rows.
+	MsgCopyFullTables = "表 %s 中已有记录，请使用新建的空数据库"
+	// MsgCopySchema: the two stores' schemas differ.
+	MsgCopySchema = "两个库的结构不一致，未复制任何内容"
+	// MsgCopyVersions: the detail of MsgCopySchema; the source's, then the
+	// destination's schema version.
+	MsgCopyVersions = "源库结构版本为 %d，目标库为 %d，请用同一版本的 zhinan 打开两个库"
+	// MsgCopyTables: the detail of MsgCopySchema; the source's, then the
+	// destination's tables.
+	MsgCopyTables = "源库的表为 %s，目标库的表为 %s"
+	// MsgCopyColumns: the detail of MsgCopySchema; the table, then the
+	// source's and the destination's columns.
+	MsgCopyColumns = "表 %s 的列不同：源库为 %s，目标库为 %s"
+	// MsgCopyDiffers: the copy was committed but reads back different;
+	// the tables that differ follow.
+	MsgCopyDiffers = "复制已提交，但目标库读回的数据与源库不一致"
+)

@@ -18,7 +18,7 @@ type migration struct {
 // migrations lists every schema version in order.
 var migrations = []migration{
 	{1, "catalogue", func(tx *gorm.DB, d dialect) error {
-		return execAll(tx,
+		return d.execDDL(tx,
 			`CREATE TABLE sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
 			`INSERT INTO sequences (name, value) VALUES ('change', 0)`,
 			`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
@@ -88,7 +88,7 @@ var migrations = []migration{
 		)
 	}},
 	{2, "item views", func(tx *gorm.DB, d dialect) error {
-		return execAll(tx,
+		return d.execDDL(tx,
 			`CREATE TABLE item_views (
 				code TEXT PRIMARY KEY,
 				views BIGINT NOT NULL DEFAULT 0)`,
@@ -96,7 +96,7 @@ var migrations = []migration{
 		)
 	}},
 	{3, "accounts and audit log", func(tx *gorm.DB, d dialect) error {
-		return execAll(tx,
+		return d.execDDL(tx,
 			`CREATE TABLE users (
 				id `+d.autoID()+`,
 				name TEXT NOT NULL UNIQUE,

@@ -104,7 +104,7 @@ func loadPostgresStage(ctx context.Context, conn *gorm.DB, path string) error {
 	if err := conn.Exec(`DROP TABLE IF EXISTS pg_temp.staged`).Error; err != nil {
 		return err
 	}
-	if err := conn.Exec(create).Error; err != nil {
+	if err := dialectOf(conn).execDDL(conn, create); err != nil {
 		return fmt.Errorf("create import stage: %w", err)
 	}
 	src, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"zhinan/catalog"
@@ -11,6 +12,9 @@ import (
 // Published returns the current published edition of the item code, or
 // catalog.ErrNotFound when there is none.
 func (s *Store) Published(ctx context.Context, code string) (*catalog.Published, error) {
+	if !storableText(code) {
+		return nil, catalog.ErrNotFound
+	}
 	var rows []publishedRow
 	err := s.db.WithContext(ctx).Raw(publishedSelect+` WHERE i.code = ?`, code).Scan(&rows).Error
 	if err != nil {
@@ -56,6 +60,9 @@ const eachPage = 1000
 // order, reading the store a page at a time so that any catalogue size
 // streams in bounded memory.
 func (s *Store) EachPublished(ctx context.Context, f catalog.ExportFilter, fn func(*catalog.Published) error) error {
+	if !storableText(f.Region, f.Department) {
+		return nil
+	}
 	after := ""
 	for {
 		q := s.db.WithContext(ctx).Table("items i").
@@ -91,6 +98,7 @@ func (s *Store) EachPublished(ctx context.Context, f catalog.ExportFilter, fn fu
 // without one are absent from the map.
 func (s *Store) PublishedByCodes(ctx context.Context, codes []string) (map[string]*catalog.Published, error) {
 	out := make(map[string]*catalog.Published, len(codes))
+	codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool { return !storableText(c) })
 	for start := 0; start < len(codes); start += 500 {
 		end := min(start+500, len(codes))
 		var rows []publishedRow

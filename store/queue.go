@@ -53,8 +53,14 @@ func (s *Store) Queue(ctx context.Context, a Actor) ([]QueueEntry, error) {
 		query, args = cols+` WHERE e.state = ? ORDER BY e.submitted_at, i.code`, []any{catalog.StateSubmitted}
 	case catalog.Allowed(u, catalog.ActionReview, 0, true):
 		// May review within a region: its subtree, by a recursive query.
+		// Both terms select regions.code, so that the scope's column has
+		// the column's type and collation on PostgreSQL (a parameter has
+		// the database's default collation, which a recursive query may
+		// not mix with the column's). A reviewer's region exists: AddUser
+		// checks it.
 		query = `WITH RECURSIVE scope(code) AS (
-				SELECT CAST(? AS TEXT) UNION SELECT r.code FROM regions r JOIN scope s ON r.parent = s.code)
+				SELECT code FROM regions WHERE code = ?
+				UNION SELECT r.code FROM regions r JOIN scope s ON r.parent = s.code)
 			` + cols + ` WHERE e.state = ? AND e.region IN (SELECT code FROM scope)
 			AND i.region IN (SELECT code FROM scope) ORDER BY e.submitted_at, i.code`
 		args = []any{u.Region, catalog.StateSubmitted}

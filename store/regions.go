@@ -35,6 +35,9 @@ func (s *Store) Regions(ctx context.Context) ([]catalog.Region, error) {
 
 // Region returns one region, or catalog.ErrNotFound.
 func (s *Store) Region(ctx context.Context, code string) (*catalog.Region, error) {
+	if !storableText(code) {
+		return nil, catalog.ErrNotFound
+	}
 	var row regionRow
 	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
 		return nil, notFound(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -49,7 +50,15 @@ func OpenDB(db, dir string) (*Store, error) {
 	case isPostgresURL(db):
 		return OpenPostgres(db, dir)
 	}
-	return nil, fmt.Errorf(MsgDatabaseURL, db)
+	return nil, fmt.Errorf(MsgDatabaseURL, redactURL(db))
+}
+
+// redactURL is db with any password replaced by xxxxx, for a message.
+func redactURL(db string) string {
+	if u, err := url.Parse(db); err == nil {
+		return u.Redacted()
+	}
+	return "…"
 }
 
 // Open opens (creating if needed) the SQLite database in the data
@@ -78,7 +87,7 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 	db, err := gorm.Open(d, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -94,8 +103,13 @@ func OpenDialector(d gorm.Dialector) (*Store, error) {
 	if err := migrate(db); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+	return &Store{db: db, Now: now}, nil
 }
+
+// now is the store's clock: UTC, to the microsecond, the precision
+// PostgreSQL keeps (SQLite would keep nanoseconds), so that a time read
+// back equals the time written on both engines.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Close closes the database.
 func (s *Store) Close() error {

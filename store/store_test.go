@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -291,5 +292,14 @@ func TestImportManyBatches(t *testing.T) {
 	st.db.Raw(`SELECT COUNT(*) FROM editions WHERE state = ?`, catalog.StateSuperseded).Scan(&superseded)
 	if superseded != changed {
 		t.Fatalf("%d superseded editions, want %d", superseded, changed)
+	}
+}
+
+// A database URL zhinan cannot open is refused with a message that names
+// it without its password.
+func TestOpenDBRefusesUnknownURL(t *testing.T) {
+	_, err := OpenDB("postgre://admin:s3cret@db.example:5432/zhinan", t.TempDir())
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "db.example") {
+		t.Fatalf("OpenDB of a misspelt URL: %v", err)
 	}
 }

@@ -132,7 +132,10 @@ var dummyHash = sync.OnceValue(func() string {
 // Authenticate checks a name and password.
 func (s *Store) Authenticate(ctx context.Context, name, password string) (*catalog.User, error) {
 	var row userRow
-	err := s.db.WithContext(ctx).Where("name = ? AND disabled = ?", name, false).Take(&row).Error
+	err := gorm.ErrRecordNotFound // a name that cannot be stored names nobody
+	if storableText(name) {
+		err = s.db.WithContext(ctx).Where("name = ? AND disabled = ?", name, false).Take(&row).Error
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		checkPassword(dummyHash(), password)
 		return nil, ErrBadCredentials
@@ -169,7 +172,10 @@ func passwordProblem(password string) *catalog.FieldError {
 // catalog.ErrNotFound.
 func userByName(tx *gorm.DB, name string) (userRow, error) {
 	var row userRow
-	err := tx.Where("name = ?", name).Take(&row).Error
+	err := gorm.ErrRecordNotFound // a name that cannot be stored names nobody
+	if storableText(name) {
+		err = tx.Where("name = ?", name).Take(&row).Error
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, fmt.Errorf("user %s: %w", name, catalog.ErrNotFound)
 	}

@@ -6,13 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
 
 	"zhinan/catalog"
 	"zhinan/store"
@@ -398,11 +394,7 @@ func TestSessionsEndWithPasswordChangeAndDisable(t *testing.T) {
 // so (500) and keeps the cookie instead of pretending.
 func TestLogoutFailsLoudly(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, dbURL := openStore(t, dir)
 	if _, err := st.AddUser(t.Context(), store.NewUser{Name: "someone", Role: catalog.RoleAuditor, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
@@ -411,15 +403,19 @@ func TestLogoutFailsLoudly(t *testing.T) {
 		t.Fatal(err)
 	}
 	token, cookie := apiLogin(t, srv, "someone")
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "zhinan.db")), &gorm.Config{})
-	if err != nil {
-		t.Fatal(err)
+	// A trigger makes every deletion of a session fail.
+	noLogout := []string{`CREATE TRIGGER no_logout BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`}
+	if st.Postgres() {
+		noLogout = []string{
+			`CREATE FUNCTION no_logout() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$`,
+			`CREATE TRIGGER no_logout BEFORE DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION no_logout()`,
+		}
 	}
-	if err := db.Exec(`CREATE TRIGGER no_logout BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`).Error; err != nil {
-		t.Fatal(err)
-	}
-	if sql, err := db.DB(); err == nil {
-		defer sql.Close()
+	db := rawDB(t, dbURL, dir)
+	for _, stmt := range noLogout {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := do(t, srv, http.MethodPost, "/api/v1/logout", "", map[string]string{"Authorization": "Bearer " + token})
 	if r.status != http.StatusInternalServerError || !strings.Contains(r.body, "退出失败") {

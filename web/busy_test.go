@@ -1,16 +1,12 @@
 package web
 
 import (
-	"database/sql"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-
-	"zhinan/store"
 )
 
 // When another process holds the database's write lock (a big import's
@@ -35,12 +31,10 @@ func TestLockedStoreAnswersBusy(t *testing.T) {
 	apiItem.Materials[0].Name = "接口保存的材料名称"
 	body, _ := json.Marshal(apiItem)
 
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(fixtureDir, store.DatabaseFile)+"?_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.Begin()
+	// Another process's write transaction: on SQLite it holds the
+	// database's write lock from its start, on PostgreSQL the sequence row
+	// every writer locks first.
+	tx, err := rawDB(t, fixtureURL, fixtureDir).Begin()
 	if err != nil {
 		t.Fatal(err)
 	}

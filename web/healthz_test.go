@@ -34,11 +34,7 @@ type healthzBody struct {
 func TestHealthzReportsTheIndex(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openStore(t, dir)
 	regions, _ := seeds.Regions()
 	if err := st.EnsureRegions(ctx, regions); err != nil {
 		t.Fatal(err)

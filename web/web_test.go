@@ -2,16 +2,21 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver of rawDB
+
 	"zhinan/catalog"
+	"zhinan/internal/testdb"
 	"zhinan/search"
 	"zhinan/seeds"
 	"zhinan/store"
@@ -31,6 +36,9 @@ var (
 	theFixture  *fixture
 	fixtureErr  error
 	fixtureDir  string
+	// fixtureURL is the fixture's PostgreSQL database (a schema that
+	// lasts as long as the test binary), "" on SQLite.
+	fixtureURL string
 )
 
 // hostile is an item whose editor-written text carries HTML and script.
@@ -46,7 +54,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	fixtureDir = dir
-	code := m.Run()
+	code := testdb.Main(m)
 	if theFixture != nil {
 		theFixture.index.Close()
 		theFixture.store.Close()
@@ -55,11 +63,47 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// openStore opens an empty store with the data directory dir (for the
+// search index): SQLite there, or an empty PostgreSQL database when
+// ZHINAN_TEST_DB names a server (see internal/testdb). It returns the
+// database's URL too ("" on SQLite), for rawDB.
+func openStore(t testing.TB, dir string) (*store.Store, string) {
+	t.Helper()
+	url := testdb.URL(t)
+	st, err := store.OpenDB(url, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, url
+}
+
+// rawDB opens the database of the store opened with url and dir behind
+// the store's back, as another process would: the SQLite file in dir, or
+// the PostgreSQL database url. A transaction begun on SQLite takes the
+// write lock at once.
+func rawDB(t testing.TB, url, dir string) *sql.DB {
+	t.Helper()
+	driver, dsn := "sqlite3", "file:"+filepath.Join(dir, store.DatabaseFile)+"?_txlock=immediate"
+	if url != "" {
+		driver, dsn = "pgx", url
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func seedServer(t testing.TB) *fixture {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		ctx := context.Background()
-		st, err := store.Open(fixtureDir)
+		if fixtureURL, fixtureErr = testdb.ProcessURL(); fixtureErr != nil {
+			return
+		}
+		st, err := store.OpenDB(fixtureURL, fixtureDir)
 		if err != nil {
 			fixtureErr = err
 			return
