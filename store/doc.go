@@ -12,7 +12,11 @@
 //   - the edit workflow (workflow.go, access.go, queue.go), import
 //     (import.go, import_stage.go: stage, then swap; bulk.go), the reading
 //     side of export (export.go), coverage counts (coverage.go), the size
-//     of the database files (size.go) and IsBusy (busy.go).
+//     of the database files (size.go), copying a whole store to another
+//     (copy.go, zhinan migrate-store);
+//   - the two engines, SQLite and PostgreSQL: what only one of them
+//     understands is spelled in dialect.go and postgres.go, and nowhere
+//     else.
 //
 // The SQL rule: gorm for single-table CRUD (a row by key, a filtered list,
 // an update of one row); raw SQL for joins, aggregates and bulk writes,

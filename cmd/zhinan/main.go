@@ -37,6 +37,7 @@ func init() {
 		{"report", reportUsage, runReport},
 		{"user", userUsage, runUser},
 		{"reindex", "reindex", runReindex},
+		{"migrate-store", "migrate-store --from DIR --to postgres://…", runMigrateStore},
 		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
 	}
 }
