@@ -192,7 +192,7 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 				a.rep, a.best = cand, cand.score
 			} else {
 				a.best = max(a.best, cand.score)
-				if represents(cand, a.rep) {
+				if t.represents(cand, a.rep) {
 					a.rep = cand
 				}
 			}
@@ -276,9 +276,13 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 
 // represents reports whether item a represents its service better than
 // item b: in the region the query named, nearer the citizen's region,
-// better scored, then the earlier row (any of equals will do, and
-// comparing numbers is much cheaper than comparing codes for every item).
-func represents(a, b candidate) bool {
+// better scored, then the smaller code. The last rule makes the choice
+// depend on the catalogue alone, not on the order in which the index
+// took the items in (rows of a live index are numbered as items arrive,
+// those of a fresh build in code order): replicas with different
+// histories behind one load balancer answer the same, and page 2 from
+// another replica continues page 1.
+func (t *table) represents(a, b candidate) bool {
 	if a.tier != b.tier {
 		return a.tier
 	}
@@ -288,7 +292,7 @@ func represents(a, b candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	return a.row < b.row
+	return t.Rows[a.row].Code < t.Rows[b.row].Code
 }
 
 // serviceWork is the scratch space of a grouped collection, reused
