@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -161,16 +162,16 @@ func migrate(db *gorm.DB) error {
 		return migrateOn(db)
 	}
 	return db.Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec(`SELECT pg_advisory_lock(?)`, migrateLockKey).Error; err != nil {
+		if err := advisoryLock(context.Background(), conn, migrateLock); err != nil {
 			return fmt.Errorf("wait for other replicas' migration: %w", err)
 		}
-		defer conn.Exec(`SELECT pg_advisory_unlock(?)`, migrateLockKey)
+		defer conn.Exec(`SELECT pg_advisory_unlock(hashtext(?))`, migrateLock)
 		return migrateOn(conn)
 	})
 }
 
-// migrateLockKey is the advisory lock of migrations on PostgreSQL.
-const migrateLockKey = 0x7a68696e616e // "zhinan"
+// migrateLock names the advisory lock of migrations on PostgreSQL.
+const migrateLock = "zhinan migrate"
 
 func migrateOn(db *gorm.DB) error {
 	d := dialectOf(db)

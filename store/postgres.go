@@ -192,17 +192,42 @@ func (r *stageRowSource) Err() error {
 // Exclusive runs fn while holding the store-wide lock named key, so that
 // processes sharing a PostgreSQL database (replicas starting together) do
 // a one-time setup — loading the seed catalogue into an empty store — one
-// after the other: the second finds it done. On SQLite, where a data
-// directory has one server, fn just runs.
+// after the other: the second finds it done. It waits for the lock as long
+// as ctx lets it (a seeding takes longer than lockWait). On SQLite, where a
+// data directory has one server, fn just runs.
 func (s *Store) Exclusive(ctx context.Context, key string, fn func() error) error {
 	if s.pg == nil {
 		return fn()
 	}
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec(`SELECT pg_advisory_lock(hashtext(?))`, key).Error; err != nil {
-			return fmt.Errorf("wait for lock %s: %w", key, err)
+		if err := advisoryLock(ctx, conn, key); err != nil {
+			return err
 		}
 		defer conn.WithContext(context.WithoutCancel(ctx)).Exec(`SELECT pg_advisory_unlock(hashtext(?))`, key)
 		return fn()
 	})
+}
+
+// advisoryLockPoll is how often advisoryLock tries a lock another holds.
+const advisoryLockPoll = 100 * time.Millisecond
+
+// advisoryLock takes the session-level advisory lock named key on the
+// pinned connection conn, waiting until it is free or ctx ends. It polls
+// with pg_try_advisory_lock rather than waiting in pg_advisory_lock, which
+// the connection's lock_timeout (lockWait) would cut short.
+func advisoryLock(ctx context.Context, conn *gorm.DB, key string) error {
+	for {
+		var got bool
+		if err := conn.Raw(`SELECT pg_try_advisory_lock(hashtext(?))`, key).Scan(&got).Error; err != nil {
+			return fmt.Errorf("take lock %s: %w", key, err)
+		}
+		if got {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for lock %s: %w", key, ctx.Err())
+		case <-time.After(advisoryLockPoll):
+		}
+	}
 }

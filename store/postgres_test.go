@@ -48,3 +48,32 @@ func TestExclusiveRunsOneAtATime(t *testing.T) {
 		t.Fatalf("%d setups ran at once", most.Load())
 	}
 }
+
+// A replica waits for another's setup however long it takes: longer than
+// the lock_timeout (lockWait) its connections have.
+func TestExclusiveWaitsLongerThanLockWait(t *testing.T) {
+	st, dir := openTestStore(t)
+	if !st.Postgres() {
+		t.Skip("SQLite: a data directory has one server; Exclusive just runs its function")
+	}
+	other, err := OpenPostgres(st.pg.ConnString(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	held := make(chan struct{})
+	hold := lockWait + time.Second
+	go other.Exclusive(context.Background(), "seed", func() error {
+		close(held)
+		time.Sleep(hold)
+		return nil
+	})
+	<-held
+	start := time.Now()
+	if err := st.Exclusive(context.Background(), "seed", func() error { return nil }); err != nil {
+		t.Fatalf("after %v: %v", time.Since(start), err)
+	}
+	if waited := time.Since(start); waited < hold-time.Second {
+		t.Fatalf("took the lock after %v while another held it for %v", waited, hold)
+	}
+}
