@@ -24,6 +24,12 @@
 // written once, in columns.go. The rows are the store's own types: the
 // domain values of package catalog are what the rest of the program sees.
 //
+// Both engines from the first commit: a new table or query is written in
+// the portable subset, and its tests run on SQLite (go test) and on
+// PostgreSQL (ZHINAN_TEST_DB=postgres://… go test, as CI does); a table
+// is copied by migrate-store without further work (copy.go reads the
+// schema).
+//
 // It imports catalog, gorm and the database driver, and must not import
 // gin or bleve (nor the search, interchange, report or web packages): it
 // knows nothing of HTTP, the index or file formats.
