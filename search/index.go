@@ -815,12 +815,40 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 }
 
 func (ix *Index) catchUpLocked(ctx context.Context) error {
+	// ahead is the highest sequence value indexed ahead of the backlog.
+	var ahead int64
 	for {
 		ix.mu.RLock()
-		seq, bi, cur := ix.seq, ix.bi, ix.t
+		seq, bi := ix.seq, ix.bi
 		ix.mu.RUnlock()
 		if bi == nil {
 			return ErrClosed
+		}
+		// Behind by more than a batch (a large import committed), the
+		// newest changes go first: an edit published after the import is
+		// searchable within a poll, not after the whole import. Items
+		// appear once in the change list, at their last write, so the
+		// backlog read afterwards holds none of them again (but those
+		// written anew, which are indexed anew). The watermark (ix.seq,
+		// saved with the index) moves only with the backlog, so a crash
+		// in between catches up from it and indexes those items again.
+		head, err := ix.store.Seq(ctx)
+		if err != nil {
+			return err
+		}
+		if head-seq > catchUpBatch {
+			if from := max(ahead, head-catchUpBatch); head > from {
+				fresh, err := ix.store.ChangesSince(ctx, from, catchUpBatch)
+				if err != nil {
+					return err
+				}
+				if len(fresh) > 0 {
+					if err := ix.indexChanges(ctx, fresh, false); err != nil {
+						return err
+					}
+					ahead = fresh[len(fresh)-1].Seq
+				}
+			}
 		}
 		changes, err := ix.store.ChangesSince(ctx, seq, catchUpBatch)
 		if err != nil {
@@ -829,75 +857,94 @@ func (ix *Index) catchUpLocked(ctx context.Context) error {
 		if len(changes) == 0 {
 			return nil
 		}
-		codes := make([]string, len(changes))
-		for i, c := range changes {
-			codes[i] = c.Code
-		}
-		pubs, err := ix.store.PublishedByCodes(ctx, codes)
-		if err != nil {
-			return err
-		}
-		if err := ix.ensureRegions(ctx, pubs); err != nil {
-			return err
-		}
-		// The new groups' documents go to bleve first; the rows follow
-		// under the lock. A search in between finds a group no row has
-		// yet, which matches nothing.
-		batch := bi.NewBatch()
-		queued := map[string]bool{}
-		var items []pendingItem
-		for _, code := range codes {
-			if p, ok := pubs[code]; ok {
-				it, err := ix.prepare(cur, batch, queued, p)
-				if err != nil {
-					return err
-				}
-				items = append(items, it)
-			}
-		}
-		regions := len(cur.Regions.Vals)
-		last := changes[len(changes)-1].Seq
-		batch.SetInternal(keySeq, []byte(strconv.FormatInt(last, 10)))
-		if err := writeBatch(bi, batch); err != nil {
-			return fmt.Errorf("update search index: %w", err)
-		}
-		ix.mu.Lock()
-		// The groups the changed items leave; those left empty are
-		// dropped from bleve below.
-		left := map[int32]bool{}
-		for _, code := range codes {
-			if ri, ok := cur.byCode[code]; ok {
-				left[cur.Rows[ri].Group] = true
-			}
-		}
-		for _, it := range items {
-			cur.commit(it)
-		}
-		for _, code := range codes {
-			if _, ok := pubs[code]; !ok {
-				cur.remove(code)
-			}
-		}
-		empty := cur.emptyGroups(left)
-		cur.rankNames()
-		cur.Seq, ix.seq = last, last
-		ix.cache.clear()
-		ix.collections.clear()
-		if len(queued) > 0 || len(empty) > 0 || len(cur.Regions.Vals) != regions {
-			// A text indexed (new, or taken again) or dropped, or a region
-			// a query may name: cached matches are out of date.
-			ix.matches.clear()
-		}
-		ix.mu.Unlock()
-		ix.dirty = true
-		ix.sug.reset(cur.names())
-		if err := ix.dropEmptyGroups(bi, cur, empty); err != nil {
+		if err := ix.indexChanges(ctx, changes, true); err != nil {
 			return err
 		}
 		if len(changes) < catchUpBatch {
 			return nil
 		}
 	}
+}
+
+// indexChanges indexes the items of changes (read from the store in
+// sequence order) as the store holds them now: published ones are added
+// or updated, the others taken out. With advance, the index's sequence
+// (the watermark: everything up to it is indexed) moves to the last
+// change's.
+func (ix *Index) indexChanges(ctx context.Context, changes []catalog.Change, advance bool) error {
+	ix.mu.RLock()
+	bi, cur := ix.bi, ix.t
+	ix.mu.RUnlock()
+	if bi == nil {
+		return ErrClosed
+	}
+	codes := make([]string, len(changes))
+	for i, c := range changes {
+		codes[i] = c.Code
+	}
+	pubs, err := ix.store.PublishedByCodes(ctx, codes)
+	if err != nil {
+		return err
+	}
+	if err := ix.ensureRegions(ctx, pubs); err != nil {
+		return err
+	}
+	// The new groups' documents go to bleve first; the rows follow
+	// under the lock. A search in between finds a group no row has
+	// yet, which matches nothing.
+	batch := bi.NewBatch()
+	queued := map[string]bool{}
+	var items []pendingItem
+	for _, code := range codes {
+		if p, ok := pubs[code]; ok {
+			it, err := ix.prepare(cur, batch, queued, p)
+			if err != nil {
+				return err
+			}
+			items = append(items, it)
+		}
+	}
+	regions := len(cur.Regions.Vals)
+	last := changes[len(changes)-1].Seq
+	if advance {
+		batch.SetInternal(keySeq, []byte(strconv.FormatInt(last, 10)))
+	}
+	if err := writeBatch(bi, batch); err != nil {
+		return fmt.Errorf("update search index: %w", err)
+	}
+	ix.mu.Lock()
+	// The groups the changed items leave; those left empty are
+	// dropped from bleve below.
+	left := map[int32]bool{}
+	for _, code := range codes {
+		if ri, ok := cur.byCode[code]; ok {
+			left[cur.Rows[ri].Group] = true
+		}
+	}
+	for _, it := range items {
+		cur.commit(it)
+	}
+	for _, code := range codes {
+		if _, ok := pubs[code]; !ok {
+			cur.remove(code)
+		}
+	}
+	empty := cur.emptyGroups(left)
+	cur.rankNames()
+	if advance {
+		cur.Seq, ix.seq = last, last
+	}
+	ix.cache.clear()
+	ix.collections.clear()
+	if len(queued) > 0 || len(empty) > 0 || len(cur.Regions.Vals) != regions {
+		// A text indexed (new, or taken again) or dropped, or a region
+		// a query may name: cached matches are out of date.
+		ix.matches.clear()
+	}
+	ix.mu.Unlock()
+	ix.dirty = true
+	ix.sug.reset(cur.names())
+	return ix.dropEmptyGroups(bi, cur, empty)
 }
 
 // dropEmptyGroups deletes from bleve the documents of groups (of table t)

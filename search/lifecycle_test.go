@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"zhinan/catalog"
+	"zhinan/catalog/catalogtest"
 	"zhinan/seeds"
 	"zhinan/store"
 )
@@ -439,6 +441,100 @@ func TestGroupedResultsDoNotDependOnHistory(t *testing.T) {
 		}
 		if len(live) == 0 {
 			t.Errorf("%q: no rows", q)
+		}
+	}
+}
+
+// heldBacklog is the store as the index reads it, but for a reading of
+// the changes after from (once armed), which waits until release is
+// closed: a backlog that takes long to index.
+type heldBacklog struct {
+	Source
+	from    int64
+	armed   atomic.Bool
+	reached chan struct{}
+	release chan struct{}
+}
+
+func (h *heldBacklog) ChangesSince(ctx context.Context, seq int64, limit int) ([]catalog.Change, error) {
+	if h.armed.Load() && seq == h.from {
+		select {
+		case h.reached <- struct{}{}:
+		default:
+		}
+		<-h.release
+	}
+	return h.Source.ChangesSince(ctx, seq, limit)
+}
+
+// Behind by more than a batch (a large import), the index takes the
+// newest changes first: an edit published after the import is
+// searchable while the import's items are still being indexed, and the
+// index ends caught up with everything.
+func TestEditAfterALargeImportIsIndexedFirst(t *testing.T) {
+	st, dir, items := smallStore(t, 5)
+	ctx := context.Background()
+	before, err := st.Seq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &heldBacklog{Source: st, from: before, reached: make(chan struct{}, 1), release: make(chan struct{})}
+	ix, err := Open(ctx, dir, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	h.armed.Store(true)
+
+	var big []catalog.Item
+	for i := range catchUpBatch + 300 {
+		big = append(big, *catalogtest.GuideVariant(i))
+	}
+	importItems(t, st, big...)
+	edited := items[2]
+	edited.Name = "蓬莱仙岛通行证核发"
+	importItems(t, st, edited)
+
+	done := make(chan error, 1)
+	go func() { done <- ix.CatchUp(ctx) }()
+	released := false
+	t.Cleanup(func() {
+		if !released {
+			close(h.release)
+			<-done
+		}
+	})
+	<-h.reached
+	if got := codes(t, ix, "蓬莱仙岛通行证"); !slices.Equal(got, []string{edited.Code}) {
+		t.Fatalf("the edit while the import's backlog waits: %v", got)
+	}
+	if ix.Seq() != before {
+		t.Fatalf("the watermark moved to %d past a backlog from %d", ix.Seq(), before)
+	}
+	close(h.release)
+	released = true
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	head, _ := st.Seq(ctx)
+	if ix.Seq() != head {
+		t.Fatalf("index at %d, store at %d", ix.Seq(), head)
+	}
+	if n, _ := ix.DocCount(); n != uint64(5+len(big)) {
+		t.Fatalf("index holds %d items, want %d", n, 5+len(big))
+	}
+	if got := codes(t, ix, "蓬莱仙岛通行证"); !slices.Equal(got, []string{edited.Code}) {
+		t.Fatalf("the edit after the catch-up: %v", got)
+	}
+	// A fresh build answers the same.
+	fresh := t.TempDir()
+	if _, err := Reindex(ctx, fresh, st); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := openIndex(t, fresh, st)
+	for _, q := range []string{big[7].Name, items[0].Name, ""} {
+		if a, b := codes(t, ix, q), codes(t, rebuilt, q); !slices.Equal(a, b) {
+			t.Errorf("%q: caught up %v, rebuilt %v", q, a, b)
 		}
 	}
 }
