@@ -8,6 +8,12 @@
 // The servers run as child processes: `zhinan serve` (the binary named by
 // --zhinan, by default the zhinan beside this one or on PATH) and this
 // binary with the hidden --trivial-server ADDR flag for the ceiling.
+//
+// With --postgres URL it measures instead a deployment on PostgreSQL, in a
+// scratch database it creates on the server of URL and drops at the end:
+// the import, the search throughput of one replica and of two, and how
+// soon an edit published on one replica is found on the other while an
+// import runs (bench.RunPostgres).
 package main
 
 import (
@@ -26,7 +32,8 @@ import (
 	"zhinan/bench"
 )
 
-const usage = "zhinan-bench [--items 100000] [--seed 1] [--clients 16] [--duration 10s] [--queries FILE] [--judged FILE] [--json FILE] [--keep] [--zhinan PATH] [--in-process] [--cpuprofile FILE]"
+const usage = "zhinan-bench [--items 100000] [--seed 1] [--clients 16] [--duration 10s] [--queries FILE] [--judged FILE] [--json FILE] [--keep] [--zhinan PATH] [--in-process] [--cpuprofile FILE]\n" +
+	"       zhinan-bench --postgres URL [--items 100000] [--seed 1] [--clients 16] [--duration 10s] [--imports 3] [--rounds 3] [--edits 100] [--queries FILE] [--json FILE] [--keep] [--zhinan PATH]"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -61,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	zhinan := fs.String("zhinan", "", "the zhinan binary whose `serve` is measured (default: zhinan beside this binary, else on PATH)")
 	inProcess := fs.Bool("in-process", false, "run the servers in this process (start-up and RSS only indicative)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the distinct HTTP run (implies --in-process)")
+	postgres := fs.String("postgres", "", "measure a deployment on PostgreSQL instead, in a scratch database created (and dropped) on the server of this URL")
+	edits := fs.Int("edits", 100, "with --postgres: edits published while an import runs")
+	rounds := fs.Int("rounds", 3, "with --postgres: rounds of one replica then two")
+	imports := fs.Int("imports", 3, "with --postgres: imports timed, each into a new database (the median is checked)")
 	trivial := fs.String("trivial-server", "", "internal: serve the trivial handler on ADDR")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -73,6 +84,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *trivial != "" {
 		return bench.ServeTrivial(ctx, *trivial)
+	}
+	if *postgres != "" {
+		if *inProcess || *cpuprofile != "" {
+			return fmt.Errorf("%w: --postgres runs zhinan in child processes: no --in-process or --cpuprofile", errUsage)
+		}
+		return runPostgres(ctx, bench.PGOptions{URL: *postgres, Items: *items, Seed: *seed, Clients: *clients,
+			Duration: *duration, Queries: *queries, Edits: *edits, Rounds: *rounds, ImportRuns: *imports, KeepDir: *keep, Out: stderr}, *zhinan, *jsonOut, stdout, stderr)
 	}
 	opt := bench.Options{Items: *items, Seed: *seed, Clients: *clients, Duration: *duration,
 		Queries: *queries, Judged: *judged, KeepDir: *keep, CPUProfile: *cpuprofile, Out: stderr}
@@ -95,6 +113,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *jsonOut != "" {
 		if err := rep.WriteJSON(*jsonOut); err != nil {
+			return err
+		}
+	}
+	if rep.DataDir != "" {
+		fmt.Fprintf(stderr, "data dir kept: %s\n", rep.DataDir)
+	}
+	return nil
+}
+
+// runPostgres runs the PostgreSQL benchmark and prints its table.
+func runPostgres(ctx context.Context, opt bench.PGOptions, zhinan, jsonOut string, stdout, stderr io.Writer) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if opt.Binary, err = findZhinan(zhinan, self); err != nil {
+		return err
+	}
+	rep, err := bench.RunPostgres(ctx, opt)
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteTable(stdout); err != nil {
+		return err
+	}
+	if jsonOut != "" {
+		if err := rep.WriteJSON(jsonOut); err != nil {
 			return err
 		}
 	}
