@@ -29,12 +29,13 @@ import (
 // in child processes, in a scratch database of its own on the server of
 // URL, dropped at the end:
 //
-//	(a) import: `zhinan import --db` of the generated catalogue into the
-//	    empty database, timed from the command's start to its exit, with
-//	    its phases read from pg_stat_activity (postgres.go);
+//	(a) import: `zhinan import --db` of the generated catalogue into an
+//	    empty database, several times, each timed from the command's start
+//	    to its exit, with its phases read from pg_stat_activity
+//	    (postgres.go);
 //	(b) replicas: `zhinan serve --db` replicas, each pinned to one CPU
-//	    with taskset, serving the distinct search mix of the HTTP runs,
-//	    first one replica, then two in round robin (replicas.go);
+//	    with taskset, serving the distinct search mix of the HTTP runs, in
+//	    rounds of one replica, then two in round robin (replicas.go);
 //	(c) propagation: items edited and published through the HTTP API on
 //	    replica A while a second catalogue of as many new items is imported
 //	    into the same database, each searched for on replica B every 20 ms
@@ -57,7 +58,9 @@ type PGOptions struct {
 	// the number of rounds of (b) (default 3).
 	ImportRuns int
 	Rounds     int
-	// Edits is the number of edits published in (c) (default 100).
+	// Edits is about how many edits (c) publishes (default 100): one
+	// starts every 2 × (a)'s median time / Edits until B has caught up
+	// with the import, at most maxEditsFactor × Edits.
 	Edits   int
 	Dir     string    // parent of the temporary dir (default os.TempDir())
 	KeepDir bool      // keep the temporary dir (the database is dropped regardless)
