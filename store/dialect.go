@@ -13,8 +13,8 @@ import (
 
 // The store runs on SQLite (the embedded default) and on PostgreSQL (for
 // deployments with several replicas). Nearly all of its SQL is written
-// once for both; what only one engine understands is spelled here, and
-// nowhere else:
+// once for both; what only one engine understands is listed here, spelled
+// in this file, postgres.go or the file named beside it, and nowhere else:
 //
 //   - DDL: the auto-incrementing key (autoID), and text compared byte by
 //     byte on PostgreSQL as on SQLite (execDDL);
@@ -23,7 +23,11 @@ import (
 //     postgres.go);
 //   - waking followers: NOTIFY in the transaction that advances the change
 //     sequence, delivered when it commits (notifyChange);
-//   - one migrating process at a time: an advisory lock (migrate.go);
+//   - writers one at a time: the sequence row locked FOR UPDATE on
+//     PostgreSQL (lockWriters, sequence.go), IMMEDIATE transactions on
+//     SQLite (store.go);
+//   - one migrating or seeding process at a time: an advisory lock
+//     (advisoryLock, migrate.go, Exclusive);
 //   - the size on disk (size.go) and which errors mean "busy" (IsBusy);
 //   - after a copy wrote rows with their keys, moving the key sequences
 //     past them (resetSerial, copy.go);
