@@ -270,8 +270,9 @@ func (tb *tab) shot(step string) {
 	name := fmt.Sprintf("%s-%02d-%s.png", strings.ReplaceAll(tb.t.Name(), "/", "-"), tb.shots, step)
 	path := filepath.Join(screenshotDir(tb.t), name)
 	// A screenshot is taken even when the test's time is up (to show
-	// why), but it must not hang.
-	ctx, cancel := context.WithTimeout(tb.browser, 10*time.Second)
+	// why), but it must not hang. A full-page screenshot of a long page
+	// under -race on a loaded machine took over 10 s once.
+	ctx, cancel := context.WithTimeout(tb.browser, 30*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
 	if err != nil {
@@ -315,8 +316,9 @@ func (tb *tab) navigate(path string) int64 {
 func (tb *tab) follow(what string, action chromedp.Action[chromedp.Void]) int64 {
 	tb.t.Helper()
 	// Bounded, so that an action that loads nothing fails with its name
-	// and leaves time for the screenshot.
-	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	// and leaves time for the screenshot (a page load under -race on a
+	// loaded machine took over 15 s once).
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, action)
 	if err != nil && strings.Contains(err.Error(), "net::ERR_ABORTED") {
