@@ -36,7 +36,7 @@ import (
 // Chromium to the last check (the server's start comes before). It is only
 // a failure bound: the tests wait for conditions, never for a time. CI runs
 // with -race on 2 cores; locally the browser part takes 1-3 s.
-const browserTimeout = 30 * time.Second
+const browserTimeout = 60 * time.Second
 
 // The window sizes of the tests.
 const (
