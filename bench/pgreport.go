@@ -82,14 +82,5 @@ func (r *PGReport) WriteTable(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "target\tvalue\tneeds\tmet\n------\t-----\t-----\t---\n")
-	for _, c := range r.Checks {
-		met := "yes"
-		if !c.Met {
-			met = "NO"
-		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\n", c.Figure, c.Value, c.Target, met)
-	}
-	return tw.Flush()
+	return writeChecks(w, r.Checks)
 }

@@ -94,16 +94,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "target\tvalue\tneeds\tmet\n------\t-----\t-----\t---\n")
-	for _, c := range r.Checks {
-		met := "yes"
-		if !c.Met {
-			met = "NO"
-		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\n", c.Figure, c.Value, c.Target, met)
-	}
-	return tw.Flush()
+	return writeChecks(w, r.Checks)
 }
 
 // WriteJSON writes the report as indented JSON to path.
@@ -124,4 +115,19 @@ func (r *Report) Short() []string {
 		}
 	}
 	return out
+}
+
+// writeChecks writes the table of targets: each figure, its value, what
+// it needs and whether it is met.
+func writeChecks(w io.Writer, checks []Check) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "target\tvalue\tneeds\tmet\n------\t-----\t-----\t---\n")
+	for _, c := range checks {
+		met := "yes"
+		if !c.Met {
+			met = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\n", c.Figure, c.Value, c.Target, met)
+	}
+	return tw.Flush()
 }
