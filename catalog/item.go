@@ -45,6 +45,9 @@ type Item struct {
 	ComplaintPhone string     `json:"complaint_phone,omitempty"`
 	FAQ            []FAQ      `json:"faq,omitempty"`
 	AskPhrases     []string   `json:"ask_phrases,omitempty"`
+	// Situations are the questions that narrow the guide to the
+	// applicant's case (situation.go); none for a guide that fits every case.
+	Situations []Situation `json:"situations,omitempty"`
 }
 
 // Basis is one legal basis (设定依据) of an item.
