@@ -12,10 +12,11 @@ const (
 	KindDepartment = "department"
 	KindEntry      = "entry"
 	KindItem       = "item"
+	KindBundle     = "bundle"
 )
 
 // Record is one decoded interchange record and where it came from.
-// Exactly one of Item, Region, Department and Entry is set, as Kind says.
+// Exactly one of Item, Region, Department, Entry and Bundle is set, as Kind says.
 // Records, with their problems (Decoded), are the unit of interchange: the
 // codecs of package interchange produce them and the store's import
 // consumes them, so they are the domain's, like the checks of the records
@@ -28,6 +29,7 @@ type Record struct {
 	Region     *Region
 	Department *Department
 	Entry      *Entry
+	Bundle     *Bundle
 }
 
 // Problem is one thing wrong with the input: which file, which line or row,
