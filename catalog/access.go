@@ -6,10 +6,13 @@ const (
 	RoleReviewer = "reviewer"
 	RoleEditor   = "editor"
 	RoleAuditor  = "auditor"
+	// RoleBundle (一件事编辑) edits the city's bundles (一件事一次办) and
+	// nothing else: bundles are city-wide, not a department's.
+	RoleBundle = "bundle"
 )
 
 // Roles lists every role.
-var Roles = []string{RoleAdmin, RoleReviewer, RoleEditor, RoleAuditor}
+var Roles = []string{RoleAdmin, RoleReviewer, RoleEditor, RoleAuditor, RoleBundle}
 
 // User is an account as the domain sees it: who acts, in which role and
 // scope. Editors are scoped to one department, reviewers to a region and
@@ -54,6 +57,33 @@ func Allowed(u *User, action string, deptID uint, inRegion bool) bool {
 		return (action == ActionRead || action == ActionReview) && (u.Region == "" || inRegion)
 	case RoleEditor:
 		return (action == ActionRead || action == ActionEdit) && u.DepartmentID != 0 && deptID == u.DepartmentID
+	}
+	return false
+}
+
+// AllowedBundle is the access policy of bundles (一件事一次办), which are
+// city-wide: no department owns one. An admin may do everything; a bundle
+// editor (RoleBundle) may read and edit (create, save, submit); a reviewer
+// may read and review (publish, reject) only when their scope is the whole
+// catalogue — no region (Region == ""), or a region that is the root of the
+// catalogue, which the caller reports as wholeCatalogue (the store: the
+// region is the seed city 610900 or has no parent among the regions of the
+// stored items, see store.Store.ReviewsWholeCatalogue); an auditor may read;
+// editors of items, anonymous users (nil) and anyone else may do none of
+// these: the public sees published bundles only.
+func AllowedBundle(u *User, action string, wholeCatalogue bool) bool {
+	if u == nil {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleBundle:
+		return action == ActionRead || action == ActionEdit
+	case RoleReviewer:
+		return (action == ActionRead || action == ActionReview) && (u.Region == "" || wholeCatalogue)
+	case RoleAuditor:
+		return action == ActionRead
 	}
 	return false
 }

@@ -35,3 +35,47 @@ func TestAccessPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestBundleAccessPolicy(t *testing.T) {
+	bundler := &User{Role: RoleBundle}
+	editor := &User{Role: RoleEditor, DepartmentID: 7}
+	countyReviewer := &User{Role: RoleReviewer, Region: "610921"}
+	cityReviewer := &User{Role: RoleReviewer, Region: "610900"}
+	anyReviewer := &User{Role: RoleReviewer}
+	auditor := &User{Role: RoleAuditor}
+	admin := &User{Role: RoleAdmin}
+	for _, tc := range []struct {
+		u      *User
+		action string
+		whole  bool
+		want   bool
+	}{
+		{nil, ActionRead, true, false},
+		{admin, ActionEdit, false, true},
+		{admin, ActionReview, false, true},
+		{bundler, ActionRead, false, true},
+		{bundler, ActionEdit, false, true},
+		{bundler, ActionReview, true, false},
+		{editor, ActionRead, true, false},
+		{editor, ActionEdit, true, false},
+		{countyReviewer, ActionReview, false, false},
+		{countyReviewer, ActionRead, false, false},
+		{cityReviewer, ActionReview, true, true},
+		{cityReviewer, ActionRead, true, true},
+		{cityReviewer, ActionEdit, true, false},
+		{anyReviewer, ActionReview, false, true},
+		{auditor, ActionRead, false, true},
+		{auditor, ActionEdit, true, false},
+		{auditor, ActionReview, true, false},
+	} {
+		if got := AllowedBundle(tc.u, tc.action, tc.whole); got != tc.want {
+			t.Errorf("AllowedBundle(%+v, %s, %v) = %v", tc.u, tc.action, tc.whole, got)
+		}
+	}
+	// A bundle editor has no say over items.
+	for _, a := range []string{ActionRead, ActionEdit, ActionReview} {
+		if Allowed(bundler, a, 0, true) {
+			t.Errorf("bundle editor may %s items", a)
+		}
+	}
+}

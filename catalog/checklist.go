@@ -50,15 +50,50 @@ func ParseAnswers(sits []Situation, q url.Values) Answers {
 }
 
 // Values returns the answers as URL parameters (ParseAnswers reads them
-// back), in the guide's question order.
+// back), in the guide's question order. A multiple-choice question
+// answered with none is one empty parameter (s_<id>=), so that it stays
+// answered.
 func (a Answers) Values(sits []Situation) url.Values {
 	v := url.Values{}
 	for _, s := range sits {
-		for _, id := range a[s.ID] {
+		ids, ok := a[s.ID]
+		if ok && len(ids) == 0 && s.Multiple {
+			v.Add(AnswerParam+s.ID, "")
+		}
+		for _, id := range ids {
 			v.Add(AnswerParam+s.ID, id)
 		}
 	}
 	return v
+}
+
+// chosen returns the options of the question the answers choose and
+// whether it is answered: for a single-choice question, the option the
+// first of its answers that names one names (unanswered when none does);
+// for a multiple-choice question, the options its answers name, in the
+// question's order (none when answered with none).
+func (s *Situation) chosen(a Answers) ([]*Option, bool) {
+	ids, ok := a[s.ID]
+	if !ok {
+		return nil, false
+	}
+	var out []*Option
+	if !s.Multiple {
+		for _, id := range ids {
+			for i := range s.Options {
+				if s.Options[i].ID == id {
+					return append(out, &s.Options[i]), true
+				}
+			}
+		}
+		return nil, false
+	}
+	for i := range s.Options {
+		if slices.Contains(ids, s.Options[i].ID) {
+			out = append(out, &s.Options[i])
+		}
+	}
+	return out, true
 }
 
 // Chosen is one answered question as the checklist shows it.
@@ -81,40 +116,52 @@ type Checklist struct {
 	Fee          *Fee
 }
 
-// Checklist applies the answers to the guide. Materials: every material no
-// option adds, and those a chosen option adds, less those a chosen option
-// removes, in the guide's order. Where several chosen options change one
-// figure, the applicant's case is the least favourable: the longest
-// promised time, the most visits, the shallowest online depth; a fee set by
-// an option replaces the guide's (the last answered question's wins).
-// Chosen options' steps follow the guide's steps. A guide without
-// situations, or with none answered, gives its full guide.
+// Checklist applies the answers to the guide. Materials, in the guide's
+// order: every material no option adds, those a chosen option adds and
+// those an option of a question not answered yet may add (the applicant
+// may still need them: an unanswered question changes nothing), less
+// those a chosen option removes. A figure a chosen option sets (promised
+// time, visits, online depth) is the applicant's figure in place of the
+// guide's; where several chosen options set one, the least favourable
+// holds: the longest promised time, the most visits, the shallowest online
+// depth. Figures no chosen option sets stay the guide's, and so an option
+// may shorten a case (加急) as well as lengthen it (异地).
+// A fee set by a chosen option replaces the guide's (the last
+// answered question's wins). Chosen options' steps follow the guide's steps. A
+// guide without situations, or with none answered, gives its full guide.
+// A single-choice question counts as answered only when an answer names
+// one of its options (the first such is the choice).
 func (it *Item) Checklist(a Answers) Checklist {
 	c := Checklist{Complete: true, Steps: it.Steps, PromisedDays: it.PromisedDays,
 		Visits: it.Visits, OnlineDepth: it.OnlineDepth, Fee: it.Fee}
-	added := map[string]bool{}
-	removed := map[string]bool{}
-	conditional := map[string]bool{}
+	if len(it.Situations) == 0 {
+		c.Materials = it.Materials
+		return c
+	}
+	added := map[string]bool{}       // by a chosen option, or possibly by an unanswered question
+	removed := map[string]bool{}     // by a chosen option
+	conditional := map[string]bool{} // by any option
 	var extra []Step
-	var depth *int // the shallowest depth a chosen option sets
-	answered := false
-	for _, s := range it.Situations {
+	var days, visits, depth *int // the figures chosen options set
+	for i := range it.Situations {
+		s := &it.Situations[i]
 		for _, o := range s.Options {
 			for _, m := range o.Add {
 				conditional[m] = true
 			}
 		}
-		ids, ok := a[s.ID]
+		chosen, ok := s.chosen(a)
 		if !ok {
 			c.Complete = false
+			for _, o := range s.Options {
+				for _, m := range o.Add {
+					added[m] = true
+				}
+			}
 			continue
 		}
-		answered = true
 		ch := Chosen{Question: s.Question}
-		for _, o := range s.Options {
-			if !slices.Contains(ids, o.ID) {
-				continue
-			}
+		for _, o := range chosen {
 			ch.Labels = append(ch.Labels, o.Label)
 			if o.Note != "" {
 				ch.Notes = append(ch.Notes, o.Note)
@@ -125,8 +172,8 @@ func (it *Item) Checklist(a Answers) Checklist {
 			for _, m := range o.Remove {
 				removed[m] = true
 			}
-			c.PromisedDays = maxInt(c.PromisedDays, o.PromisedDays)
-			c.Visits = maxInt(c.Visits, o.Visits)
+			days = maxInt(days, o.PromisedDays)
+			visits = maxInt(visits, o.Visits)
 			depth = minInt(depth, o.OnlineDepth)
 			if o.Fee != nil {
 				c.Fee = o.Fee
@@ -135,14 +182,9 @@ func (it *Item) Checklist(a Answers) Checklist {
 		}
 		c.Chosen = append(c.Chosen, ch)
 	}
-	if !answered {
-		c.Complete = len(it.Situations) == 0
-		c.Materials = it.Materials
-		return c
-	}
-	if depth != nil {
-		c.OnlineDepth = depth
-	}
+	c.PromisedDays = orGuide(days, c.PromisedDays)
+	c.Visits = orGuide(visits, c.Visits)
+	c.OnlineDepth = orGuide(depth, c.OnlineDepth)
 	for _, m := range it.Materials {
 		if (!conditional[m.Name] || added[m.Name]) && !removed[m.Name] {
 			c.Materials = append(c.Materials, m)
@@ -154,8 +196,16 @@ func (it *Item) Checklist(a Answers) Checklist {
 	return c
 }
 
-// maxInt returns the larger of the guide's figure and an option's, an
-// absent option figure changing nothing.
+// orGuide returns the figure chosen options set, else the guide's.
+func orGuide(set, guide *int) *int {
+	if set != nil {
+		return set
+	}
+	return guide
+}
+
+// maxInt returns the larger of two optional figures, an absent one
+// changing nothing.
 func maxInt(cur, opt *int) *int {
 	if opt == nil {
 		return cur

@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,9 +36,13 @@ type FieldChange struct {
 }
 
 // ListDiff is the difference of one list field (materials, steps, basis,
-// fee items, FAQ). Elements are matched by their key: materials, steps and
-// fee items by name, basis by title, FAQ by question; an element whose key
-// appears more than once is matched by occurrence.
+// fee items, FAQ, situations, the options of a situation). Elements are
+// matched by their key: materials, steps and fee items by name, basis by
+// title, FAQ by question, situations and options by id; an element whose
+// key appears more than once is matched by occurrence. The options of a
+// situation present in both editions are a list of their own,
+// "situations[2].options" (the situation's position in the new edition),
+// after the situations'.
 type ListDiff struct {
 	Field   string          `json:"field"`
 	Label   string          `json:"label"`
@@ -138,6 +144,26 @@ func diffItems(r *diffRun, from, to *Item) (*Diff, error) {
 	}
 	for _, list := range lists {
 		l := list()
+		if r.err != nil {
+			return nil, r.err
+		}
+		if l != nil {
+			d.Lists = append(d.Lists, *l)
+		}
+	}
+	// Situations, then the options of each situation in both editions.
+	l, pair := diffListPairs(r, "situations", from.Situations, to.Situations, situationKey, situationValues)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if l != nil {
+		d.Lists = append(d.Lists, *l)
+	}
+	for j, i := range pair {
+		if i < 0 {
+			continue
+		}
+		l := diffList(r, elemPath("situations", j, "options"), from.Situations[i].Options, to.Situations[j].Options, optionKey, optionValues)
 		if r.err != nil {
 			return nil, r.err
 		}
@@ -267,16 +293,81 @@ func faqValues(f FAQ) []subValue {
 	return []subValue{{"q", str(f.Q)}, {"a", str(f.A)}}
 }
 
+func situationKey(s Situation) string { return s.ID }
+
+// situationValues are a situation's own fields; its options are compared
+// as a list of their own.
+func situationValues(s Situation) []subValue {
+	return []subValue{{"id", str(s.ID)}, {"question", str(s.Question)}, {"multiple", s.Multiple}}
+}
+
+func optionKey(o Option) string { return o.ID }
+
+// optionValues are an option's fields, its fee as whether it is charged
+// and its items, and its fee items and steps each as one text.
+func optionValues(o Option) []subValue {
+	var charged any
+	var items, steps []string
+	if o.Fee != nil {
+		charged = o.Fee.Charged
+		for _, f := range o.Fee.Items {
+			items = append(items, feeItemText(f))
+		}
+	}
+	for _, s := range o.Steps {
+		steps = append(steps, stepText(s))
+	}
+	return []subValue{{"id", str(o.ID)}, {"label", str(o.Label)}, {"add", strs(o.Add)}, {"remove", strs(o.Remove)},
+		{"note", str(o.Note)}, {"promised_days", num(o.PromisedDays)}, {"visits", num(o.Visits)},
+		{"online_depth", num(o.OnlineDepth)}, {"fee.charged", charged}, {"fee.items", strs(items)}, {"steps", strs(steps)}}
+}
+
+// feeItemText writes a fee item as one text: its name, standard and basis.
+func feeItemText(f FeeItem) string {
+	t := f.Name
+	if f.Standard != "" {
+		t = fmt.Sprintf(msgDiffPart, t, f.Standard)
+	}
+	if f.Basis != "" {
+		t = fmt.Sprintf(msgDiffBasis, t, f.Basis)
+	}
+	return t
+}
+
+// stepText writes a step as one text: its name, description and days.
+func stepText(s Step) string {
+	t := s.Name
+	if s.Description != "" {
+		t = fmt.Sprintf(msgDiffPart, t, s.Description)
+	}
+	if s.Days != nil {
+		t = fmt.Sprintf(msgDiffDays, t, *s.Days)
+	}
+	return t
+}
+
 // subChanges lists the fields in which two list elements differ.
 func subChanges(o, n []subValue) []FieldChange {
 	var out []FieldChange
 	for i := range o {
-		// Values are nil, strings or ints: comparable.
-		if o[i].value != n[i].value {
+		if !sameValue(o[i].value, n[i].value) {
 			out = append(out, FieldChange{Field: o[i].field, Label: SubLabel(o[i].field), Old: o[i].value, New: n[i].value})
 		}
 	}
 	return out
+}
+
+// sameValue compares two values of list elements' fields: nil, strings,
+// ints, booleans or lists of strings.
+func sameValue(a, b any) bool {
+	if x, ok := a.([]string); ok {
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	}
+	if _, ok := b.([]string); ok {
+		return false
+	}
+	return a == b
 }
 
 // identity returns a text that two elements' values share exactly when
@@ -296,6 +387,18 @@ func identity(vs []subValue) string {
 			b.WriteByte(2)
 			b.WriteString(strconv.Itoa(x))
 			b.WriteByte(';')
+		case bool:
+			b.WriteByte(3)
+			b.WriteString(strconv.FormatBool(x))
+		case []string:
+			b.WriteByte(4)
+			b.WriteString(strconv.Itoa(len(x)))
+			b.WriteByte(':')
+			for _, s := range x {
+				b.WriteString(strconv.Itoa(len(s)))
+				b.WriteByte(':')
+				b.WriteString(s)
+			}
 		}
 	}
 	return b.String()
@@ -309,6 +412,14 @@ func identity(vs []subValue) string {
 // added to the new one. Each pass looks elements up in a map: the work is
 // linear in the size of the lists.
 func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string, values func(T) []subValue) *ListDiff {
+	ld, _ := diffListPairs(r, field, from, to, key, values)
+	return ld
+}
+
+// diffListPairs is diffList that also returns how it paired the elements:
+// by new index, the old one, or -1 for an element added (nil when the
+// run's context ended).
+func diffListPairs[T any](r *diffRun, field string, from, to []T, key func(T) string, values func(T) []subValue) (*ListDiff, []int) {
 	ov := make([][]subValue, len(from))
 	for i, e := range from {
 		ov[i] = values(e)
@@ -325,7 +436,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 	unpaired := make(map[string][]int, len(from))
 	for i := range from {
 		if !r.step() {
-			return nil
+			return nil, nil
 		}
 		id := identity(ov[i])
 		unpaired[id] = append(unpaired[id], i)
@@ -333,7 +444,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 	for j := range to {
 		pair[j] = -1
 		if !r.step() {
-			return nil
+			return nil, nil
 		}
 		id := identity(nv[j])
 		if q := unpaired[id]; len(q) > 0 {
@@ -347,7 +458,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 	for i := range from {
 		if !used[i] {
 			if !r.step() {
-				return nil
+				return nil, nil
 			}
 			k := key(from[i])
 			byKey[k] = append(byKey[k], i)
@@ -358,7 +469,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 			continue
 		}
 		if !r.step() {
-			return nil
+			return nil, nil
 		}
 		k := key(to[j])
 		if q := byKey[k]; len(q) > 0 {
@@ -386,7 +497,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 		}
 		last = i
 		if !r.step() {
-			return nil
+			return nil, nil
 		}
 		if fs := subChanges(ov[i], nv[j]); len(fs) > 0 {
 			ld.Changed = append(ld.Changed, ElementChange{Key: key(to[j]), OldIndex: i, NewIndex: j, Fields: fs})
@@ -398,7 +509,7 @@ func diffList[T any](r *diffRun, field string, from, to []T, key func(T) string,
 		}
 	}
 	if len(ld.Added)+len(ld.Removed)+len(ld.Changed) == 0 && !ld.Reordered {
-		return nil
+		return nil, pair
 	}
-	return ld
+	return ld, pair
 }

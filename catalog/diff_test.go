@@ -173,6 +173,16 @@ func TestDiffIsLinear(t *testing.T) {
 		it.Fee.Items = slices.Repeat([]FeeItem{{Name: "工本费"}}, MaxFeeItems)
 		it.FAQ = slices.Repeat([]FAQ{{Q: "问", A: "答"}}, MaxFAQ)
 		rr := rand.New(rand.NewPCG(seed, seed))
+		for q := range MaxSituations {
+			s := Situation{ID: fmt.Sprintf("q%d", q), Question: "问题"}
+			for o := range MaxOptions {
+				s.Options = append(s.Options, Option{ID: fmt.Sprintf("o%d", o), Label: "选项",
+					Remove: []string{it.Materials[rr.IntN(MaxMaterials)].Name}, Steps: []Step{{Name: "核验"}}})
+			}
+			rr.Shuffle(len(s.Options), func(i, j int) { s.Options[i], s.Options[j] = s.Options[j], s.Options[i] })
+			it.Situations = append(it.Situations, s)
+		}
+		rr.Shuffle(len(it.Situations), func(i, j int) { it.Situations[i], it.Situations[j] = it.Situations[j], it.Situations[i] })
 		rr.Shuffle(len(it.Materials), func(i, j int) { it.Materials[i], it.Materials[j] = it.Materials[j], it.Materials[i] })
 		for i := range it.Steps {
 			it.Steps[i].Days = Int(rr.IntN(5))
@@ -187,7 +197,7 @@ func TestDiffIsLinear(t *testing.T) {
 	if _, err := diffItems(run, a, b); err != nil {
 		t.Fatal(err)
 	}
-	elements := 2 * (MaxMaterials + MaxSteps + MaxBasis + MaxFeeItems + MaxFAQ)
+	elements := 2 * (MaxMaterials + MaxSteps + MaxBasis + MaxFeeItems + MaxFAQ + MaxSituations*(1+MaxOptions))
 	if run.steps > 5*elements {
 		t.Fatalf("diff of two largest guides made %d comparisons, want at most %d", run.steps, 5*elements)
 	}
@@ -297,5 +307,107 @@ func TestDiffRenamedMaterialIsAChange(t *testing.T) {
 	}
 	if f := mats.Changed[0].Fields; len(f) != 1 || f[0].Field != "name" || f[0].New != "居民户口簿（首页）" {
 		t.Fatalf("changed fields %+v", f)
+	}
+}
+
+// listsText renders the list diffs of a diff for exact comparison: per
+// list its field and label, then each added, removed and changed element
+// with its changed fields.
+func listsText(d *Diff) []string {
+	var out []string
+	for _, l := range d.Lists {
+		out = append(out, fmt.Sprintf("%s %s reordered=%v", l.Field, l.Label, l.Reordered))
+		for _, e := range l.Added {
+			out = append(out, fmt.Sprintf("  + %s @%d", e.Key, e.Index))
+		}
+		for _, e := range l.Removed {
+			out = append(out, fmt.Sprintf("  - %s @%d", e.Key, e.Index))
+		}
+		for _, e := range l.Changed {
+			out = append(out, fmt.Sprintf("  ~ %s @%d→%d", e.Key, e.OldIndex, e.NewIndex))
+			for _, f := range e.Fields {
+				out = append(out, fmt.Sprintf("    %s %s %v→%v", f.Field, f.Label, f.Old, f.New))
+			}
+		}
+	}
+	return out
+}
+
+func TestDiffSituations(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		from   func() *Item
+		change func(it *Item)
+		want   []string
+	}{
+		{"same", situationGuide, func(*Item) {}, nil},
+		{"situations added", completeGuide, func(it *Item) {
+			it.Situations = situationGuide().Situations[:2]
+			it.Materials = situationGuide().Materials
+		}, []string{
+			"materials 申请材料 reordered=false", "  + 户籍登记项目变更更正证明 @3",
+			"situations 情形 reordered=false", "  + reason @0", "  + where @1",
+		}},
+		{"a question removed, one changed, one added", situationGuide, func(it *Item) {
+			it.Situations[0].Question = "为什么换领"
+			it.Situations[0].Multiple = true
+			it.Situations = append(it.Situations[:1], it.Situations[2],
+				Situation{ID: "who", Question: "谁来办理", Options: []Option{{ID: "self", Label: "本人"}, {ID: "agent", Label: "他人代办"}}})
+		}, []string{
+			"situations 情形 reordered=false", "  + who @2", "  - where @1",
+			"  ~ reason @0→0", "    question 问题 换领原因→为什么换领", "    multiple 可多选 false→true",
+		}},
+		{"options added, removed and changed", situationGuide, func(it *Item) {
+			o := it.Situations[0].Options
+			o[2].Label = "登记项目有误"
+			o[2].Add = append(o[2].Add, "居民户口簿")
+			o[1].Remove = []string{"居民户口簿"}
+			it.Situations[0].Options = append([]Option{o[1], o[2]}, Option{ID: "lost", Label: "丢失"})
+			m := &it.Situations[2].Options[0]
+			m.Fee.Items[1].Standard = "10元"
+			m.Visits = nil
+			m.Steps = []Step{{Name: "邮寄", Description: "邮政送达", Days: Int(3)}}
+			it.Situations[1].Options[1].Note = ""
+		}, []string{
+			"situations[0].options 情形第1项选项 reordered=false", "  + lost @2", "  - expired @0",
+			"  ~ damaged @1→0", "    remove 免交材料 <nil>→[居民户口簿]",
+			"  ~ correction @2→1", "    label 选项内容 登记项目需要更正→登记项目有误",
+			"    add 增加材料 [户籍登记项目变更更正证明]→[户籍登记项目变更更正证明 居民户口簿]",
+			"situations[1].options 情形第2项选项 reordered=false", "  ~ province @1→1", "    note 提示 异地换领可在全省任一受理点办理。→<nil>",
+			"situations[2].options 情形第3项选项 reordered=false", "  ~ mail @0→0", "    visits 到办事现场次数 1→<nil>",
+			"    fee.items 收费项目 [居民身份证工本费：20元/证（依据：《关于居民身份证收费标准及有关问题的通知》） 邮寄费：按邮政资费标准收取（依据：《快递市场管理办法》）]→" +
+				"[居民身份证工本费：20元/证（依据：《关于居民身份证收费标准及有关问题的通知》） 邮寄费：10元（依据：《快递市场管理办法》）]",
+			"    steps 办理流程 <nil>→[邮寄：邮政送达（3个工作日）]",
+		}},
+		{"questions moved: options follow their question", situationGuide, func(it *Item) {
+			s := it.Situations
+			s[0], s[2] = s[2], s[0]
+			s[0].Options[1].PromisedDays = Int(5)
+			s[0].Options[0].Fee = nil
+		}, []string{
+			"situations 情形 reordered=true",
+			"situations[0].options 情形第1项选项 reordered=false", "  ~ mail @0→0", "    fee.charged 是否收费 true→<nil>",
+			"    fee.items 收费项目 [居民身份证工本费：20元/证（依据：《关于居民身份证收费标准及有关问题的通知》） 邮寄费：按邮政资费标准收取（依据：《快递市场管理办法》）]→<nil>",
+			"  ~ urgent @1→1", "    promised_days 承诺办结时限 7→5",
+		}},
+		{"a question's id changed in place is a change", situationGuide, func(it *Item) {
+			it.Situations[1].ID = "place"
+			it.Situations[1].Options[0].Label = "本区"
+		}, []string{
+			"situations 情形 reordered=false", "  ~ place @1→1", "    id 标识 where→place",
+			"situations[1].options 情形第2项选项 reordered=false", "  ~ local @0→0", "    label 选项内容 汉滨区→本区",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := tc.from(), tc.from()
+			tc.change(b)
+			d := DiffItems(a, b)
+			if got := listsText(d); !slices.Equal(got, tc.want) {
+				t.Fatalf("lists\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if len(d.Fields) != 0 {
+				t.Fatalf("fields %+v", d.Fields)
+			}
+		})
 	}
 }

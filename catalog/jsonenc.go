@@ -55,11 +55,7 @@ func AppendGuide(b []byte, it *Item) []byte {
 		w.str("source", x.Source, true)
 		w.str("notes", x.Notes, true)
 	})
-	objects(&w, "steps", it.Steps, func(x *Step) {
-		w.str("name", x.Name, false)
-		w.str("description", x.Description, true)
-		w.int("days", x.Days)
-	})
+	w.steps(it.Steps)
 	w.int("legal_days", it.LegalDays)
 	w.int("promised_days", it.PromisedDays)
 	w.str("handling", it.Handling, true)
@@ -75,18 +71,7 @@ func AppendGuide(b []byte, it *Item) []byte {
 	w.bool("cross_province", it.CrossProvince)
 	w.bool("commitment", it.Commitment)
 	w.str("scope", it.Scope, true)
-	if f := it.Fee; f != nil {
-		w.key("fee")
-		w.open()
-		w.key("charged")
-		w.b = strconv.AppendBool(w.b, f.Charged)
-		objects(&w, "items", f.Items, func(x *FeeItem) {
-			w.str("name", x.Name, false)
-			w.str("standard", x.Standard, true)
-			w.str("basis", x.Basis, true)
-		})
-		w.close()
-	}
+	w.fee(it.Fee)
 	if r := it.Result; r != nil {
 		w.key("result")
 		w.open()
@@ -104,8 +89,65 @@ func AppendGuide(b []byte, it *Item) []byte {
 		w.str("a", x.A, false)
 	})
 	w.strs("ask_phrases", it.AskPhrases)
+	objects(&w, "situations", it.Situations, func(x *Situation) {
+		w.str("id", x.ID, false)
+		w.str("question", x.Question, false)
+		if x.Multiple {
+			w.key("multiple")
+			w.b = append(w.b, "true"...)
+		}
+		// options has no omitempty: an absent list is null, an empty one [].
+		if x.Options == nil {
+			w.key("options")
+			w.b = append(w.b, "null"...)
+			return
+		}
+		if len(x.Options) == 0 {
+			w.key("options")
+			w.b = append(w.b, "[]"...)
+			return
+		}
+		objects(&w, "options", x.Options, func(o *Option) {
+			w.str("id", o.ID, false)
+			w.str("label", o.Label, false)
+			w.strs("add", o.Add)
+			w.strs("remove", o.Remove)
+			w.str("note", o.Note, true)
+			w.int("promised_days", o.PromisedDays)
+			w.int("visits", o.Visits)
+			w.int("online_depth", o.OnlineDepth)
+			w.fee(o.Fee)
+			w.steps(o.Steps)
+		})
+	})
 	w.close()
 	return w.b
+}
+
+// steps writes a list of steps (of the guide, of an option).
+func (w *guideWriter) steps(list []Step) {
+	objects(w, "steps", list, func(x *Step) {
+		w.str("name", x.Name, false)
+		w.str("description", x.Description, true)
+		w.int("days", x.Days)
+	})
+}
+
+// fee writes a fee (of the guide, of an option), nothing when absent.
+func (w *guideWriter) fee(f *Fee) {
+	if f == nil {
+		return
+	}
+	w.key("fee")
+	w.open()
+	w.key("charged")
+	w.b = strconv.AppendBool(w.b, f.Charged)
+	objects(w, "items", f.Items, func(x *FeeItem) {
+		w.str("name", x.Name, false)
+		w.str("standard", x.Standard, true)
+		w.str("basis", x.Basis, true)
+	})
+	w.close()
 }
 
 // guideWriter writes JSON objects; first says no member has been written

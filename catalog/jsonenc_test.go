@@ -77,6 +77,8 @@ func TestAppendGuideMatchesEncodingJSON(t *testing.T) {
 	}
 	check(&Item{})
 	check(completeGuide())
+	check(situationGuide())
+	check(&Item{Situations: []Situation{{ID: "a"}, {ID: "b", Options: []Option{}}, {Multiple: true, Options: []Option{{}}}}})
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 0; n < 2000; n++ {
 		var it Item

@@ -300,12 +300,7 @@ func (p *itemScanner) item(it *Item) bool {
 				return ok
 			}))
 		case "steps":
-			return bit(13, p.list(func() bool {
-				var s Step
-				ok := p.step(&s)
-				it.Steps = append(it.Steps, s)
-				return ok
-			}))
+			return bit(13, p.steps(&it.Steps))
 		case "legal_days":
 			return bit(14, p.integer(&it.LegalDays))
 		case "promised_days":
@@ -359,6 +354,79 @@ func (p *itemScanner) item(it *Item) bool {
 			}))
 		case "ask_phrases":
 			return bit(36, p.strings(&it.AskPhrases))
+		case "situations":
+			return bit(37, p.list(func() bool {
+				var s Situation
+				ok := p.situation(&s)
+				it.Situations = append(it.Situations, s)
+				return ok
+			}))
+		}
+		return 0
+	})
+}
+
+func (p *itemScanner) steps(dst *[]Step) bool {
+	return p.list(func() bool {
+		var s Step
+		ok := p.step(&s)
+		*dst = append(*dst, s)
+		return ok
+	})
+}
+
+// situation reads a situation question. Its options are a list or null
+// (AppendGuide writes null for a question without options: the member
+// has no omitempty); either way an empty list is absent.
+func (p *itemScanner) situation(s *Situation) bool {
+	return p.object(func(name string) uint64 {
+		switch name {
+		case "id":
+			return bit(0, p.str(&s.ID))
+		case "question":
+			return bit(1, p.str(&s.Question))
+		case "multiple":
+			return bit(2, p.boolean(&s.Multiple))
+		case "options":
+			if strings.HasPrefix(p.s[p.i:], "null") {
+				p.i += 4
+				return bit(3, true)
+			}
+			return bit(3, p.list(func() bool {
+				var o Option
+				ok := p.option(&o)
+				s.Options = append(s.Options, o)
+				return ok
+			}))
+		}
+		return 0
+	})
+}
+
+func (p *itemScanner) option(o *Option) bool {
+	return p.object(func(name string) uint64 {
+		switch name {
+		case "id":
+			return bit(0, p.str(&o.ID))
+		case "label":
+			return bit(1, p.str(&o.Label))
+		case "add":
+			return bit(2, p.strings(&o.Add))
+		case "remove":
+			return bit(3, p.strings(&o.Remove))
+		case "note":
+			return bit(4, p.str(&o.Note))
+		case "promised_days":
+			return bit(5, p.integer(&o.PromisedDays))
+		case "visits":
+			return bit(6, p.integer(&o.Visits))
+		case "online_depth":
+			return bit(7, p.integer(&o.OnlineDepth))
+		case "fee":
+			o.Fee = new(Fee)
+			return bit(8, p.fee(o.Fee))
+		case "steps":
+			return bit(9, p.steps(&o.Steps))
 		}
 		return 0
 	})

@@ -46,6 +46,29 @@ func jsonItem(s string) (*Item, bool) {
 	if it.Fee != nil && len(it.Fee.Items) == 0 {
 		it.Fee.Items = nil
 	}
+	if len(it.Situations) == 0 {
+		it.Situations = nil
+	}
+	for i := range it.Situations {
+		s := &it.Situations[i]
+		if len(s.Options) == 0 {
+			s.Options = nil
+		}
+		for j := range s.Options {
+			o := &s.Options[j]
+			for _, l := range []*[]string{&o.Add, &o.Remove} {
+				if len(*l) == 0 {
+					*l = nil
+				}
+			}
+			if len(o.Steps) == 0 {
+				o.Steps = nil
+			}
+			if o.Fee != nil && len(o.Fee.Items) == 0 {
+				o.Fee.Items = nil
+			}
+		}
+	}
 	return it, true
 }
 
@@ -54,7 +77,7 @@ func jsonItem(s string) (*Item, bool) {
 // cases and for many mutations of a complete guide (bytes dropped, doubled
 // or replaced); and ScanItem declines what it cannot be sure of.
 func TestScanItemAgreesWithEncodingJSON(t *testing.T) {
-	full := string(AppendGuide(nil, completeGuide()))
+	full := string(AppendGuide(nil, situationGuide()))
 	for _, tc := range []struct {
 		in     string
 		accept bool
@@ -88,9 +111,32 @@ func TestScanItemAgreesWithEncodingJSON(t *testing.T) {
 		{`{"code":"A",}`, false},
 		{`{"code":"A","materials":[{"name":"x","copies":1},]}`, false},
 		{`["code"]`, false},
+		{`{"code":"A","situations":[]}`, true},
+		{`{"code":"A","situations":[{"id":"who","question":"谁来办","options":null}]}`, true},
+		{`{"code":"A","situations":[{"id":"who","question":"谁来办","multiple":false,"options":[]}]}`, true},
+		{`{"code":"A","situations":[{"id":"who","question":"谁来办","multiple":true,"options":[{"id":"self","label":"本人",` +
+			`"add":[],"remove":["户口簿"],"note":"\u672c人","promised_days":3,"visits":0,"online_depth":4,` +
+			`"fee":{"charged":true,"items":[{"name":"工本费","standard":"20元"}]},"steps":[{"name":"核验","days":1}]}]}]}`, true},
+		{`{"code":"A","situations":null}`, false},
+		{`{"code":"A","situations":[null]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[null]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":nul}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","Options":[]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","id":"who"}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","multiple":"true"}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[{"id":"a","add":"户口簿"}]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[{"id":"a","visits":1.5}]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[{"id":"a","colour":"red"}]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[{"id":"a","fee":null}]}]}`, false},
+		{`{"code":"A","situations":[{"id":"who","options":[{"id":"a","steps":[{"name":"x","name":"y"}]}]}]}`, false},
 	} {
-		if _, ok := ScanItem(tc.in); ok != tc.accept {
+		got, ok := ScanItem(tc.in)
+		if ok != tc.accept {
 			t.Errorf("ScanItem(%s) accepted=%v, want %v", tc.in, ok, tc.accept)
+			continue
+		}
+		if want, wok := jsonItem(tc.in); ok && (!wok || !reflect.DeepEqual(got, want)) {
+			t.Errorf("ScanItem and encoding/json differ on %s:\n%+v\n%+v", tc.in, got, want)
 		}
 	}
 
@@ -157,13 +203,18 @@ func TestDecodeGuideReadsWhatAppendGuideWrites(t *testing.T) {
 			t.Fatalf("DecodeGuide differs from encoding/json on %s:\n%+v\n%+v", stored, got, want)
 		}
 	}
-	stored := string(AppendGuide(nil, completeGuide()))
+	stored := string(AppendGuide(nil, situationGuide()))
 	got, err := DecodeGuide(stored)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if want := situationGuide(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("DecodeGuide of the situation guide:\n%+v\nwant\n%+v", got, want)
+	}
 	start := uintptr(unsafe.Pointer(unsafe.StringData(stored)))
-	for _, s := range []string{got.Code, got.Name, got.Materials[0].Name, got.AskPhrases[0]} {
+	sit := got.Situations[1]
+	for _, s := range []string{got.Code, got.Name, got.Materials[0].Name, got.AskPhrases[0], sit.ID, sit.Question,
+		sit.Options[1].Label, sit.Options[1].Remove[0], sit.Options[1].Steps[0].Name} {
 		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(stored)) {
 			t.Fatalf("%q shares the memory of the stored guide", s)
 		}
@@ -173,4 +224,36 @@ func TestDecodeGuideReadsWhatAppendGuideWrites(t *testing.T) {
 			t.Errorf("DecodeGuide(%q) accepted", bad)
 		}
 	}
+}
+
+// FuzzScanItem: whatever the text, ScanItem does not panic; what it
+// accepts encoding/json reads as the same item, and its canonical JSON
+// scans back to that item.
+func FuzzScanItem(f *testing.F) {
+	for _, s := range []string{
+		string(AppendGuide(nil, completeGuide())),
+		string(AppendGuide(nil, situationGuide())),
+		`{"code":"A","situations":[{"id":"who","question":"谁来办","multiple":true,"options":null}]}`,
+		`{"code":"A","situations":[{"id":"a","options":[{"id":"x","add":["m"],"remove":[],"fee":{"charged":false},"steps":[{"name":"s","days":1}]}]}]}`,
+		`{"code":"A","fee":{"charged":true,"items":[]},"ask_phrases":["\u623f本"]}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		got, ok := ScanItem(s)
+		if !ok {
+			return
+		}
+		want, wok := jsonItem(s)
+		if !wok || !reflect.DeepEqual(got, want) {
+			t.Fatalf("ScanItem and encoding/json differ on %q:\n%+v\n%+v", s, got, want)
+		}
+		again, ok := ScanItem(string(AppendGuide(nil, got)))
+		if !ok || !reflect.DeepEqual(again, got) {
+			t.Fatalf("the canonical JSON of %q does not scan back: %+v", s, again)
+		}
+	})
 }

@@ -53,6 +53,7 @@ var FieldLabels = map[string]string{
 	"complaint_phone": "监督投诉电话",
 	"faq":             "常见问题",
 	"ask_phrases":     "常见问法",
+	"situations":      "情形",
 	"credit_code":     "统一社会信用代码",
 	"phone":           "联系电话",
 	"levels":          "行使层级",
@@ -66,6 +67,11 @@ var subLabels = map[string]string{
 	"name": "名称", "required": "是否必要", "form": "材料形式", "copies": "份数", "source": "来源渠道",
 	"notes": "填报说明", "description": "环节说明", "days": "环节时限（工作日）", "title": "依据名称",
 	"clause": "条款号", "text": "条款内容", "standard": "收费标准", "basis": "收费依据", "q": "问题", "a": "解答",
+	// situations (情形) and their options
+	"id": "标识", "question": "问题", "multiple": "可多选", "options": "选项", "label": "选项内容",
+	"add": "增加材料", "remove": "免交材料", "note": "提示", "promised_days": "承诺办结时限",
+	"visits": "到办事现场次数", "online_depth": "网办深度", "fee": "收费", "fee.charged": "是否收费",
+	"fee.items": "收费项目", "steps": "办理流程",
 }
 
 // Classification labels (docs/contract.md#classifications), keyed by flag id.
@@ -187,6 +193,49 @@ const (
 	MsgFieldError = "%s(%s)：%s"
 )
 
+// Structural validation messages of situations (情形引导, situation_check.go).
+const (
+	// MsgSituationID: a question's or an option's id is malformed; %d is
+	// MaxSituationIDLen.
+	MsgSituationID = "应为1至%d位的英文字母、数字、连字符“-”或下划线“_”"
+	// MsgTooFewOptions: a question with too few options; the least number
+	// and the number given.
+	MsgTooFewOptions = "至少应有%d个选项，实为%d个"
+	// MsgDuplicateQuestionID: %d is the 1-based position of the earlier
+	// question with the same id.
+	MsgDuplicateQuestionID = "与第%d个问题的标识重复"
+	// MsgDuplicateOptionID: %d is the 1-based position of the earlier
+	// option of the same question with the same id.
+	MsgDuplicateOptionID = "与本问题第%d个选项的标识重复"
+	// MsgUnknownMaterial: an option adds or removes a material the guide
+	// does not list; %s is the name given.
+	MsgUnknownMaterial = "引用的材料“%s”不在申请材料中"
+	// MsgAmbiguousMaterial: an option names a material several materials
+	// of the guide are called; the number of them and the name.
+	MsgAmbiguousMaterial = "申请材料中有%d项名为“%s”，无法确定所指，请先将材料改为不同的名称"
+	// MsgAddAndRemove: an option both adds and removes a material; %s is
+	// its name.
+	MsgAddAndRemove = "同一选项不能既增加又免交材料“%s”"
+	// MsgUnreachableRemoved: a material no answer keeps, because every
+	// option of a single-choice question removes it; %s is the question.
+	MsgUnreachableRemoved = "在任何情形下都无需提交：问题“%s”的每个选项都免交此材料"
+	// MsgUnreachableAdded: a conditional material no answer keeps, because
+	// every option that adds it removes it too.
+	MsgUnreachableAdded = "在任何情形下都无需提交：增加此材料的选项同时免交此材料"
+)
+
+// Texts of the diff of two editions (diff.go): an option's fee items and
+// steps are each compared and shown as one text.
+const (
+	// msgDiffPart: a name and its text (a fee item's standard, a step's
+	// description).
+	msgDiffPart = "%s：%s"
+	// msgDiffBasis: a fee item's text and its basis.
+	msgDiffBasis = "%s（依据：%s）"
+	// msgDiffDays: a step's text and its days.
+	msgDiffDays = "%s（%d个工作日）"
+)
+
 // Separators of enumerations and message lists.
 const (
 	// ListSep separates the values of an enumeration in a message.
@@ -232,6 +281,9 @@ const (
 	MsgQMaterialSource = "未填写来源渠道（%s）"
 	// MsgQLocation (rule 12): the location names no hall, window or room.
 	MsgQLocation = "办理地点应写明具体的大厅、窗口或房间（如“汉滨区政务服务中心一楼8号窗口”），不能只写区域或街道"
+	// MsgQSituations (rule 13): the materials depend on the applicant's
+	// case but the guide has no situations; %s lists the phrases found.
+	MsgQSituations = "申请材料写有“%s”等因情形而异的表述，建议设置情形引导：申请人回答几个问题后，只看到自己需要提交的材料"
 )
 
 // ruleTitles names the guide-quality rules of docs/contract.md#guide-quality-rules by id (index 0 unused).
@@ -249,4 +301,22 @@ var ruleTitles = [...]string{
 	"网上支付须为收费事项",
 	"材料不重名且有形式和来源",
 	"办理地点具体到大厅窗口",
+	"因情形而异的材料设情形引导",
 }
+
+// Messages of bundles (一件事一次办, bundle_check.go).
+const (
+	// MsgBundleMissing: a bundle record without its content.
+	MsgBundleMissing = "缺少一件事内容"
+	// MsgBundleCodeFormat: %d is MaxBundleCodeLen.
+	MsgBundleCodeFormat = "应为1至%d位的数字、英文字母、连字符“-”或下划线“_”"
+	// MsgUnknownEntry: %s is a base code no catalogue entry has.
+	MsgUnknownEntry = "基本目录中没有编码为 %s 的事项"
+	// MsgBundleEntryTwice: %d is the 1-based step that already uses the
+	// entry.
+	MsgBundleEntryTwice = "该事项已在第%d步中使用"
+	// MsgBundleStage: %d is MaxBundleSteps.
+	MsgBundleStage = "应为1至%d之间的整数（同一阶段的步骤可并联办理）"
+	// RoleLabelBundle is the Chinese name of RoleBundle.
+	RoleLabelBundle = "一件事编辑"
+)

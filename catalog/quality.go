@@ -19,10 +19,16 @@ const (
 	RuleOnlinePayment = 10 // online_payment ⇒ fee.charged
 	RuleMaterials     = 11 // materials unique by name, each with form and source
 	RuleLocation      = 12 // location names a hall, room or window
+	RuleSituations    = 13 // materials that depend on the case ⇒ situations
 )
 
 // QualityRules is the number of guide-quality rules; ids run from 1.
-const QualityRules = 12
+const QualityRules = 13
+
+// SituationMarkers are the phrases by which a material's name or notes
+// say that it depends on the applicant's case (quality rule 13): a guide
+// that has them should ask its situation questions (情形引导) instead.
+var SituationMarkers = []string{"视情况", "如有", "其他材料"}
 
 // RuleTitle returns the short Chinese title of a guide-quality rule, or ""
 // for an unknown id.
@@ -68,6 +74,7 @@ func Quality(it *Item) []Finding {
 	q.onlinePayment()
 	q.materials()
 	q.location()
+	q.situations()
 	return q.out
 }
 
@@ -311,6 +318,27 @@ func (q *qualityChecker) location() {
 		}
 	}
 	q.add(RuleLocation, "location", MsgQLocation)
+}
+
+// situations is rule 13: a guide whose materials depend on the case
+// (their names or notes hold one of SituationMarkers) has situations. One
+// finding on "situations" names every marker found.
+func (q *qualityChecker) situations() {
+	if len(q.it.Situations) > 0 {
+		return
+	}
+	var found []string
+	for _, mk := range SituationMarkers {
+		for _, m := range q.it.Materials {
+			if strings.Contains(m.Name, mk) || strings.Contains(m.Notes, mk) {
+				found = append(found, mk)
+				break
+			}
+		}
+	}
+	if len(found) > 0 {
+		q.add(RuleSituations, "situations", fmt.Sprintf(MsgQSituations, strings.Join(found, "”“")))
+	}
 }
 
 // blank reports whether a text says nothing: empty, white space, or only

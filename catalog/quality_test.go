@@ -102,7 +102,7 @@ func TestQuality(t *testing.T) {
 
 		// Rule 8: one finding per field, wherever free text is.
 		{"placeholder in conditions", completeGuide, func(it *Item) { it.Conditions = "按规定执行" }, []string{"8:conditions"}},
-		{"placeholder material", completeGuide, func(it *Item) { it.Materials[2].Name = "其他材料" }, []string{"8:materials[2].name"}},
+		{"placeholder material", completeGuide, func(it *Item) { it.Materials[2].Name = "其他材料" }, []string{"8:materials[2].name", "13:situations"}},
 		{"two placeholders in one field", completeGuide, func(it *Item) { it.Materials[0].Notes = "详见附件" }, []string{"8:materials[0].notes"}},
 		{"placeholder in basis text", completeGuide, func(it *Item) { it.Basis[0].Text = "《居民身份证法》等相关法律法规" }, []string{"8:basis[0].text"}},
 		{"placeholder in basis title", completeGuide, func(it *Item) { it.Basis[1].Title = "相关规定" }, []string{"8:basis[1].title"}},
@@ -146,6 +146,17 @@ func TestQuality(t *testing.T) {
 		{"location a room", completeGuide, func(it *Item) { it.Location = "汉滨分局户政室" }, nil},
 		{"location a number", completeGuide, func(it *Item) { it.Location = "兴安中路88号" }, nil},
 
+		// Rule 13.
+		{"a material if any", completeGuide, func(it *Item) { it.Materials[1].Notes = "如有户口迁移，另交迁移证明。" }, []string{"13:situations"}},
+		{"a material depending on the case", completeGuide, func(it *Item) { it.Materials[2].Name = "视情况提供的证明" }, []string{"13:situations"}},
+		{"several materials, one finding", completeGuide, func(it *Item) {
+			it.Materials[0].Notes = "视情况提交。"
+			it.Materials[1].Notes = "如有"
+		}, []string{"13:situations"}},
+		{"a guide with situations", situationGuide, func(it *Item) { it.Materials[1].Notes = "如有户口迁移，另交迁移证明。" }, nil},
+		{"other fields do not count", completeGuide, func(it *Item) { it.Conditions += "如有疑问请咨询。"; it.FAQ[0].A = "视情况而定。" }, nil},
+		{"the situation guide", situationGuide, func(*Item) {}, nil},
+
 		// Findings of several rules come ordered by rule, then field.
 		{"ordered by rule", completeGuide, func(it *Item) {
 			it.Location = "汉滨区"
@@ -155,7 +166,7 @@ func TestQuality(t *testing.T) {
 			it.Materials[1].Name = "其他材料"
 			it.PromisedDays = Int(70)
 			it.Hours = ""
-		}, []string{"1:hours", "2:promised_days", "7:complaint_phone", "8:conditions", "8:materials[1].name", "11:materials[0].source", "12:location"}},
+		}, []string{"1:hours", "2:promised_days", "7:complaint_phone", "8:conditions", "8:materials[1].name", "11:materials[0].source", "12:location", "13:situations"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,6 +204,8 @@ func TestQualityMessages(t *testing.T) {
 		{"every placeholder found", func(it *Item) { it.Materials[0].Notes = "详见附件" }, "含有占位或含糊表述（详见、见附件），应写明具体内容"},
 		{"step days", func(it *Item) { it.Steps[2].Days = Int(30) }, "各环节时限合计33个工作日，超过承诺办结时限20个工作日"},
 		{"duplicate names the first", func(it *Item) { it.Materials[2].Name = "原居民身份证" }, "与申请材料第1项重名：原居民身份证"},
+		{"situations, every marker found", func(it *Item) { it.Materials[1].Notes = "视情况提交；如有委托，另交委托书。" },
+			"申请材料写有“视情况”“如有”等因情形而异的表述，建议设置情形引导：申请人回答几个问题后，只看到自己需要提交的材料"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

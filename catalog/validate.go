@@ -34,6 +34,14 @@ const (
 	MaxThemes    = 20  // themes (主题分类)
 	MaxAudience  = 10  // audiences (服务对象), more than there are kinds of
 
+	// A situation guide (情形引导) asks a few questions, each with a few
+	// options: its paths (every combination of answers) stay few enough to
+	// read, test and print.
+	MaxSituations     = 8  // questions of a guide (situations)
+	MaxOptions        = 8  // options of one question
+	MinOptions        = 2  // options of one question: a choice needs two
+	MaxSituationIDLen = 32 // characters of a question's or an option's id
+
 	// Characters of texts. A one-line text is a name or title: the
 	// department, a theme, the title of a basis and its clause, the name
 	// of a material, step or fee item, the result's name, the online
@@ -52,14 +60,20 @@ const (
 // edition, in characters.
 const MaxNoteLen = 2000
 
-// listLimits are the element limits of the lists of a guide, by field.
+// listLimits are the element limits of the lists of a guide, by field; the
+// lists of a situation's options by their path without indexes
+// ("situations.options.add").
 var listLimits = map[string]int{
 	"audience": MaxAudience, "themes": MaxThemes, "basis": MaxBasis, "materials": MaxMaterials,
 	"steps": MaxSteps, "fee.items": MaxFeeItems, "faq": MaxFAQ, "ask_phrases": MaxAskPhrases,
+	"situations": MaxSituations, "situations.options": MaxOptions,
+	"situations.options.add": MaxMaterials, "situations.options.remove": MaxMaterials,
+	"situations.options.steps": MaxSteps, "situations.options.fee.items": MaxFeeItems,
 }
 
 // ListLimit returns the most elements the list field of a guide may have
-// ("materials", "fee.items" …); ok is false for a field that is no list.
+// ("materials", "fee.items", "situations.options" …); ok is false for a
+// field that is no list.
 func ListLimit(field string) (max int, ok bool) {
 	max, ok = listLimits[field]
 	return max, ok
@@ -115,7 +129,9 @@ func Check(it *Item) error {
 // field is checked only when present. The errors come in the order of the
 // interchange fields, list elements in index order, at most one per field.
 // Whether the region exists is the store's concern, not checked here; what a
-// complete guide still lacks is Quality's.
+// complete guide still lacks is Quality's. Situations are checked by
+// situation_check.go, whose reachability errors stand on the materials
+// (materials[i]) they are about.
 func Validate(it *Item) []FieldError {
 	errs, _ := ValidateContext(context.Background(), it)
 	return errs
@@ -196,38 +212,22 @@ func ValidateContext(ctx context.Context, it *Item) ([]FieldError, error) {
 			}
 		}
 	}
-	if n := v.list("steps", len(it.Steps)); n > 0 {
-		for i, s := range it.Steps[:n] {
-			v.requiredLine(elemPath("steps", i, "name"), s.Name, MaxLineRunes)
-			v.long(elemPath("steps", i, "description"), s.Description, MaxNotesRunes)
-			v.count(elemPath("steps", i, "days"), s.Days, MaxDays)
-			if v.stopped() {
-				return nil, v.err
-			}
-		}
+	v.reachable(it)
+	if !v.steps("steps", it.Steps) {
+		return nil, v.err
 	}
 	v.count("legal_days", it.LegalDays, MaxDays)
 	v.count("promised_days", it.PromisedDays, MaxDays)
 	v.enum("handling", it.Handling, Handlings, false)
 	v.count("visits", it.Visits, MaxVisits)
 	v.long("visit_reason", it.VisitReason, MaxNotesRunes)
-	if d := it.OnlineDepth; d != nil && (*d < 0 || *d > MaxDepth) {
-		v.add("online_depth", fmt.Sprintf(MsgOnlineDepth, depthLegend()))
-	}
+	v.depth("online_depth", it.OnlineDepth)
 	if v.line("online_url", it.OnlineURL, MaxLineRunes) && it.OnlineURL != "" && !isWebURL(it.OnlineURL) {
 		v.add("online_url", MsgURL)
 	}
 	v.enum("scope", it.Scope, Scopes, false)
-	if it.Fee != nil {
-		n := v.list("fee.items", len(it.Fee.Items))
-		for i, f := range it.Fee.Items[:n] {
-			v.requiredLine(elemPath("fee.items", i, "name"), f.Name, MaxLineRunes)
-			v.long(elemPath("fee.items", i, "standard"), f.Standard, MaxNotesRunes)
-			v.long(elemPath("fee.items", i, "basis"), f.Basis, MaxNotesRunes)
-			if v.stopped() {
-				return nil, v.err
-			}
-		}
+	if !v.fee("fee", it.Fee) {
+		return nil, v.err
 	}
 	if r := it.Result; r != nil {
 		v.requiredLine("result.name", r.Name, MaxLineRunes)
@@ -252,10 +252,56 @@ func ValidateContext(ctx context.Context, it *Item) ([]FieldError, error) {
 		}
 	}
 	v.askPhrases(it.AskPhrases)
+	v.situations(it)
 	if v.stopped() {
 		return nil, v.err
 	}
 	return v.errs, nil
+}
+
+// steps checks a list of steps, the guide's (field "steps") or an
+// option's ("situations[0].options[1].steps"). It returns false when the
+// context ended.
+func (v *guideChecker) steps(field string, list []Step) bool {
+	n := v.listMax(field, len(list), MaxSteps)
+	for i, s := range list[:n] {
+		v.requiredLine(elemPath(field, i, "name"), s.Name, MaxLineRunes)
+		v.long(elemPath(field, i, "description"), s.Description, MaxNotesRunes)
+		v.count(elemPath(field, i, "days"), s.Days, MaxDays)
+		if v.stopped() {
+			return false
+		}
+	}
+	return !v.stopped()
+}
+
+// fee checks a fee, the guide's (field "fee") or an option's, when
+// present. It returns false when the context ended.
+func (v *guideChecker) fee(field string, f *Fee) bool {
+	if f == nil {
+		return !v.stopped()
+	}
+	items := "fee.items" // the guide's, without a concatenation
+	if field != "fee" {
+		items = field + ".items"
+	}
+	n := v.listMax(items, len(f.Items), MaxFeeItems)
+	for i, x := range f.Items[:n] {
+		v.requiredLine(elemPath(items, i, "name"), x.Name, MaxLineRunes)
+		v.long(elemPath(items, i, "standard"), x.Standard, MaxNotesRunes)
+		v.long(elemPath(items, i, "basis"), x.Basis, MaxNotesRunes)
+		if v.stopped() {
+			return false
+		}
+	}
+	return !v.stopped()
+}
+
+// depth checks an online depth (网办深度), the guide's or an option's.
+func (v *guideChecker) depth(field string, d *int) {
+	if d != nil && (*d < 0 || *d > MaxDepth) {
+		v.add(field, fmt.Sprintf(MsgOnlineDepth, depthLegend()))
+	}
 }
 
 // askPhrases checks the ask phrases: at most MaxAskPhrases, each one line
@@ -308,7 +354,13 @@ func (v *guideChecker) stopped() bool {
 // checked (so that a list of thousands makes no more errors than one at
 // the limit).
 func (v *guideChecker) list(field string, n int) int {
-	if max := listLimits[field]; n > max {
+	return v.listMax(field, n, listLimits[field])
+}
+
+// listMax is list with the limit given, for a list whose field path has
+// indexes ("situations[0].options").
+func (v *guideChecker) listMax(field string, n, max int) int {
+	if n > max {
 		v.add(field, fmt.Sprintf(MsgTooMany, max, n))
 		n = max
 	}

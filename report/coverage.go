@@ -24,25 +24,31 @@ type Row struct {
 	Region string `json:"region,omitempty"` // a department's region
 	// Rollup tells a region's 合计 row (the region and all its descendants)
 	// from its 本级 row (the items of the region itself).
-	Rollup         bool     `json:"rollup"`
-	Items          int      `json:"items"`
-	OnApplication  int      `json:"on_application"`
-	Online         int      `json:"online"`
-	OnlineRate     Rate     `json:"online_rate"`
-	FullOnline     int      `json:"full_online"`
-	FullOnlineRate Rate     `json:"full_online_rate"`
-	OneVisit       int      `json:"one_visit"`
-	OneVisitRate   Rate     `json:"one_visit_rate"`
-	ZeroVisit      int      `json:"zero_visit"`
-	ZeroVisitRate  Rate     `json:"zero_visit_rate"`
-	Immediate      int      `json:"immediate"`
-	ImmediateRate  Rate     `json:"immediate_rate"`
-	InHall         int      `json:"in_hall"`
-	InHallRate     Rate     `json:"in_hall_rate"`
-	Nearby         int      `json:"nearby"`
-	NearbyRate     Rate     `json:"nearby_rate"`
-	BelowTarget    []string `json:"below_target,omitempty"` // rate ids under their target
-	depth          int
+	Rollup         bool `json:"rollup"`
+	Items          int  `json:"items"`
+	OnApplication  int  `json:"on_application"`
+	Online         int  `json:"online"`
+	OnlineRate     Rate `json:"online_rate"`
+	FullOnline     int  `json:"full_online"`
+	FullOnlineRate Rate `json:"full_online_rate"`
+	OneVisit       int  `json:"one_visit"`
+	OneVisitRate   Rate `json:"one_visit_rate"`
+	ZeroVisit      int  `json:"zero_visit"`
+	ZeroVisitRate  Rate `json:"zero_visit_rate"`
+	Immediate      int  `json:"immediate"`
+	ImmediateRate  Rate `json:"immediate_rate"`
+	InHall         int  `json:"in_hall"`
+	InHallRate     Rate `json:"in_hall_rate"`
+	Nearby         int  `json:"nearby"`
+	NearbyRate     Rate `json:"nearby_rate"`
+	// Bundles and BundleItems are the bundle counts (docs/reports.md#bundles):
+	// the published bundles that have a member among the row's items, and
+	// the row's items that are a member of some published bundle; null
+	// for a report as of an earlier day than today.
+	Bundles     Count    `json:"bundles"`
+	BundleItems Count    `json:"bundle_items"`
+	BelowTarget []string `json:"below_target,omitempty"` // rate ids under their target
+	depth       int
 }
 
 // Coverage is a coverage report: rows of one grouping as of a date.
@@ -51,7 +57,11 @@ type Coverage struct {
 	By      string    `json:"by"`
 	Region  string    `json:"region,omitempty"`
 	Targets Targets   `json:"targets"`
-	Rows    []Row     `json:"rows"`
+	// PublishedBundles is the number of published bundles (一件事); null
+	// for a report as of an earlier day than today, like the rows' bundle
+	// counts.
+	PublishedBundles Count `json:"published_bundles"`
+	Rows             []Row `json:"rows"`
 }
 
 // RateIDs are the rates of a row, in report order.
@@ -196,6 +206,13 @@ func BuildCoverage(ctx context.Context, st *store.Store, req Request, targets Ta
 	}
 	for i := range rep.Rows {
 		rep.Rows[i].BelowTarget = targets.below(&rep.Rows[i])
+	}
+	if bundlesToday(req.AsOf, now) {
+		m, err := loadMembership(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		addBundleCounts(rep, m, tree)
 	}
 	if rep.Rows == nil {
 		rep.Rows = []Row{}
@@ -353,7 +370,10 @@ func (c *Coverage) Tables() []Table {
 			Column{ID: count, Label: CountLabels[count], Kind: KindInt},
 			Column{ID: id, Label: RateLabels[id], Kind: KindPercent})
 	}
-	cols = append(cols, Column{ID: "below_target", Label: CountLabels["below_target"], Kind: KindText})
+	cols = append(cols,
+		Column{ID: "bundles", Label: CountLabels["bundles"], Kind: KindInt},
+		Column{ID: "bundle_items", Label: CountLabels["bundle_items"], Kind: KindInt},
+		Column{ID: "below_target", Label: CountLabels["below_target"], Kind: KindText})
 
 	rows := make([][]any, len(c.Rows))
 	charted := []int{}
@@ -371,7 +391,7 @@ func (c *Coverage) Tables() []Table {
 		for j, id := range r.BelowTarget {
 			below[j] = RateLabels[id]
 		}
-		rows[i] = append(row, strings.Join(below, listSep))
+		rows[i] = append(row, countCell(r.Bundles), countCell(r.BundleItems), strings.Join(below, listSep))
 		if r.OnApplication > 0 && (c.By != store.ByRegion || !r.Rollup) {
 			charted = append(charted, i)
 		}
@@ -393,8 +413,12 @@ func (c *Coverage) Tables() []Table {
 	if by == "" {
 		by = c.By
 	}
+	title := fmt.Sprintf(coverageTitle, by, c.AsOf.In(ChinaTime).Format(time.DateOnly))
+	if c.PublishedBundles != nil {
+		title = fmt.Sprintf(coverageTitleBundles, by, c.AsOf.In(ChinaTime).Format(time.DateOnly), *c.PublishedBundles)
+	}
 	return []Table{{
-		Name:    fmt.Sprintf(coverageTitle, by, c.AsOf.In(ChinaTime).Format(time.DateOnly)),
+		Name:    title,
 		Columns: cols,
 		Rows:    rows,
 		Chart:   chart,

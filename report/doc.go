@@ -1,8 +1,10 @@
 // Package report computes the reports auditors publish and check: coverage
 // ratios (网上可办率, 最多跑一次比例 …) by region, department and type as of
-// any date (coverage.go, targets.go), 三级四同 conformance of the
-// implementations with their catalogue entries (conformance.go), and
-// guide-quality findings (quality.go); each is a document (JSON) and
+// any date (coverage.go, targets.go) with the bundle counts of today
+// (bundles.go), 三级四同 conformance of the implementations with their
+// catalogue entries (conformance.go), and guide-quality findings
+// (quality.go) with the steps of bundles no item serves in a region
+// (bundles.go); each is a document (JSON) and
 // tables (table.go), which one writer per format writes: aligned terminal
 // text (text.go), CSV (csv.go) and XLSX with a chart (xlsx.go), chosen in
 // format.go.

@@ -104,12 +104,15 @@ func plainCell(v any, kind string) string {
 }
 
 // textCell is a cell as the terminal table shows it: a percent with its
-// sign (91.36%), a missing rate as "—", on one line.
+// sign (91.36%), a missing rate or count (nil) as "—", on one line.
 func textCell(v any, kind string) string {
 	if kind == KindPercent {
 		if f, ok := percentValue(v); ok {
 			return formatPercent(f) + "%"
 		}
+		return labelNoRate
+	}
+	if kind == KindInt && v == nil {
 		return labelNoRate
 	}
 	return strings.Map(func(r rune) rune {

@@ -76,8 +76,24 @@ func goldenLines() string {
 			b.WriteByte('\n')
 		}
 	}
+	b.WriteString(goldenBundles)
 	return b.String()
 }
+
+// goldenBundles are two published bundles (一件事) of the golden
+// catalogue, with the entries they name. Resolved in each region with
+// items: 出生一件事's first step is the city's item 41 everywhere, its
+// second 汉滨区's 72 or 汉阴县's 97 (none in the city or 宁陕县), its third
+// the city's item 1; 退休一件事 is 汉滨区's item 90. Members: 1 and 41 of
+// the city, 72 and 90 of 汉滨区, 97 of 汉阴县.
+const goldenBundles = `{"kind":"entry","base_code":"000000000001","name":"黄金事项1","type":"行政许可"}
+{"kind":"entry","base_code":"000000000041","name":"黄金事项41","type":"公共服务"}
+{"kind":"entry","base_code":"000000000072","name":"黄金事项72","type":"行政给付"}
+{"kind":"entry","base_code":"000000000090","name":"黄金事项90","type":"公共服务"}
+{"kind":"entry","base_code":"000000000097","name":"黄金事项97","type":"行政确认"}
+{"kind":"bundle","code":"birth","name":"出生一件事","steps":[{"base_code":"000000000041","stage":1},{"base_code":"000000000072","or":["000000000097"],"stage":1},{"base_code":"000000000001","stage":2}]}
+{"kind":"bundle","code":"retire","name":"退休一件事","steps":[{"base_code":"000000000090","stage":1}]}
+`
 
 // goldenStore is a store holding the golden catalogue, imported through
 // the real import path with the clock fixed at goldenNow.

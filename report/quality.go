@@ -37,6 +37,11 @@ type QualityReport struct {
 	Departments []DepartmentScore `json:"departments"`
 	// Rules counts the findings of every rule, 1 to catalog.QualityRules.
 	Rules []RuleCount `json:"rules"`
+	// BundleGaps are the steps of published bundles (一件事) that resolve
+	// to no item in a region of the scope that has published items, by
+	// bundle code, region code and step; none with a department filter
+	// (bundles belong to no department).
+	BundleGaps []BundleGap `json:"bundle_gaps"`
 }
 
 // QualitySummary counts a quality report. Score is the share of items
@@ -46,6 +51,9 @@ type QualitySummary struct {
 	Passed   int  `json:"passed"`
 	Findings int  `json:"findings"`
 	Score    Rate `json:"score"`
+	// BundleGaps counts the report's bundle gaps (they are not findings
+	// of any item and do not change a score).
+	BundleGaps int `json:"bundle_gaps"`
 }
 
 // QualityFinding is one finding of one item.
@@ -115,9 +123,11 @@ func BuildQuality(ctx context.Context, st *store.Store, f QualityFilter) (*Quali
 	for i := range rules {
 		rules[i] = RuleCount{Rule: i + 1, Title: catalog.RuleTitle(i + 1)}
 	}
+	regions := map[string]bool{} // the regions of the scope with published items
 	visit := func(p *catalog.Published) error {
 		it := &p.Item
 		rep.Summary.Items++
+		regions[it.Region] = true
 		k := deptKey{it.Region, it.Department}
 		d := depts[k]
 		if d == nil {
@@ -161,6 +171,18 @@ func BuildQuality(ctx context.Context, st *store.Store, f QualityFilter) (*Quali
 	if err != nil {
 		return nil, err
 	}
+	rep.BundleGaps = []BundleGap{}
+	if f.Department == "" {
+		codes := make([]string, 0, len(regions))
+		for r := range regions {
+			codes = append(codes, r)
+		}
+		sort.Strings(codes)
+		if rep.BundleGaps, err = loadBundleGaps(ctx, st, t, codes); err != nil {
+			return nil, err
+		}
+	}
+	rep.Summary.BundleGaps = len(rep.BundleGaps)
 
 	rep.Summary.Score = Percent(rep.Summary.Passed, rep.Summary.Items)
 	rep.Rules = rules
@@ -231,7 +253,8 @@ func rateValue(r Rate) float64 {
 }
 
 // Tables returns the report as tables: 指南质量问题 (one row per finding),
-// 部门得分 (ranked, with a chart of the scores) and 规则统计.
+// 部门得分 (ranked, with a chart of the scores), 规则统计 and 一件事缺项
+// (one row per bundle gap).
 func (q *QualityReport) Tables() []Table {
 	col := func(id, kind string) Column { return Column{ID: id, Label: qualityLabels[id], Kind: kind} }
 
@@ -259,5 +282,5 @@ func (q *QualityReport) Tables() []Table {
 	for _, r := range q.Rules {
 		rules.Rows = append(rules.Rows, []any{r.Rule, r.Title, r.Findings, r.Items})
 	}
-	return []Table{findings, depts, rules}
+	return []Table{findings, depts, rules, bundleGapTable(q.BundleGaps)}
 }

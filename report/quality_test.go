@@ -146,13 +146,13 @@ func TestQualityOverTheSeeds(t *testing.T) {
 
 	t.Run("tables", func(t *testing.T) {
 		tables := rep.Tables()
-		if len(tables) != 3 {
+		if len(tables) != 4 {
 			t.Fatalf("%d tables", len(tables))
 		}
 		for i, w := range []struct {
 			name string
 			rows int
-		}{{"指南质量问题", len(rep.Findings)}, {"部门得分", len(rep.Departments)}, {"规则统计", catalog.QualityRules}} {
+		}{{"指南质量问题", len(rep.Findings)}, {"部门得分", len(rep.Departments)}, {"规则统计", catalog.QualityRules}, {"一件事缺项", len(rep.BundleGaps)}} {
 			if tables[i].Name != w.name || len(tables[i].Rows) != w.rows {
 				t.Errorf("table %d: %s with %d rows, want %s with %d", i, tables[i].Name, len(tables[i].Rows), w.name, w.rows)
 			}

@@ -31,6 +31,8 @@ var CountLabels = map[string]string{
 	"immediate":      "即办",
 	"in_hall":        "进驻大厅",
 	"nearby":         "就近办",
+	"bundles":        "涉及一件事数",
+	"bundle_items":   "一件事覆盖事项数",
 	"below_target":   "未达目标",
 }
 
@@ -55,6 +57,9 @@ const (
 	// coverageTitle is a coverage table's title (and sheet name): the
 	// grouping and the as-of date in China time.
 	coverageTitle = "覆盖率（按%s，截至%s）"
+	// coverageTitleBundles is the title of a report as of today, which
+	// also gives the number of published bundles (一件事).
+	coverageTitleBundles = "覆盖率（按%s，截至%s，一件事%d件）"
 	// coverageChartTitle is the chart's title: the groups and the rates.
 	coverageChartTitle = "各%s%s"
 	// labelRegion heads a department's region column.
@@ -123,6 +128,22 @@ const (
 	tableRuleCounts       = "规则统计"
 	chartDepartmentScores = "各部门指南质量得分（无问题事项占比）"
 )
+
+// Table name of the bundle gaps in the quality report (bundles.go).
+const tableBundleGaps = "一件事缺项"
+
+// bundleGapLabels head the columns of the bundle gap table, by id.
+var bundleGapLabels = map[string]string{
+	"bundle":      "一件事编码",
+	"bundle_name": "一件事名称",
+	"region":      "行政区划代码",
+	"region_name": "行政区划",
+	"step":        "环节序号",
+	"stage":       "阶段",
+	"step_name":   "环节名称",
+	"base_code":   "基本编码",
+	"or":          "可替代的基本编码",
+}
 
 // qualityLabels head the columns of the quality tables, by id.
 var qualityLabels = map[string]string{

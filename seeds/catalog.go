@@ -14,7 +14,7 @@ import (
 	"zhinan/catalog"
 )
 
-//go:embed data/departments.json data/entries-*.jsonl
+//go:embed data/departments.json data/entries-*.jsonl data/bundles.jsonl
 var dataFS embed.FS
 
 // CityRegion is 安康市, the city whose catalogue the seeds describe.
@@ -83,12 +83,16 @@ type Catalogue struct {
 	Departments []catalog.Department
 	Entries     []catalog.Entry
 	Items       []catalog.Item
+	// Bundles are the life events (一件事一次办) over the catalogue's
+	// entries (data/bundles.jsonl).
+	Bundles []catalog.Bundle
 	// Flawed maps item codes to the guide-quality rule their template
 	// breaks on purpose, so the quality report has something to show.
 	Flawed map[string]string
 }
 
-// Records returns the catalogue as interchange records, ready to import.
+// Records returns the catalogue as interchange records, ready to import:
+// departments, entries, items and, after the items, the bundles.
 func (c *Catalogue) Records() catalog.Decoded {
 	var d catalog.Decoded
 	add := func(r catalog.Record) {
@@ -104,6 +108,9 @@ func (c *Catalogue) Records() catalog.Decoded {
 	}
 	for i := range c.Items {
 		add(catalog.Record{Kind: catalog.KindItem, Item: &c.Items[i]})
+	}
+	for i := range c.Bundles {
+		add(catalog.Record{Kind: catalog.KindBundle, Bundle: &c.Bundles[i]})
 	}
 	return d
 }
@@ -224,6 +231,9 @@ func load() (*Catalogue, error) {
 	sort.Slice(c.Entries, func(i, j int) bool { return c.Entries[i].BaseCode < c.Entries[j].BaseCode })
 	for _, d := range depts {
 		c.Departments = append(c.Departments, d)
+	}
+	if c.Bundles, err = Bundles(); err != nil {
+		return nil, err
 	}
 	sort.Slice(c.Departments, func(i, j int) bool {
 		a, b := c.Departments[i], c.Departments[j]

@@ -2,6 +2,8 @@ package seeds
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,5 +183,166 @@ func TestSeedIsDeterministic(t *testing.T) {
 	if fmt.Sprint(len(a.Items), a.Items[0].Code, a.Items[len(a.Items)-1].Code) !=
 		fmt.Sprint(len(b.Items), b.Items[0].Code, b.Items[len(b.Items)-1].Code) {
 		t.Fatal("the seed expansion is not deterministic")
+	}
+}
+
+// answerPaths returns every complete set of answers to the situations: one
+// option of each single-choice question, any subset (none included) of a
+// multiple-choice question's options.
+func answerPaths(sits []catalog.Situation) []catalog.Answers {
+	paths := []catalog.Answers{{}}
+	for _, s := range sits {
+		var choices [][]string
+		if s.Multiple {
+			for mask := 0; mask < 1<<len(s.Options); mask++ {
+				chosen := []string{}
+				for i, o := range s.Options {
+					if mask&(1<<i) != 0 {
+						chosen = append(chosen, o.ID)
+					}
+				}
+				choices = append(choices, chosen)
+			}
+		} else {
+			for _, o := range s.Options {
+				choices = append(choices, []string{o.ID})
+			}
+		}
+		var next []catalog.Answers
+		for _, p := range paths {
+			for _, ch := range choices {
+				a := catalog.Answers{}
+				for k, v := range p {
+					a[k] = v
+				}
+				a[s.ID] = ch
+				next = append(next, a)
+			}
+		}
+		paths = next
+	}
+	return paths
+}
+
+var situationID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// TestSeedSituations: many seed guides have situations (情形引导), each well
+// formed, and for every seed guide the materials of all its answer paths
+// together are its full list: no material is lost to the questions.
+func TestSeedSituations(t *testing.T) {
+	tmpls, err := Templates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := 0
+	for _, tp := range tmpls {
+		if len(tp.Item.Situations) > 0 {
+			with++
+			if tp.Flawed != "" {
+				t.Errorf("flawed template %s has situations: keep it as documented", tp.Item.Name)
+			}
+		}
+	}
+	if with < 40 {
+		t.Errorf("%d templates with situations, want at least 40", with)
+	}
+	c := loadCatalogue(t)
+	for _, it := range c.Items {
+		checkSituations(t, &it)
+	}
+	t.Logf("%d of %d templates have situations", with, len(tmpls))
+}
+
+func checkSituations(t *testing.T, it *catalog.Item) {
+	t.Helper()
+	names := map[string]bool{}
+	for _, m := range it.Materials {
+		names[m.Name] = true
+	}
+	if n := len(it.Situations); n > 8 {
+		t.Errorf("%s %s: %d questions, want at most 8", it.Code, it.Name, n)
+	}
+	qids := map[string]bool{}
+	for _, s := range it.Situations {
+		if !situationID.MatchString(s.ID) || qids[s.ID] {
+			t.Errorf("%s %s: question id %q invalid or repeated", it.Code, it.Name, s.ID)
+		}
+		qids[s.ID] = true
+		if s.Question == "" || len(s.Options) < 2 || len(s.Options) > 8 {
+			t.Errorf("%s %s: question %s needs a text and 2 to 8 options", it.Code, it.Name, s.ID)
+		}
+		oids := map[string]bool{}
+		for _, o := range s.Options {
+			if !situationID.MatchString(o.ID) || oids[o.ID] || o.Label == "" {
+				t.Errorf("%s %s: option %s/%q invalid, repeated or without a label", it.Code, it.Name, s.ID, o.ID)
+			}
+			oids[o.ID] = true
+			for _, m := range append(slices.Clone(o.Add), o.Remove...) {
+				if !names[m] {
+					t.Errorf("%s %s: option %s/%s names %q, not a material of the guide", it.Code, it.Name, s.ID, o.ID, m)
+				}
+			}
+			for _, m := range o.Add {
+				if slices.Contains(o.Remove, m) {
+					t.Errorf("%s %s: option %s/%s adds and removes %q", it.Code, it.Name, s.ID, o.ID, m)
+				}
+			}
+		}
+		if s.ID == "agent" && (len(s.Options) != 2 || s.Options[0].ID != "self" || s.Options[1].ID != "agent") {
+			t.Errorf("%s %s: the agent question's options must be self and agent", it.Code, it.Name)
+		}
+	}
+	union := map[string]bool{}
+	for _, a := range answerPaths(it.Situations) {
+		cl := it.Checklist(a)
+		if !cl.Complete {
+			t.Errorf("%s %s: answers %v do not complete the checklist", it.Code, it.Name, a)
+		}
+		for _, m := range cl.Materials {
+			union[m.Name] = true
+		}
+	}
+	for name := range names {
+		if !union[name] {
+			t.Errorf("%s %s: material %q is on no answer path", it.Code, it.Name, name)
+		}
+	}
+}
+
+// TestSeedIDCardAgent: 居民身份证补领 asks whether an agent applies; the
+// agent's answer adds the power of attorney and the agent's ID card, the
+// applicant's own does not.
+func TestSeedIDCardAgent(t *testing.T) {
+	c := loadCatalogue(t)
+	found := 0
+	for _, it := range c.Items {
+		if it.BaseCode != "071006000000" {
+			continue
+		}
+		found++
+		i := slices.IndexFunc(it.Situations, func(s catalog.Situation) bool { return s.ID == "agent" })
+		if i < 0 {
+			t.Fatalf("%s %s: no agent question", it.Code, it.Name)
+		}
+		if q := it.Situations[i].Question; q != "是否委托他人办理" {
+			t.Errorf("%s: agent question %q", it.Code, q)
+		}
+		has := func(a catalog.Answers, name string) bool {
+			return slices.ContainsFunc(it.Checklist(a).Materials, func(m catalog.Material) bool { return m.Name == name })
+		}
+		for _, name := range []string{"授权委托书", "受托人居民身份证"} {
+			if !has(catalog.Answers{"agent": {"agent"}}, name) {
+				t.Errorf("%s: agent=agent does not list %s", it.Code, name)
+			}
+			if has(catalog.Answers{"agent": {"self"}}, name) {
+				t.Errorf("%s: agent=self lists %s", it.Code, name)
+			}
+		}
+		if !has(catalog.Answers{"agent": {"self"}}, "居民身份证申领登记表") {
+			t.Errorf("%s: agent=self lost the unconditional materials", it.Code)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no 居民身份证补领 in the seed catalogue")
 	}
 }

@@ -37,7 +37,8 @@ const (
 
 // Ops lists every operation of the change log.
 var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject,
-	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke}
+	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke,
+	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject}
 
 // ChangeEntry is one line of the change log: who did what, when, to which
 // item and edition, from where.

@@ -25,6 +25,7 @@ const copyItems = 2*importBatch + 50
 type copySource struct {
 	st                *Store
 	editor, reviewer  Actor
+	bundler           Actor
 	editorPW, tokenED string
 	seq               int64
 }
@@ -120,6 +121,23 @@ func fillCopySource(t *testing.T) *copySource {
 	created := catalogtest.CompleteGuide()
 	created.Code = "NEW0001"
 	if _, err := st.CreateItem(ctx, src.editor, created, "新建"); err != nil {
+		t.Fatal(err)
+	}
+	// A bundle published, then edited again (bundles, bundle_editions).
+	bundler := add(NewUser{Name: "bundler", Role: catalog.RoleBundle})
+	src.bundler = Actor{User: bundler, Remote: "10.0.0.3"}
+	b := &catalog.Bundle{Code: "birth", Name: "出生一件事", Steps: []catalog.BundleStep{{BaseCode: guide.BaseCode, Stage: 1}}}
+	if _, err := st.SaveBundle(ctx, src.bundler, "birth", 0, b, "新建"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SubmitBundle(ctx, src.bundler, "birth", 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PublishBundle(ctx, src.reviewer, "birth", 1); err != nil {
+		t.Fatal(err)
+	}
+	b.Description = "修订"
+	if _, err := st.SaveBundle(ctx, src.bundler, "birth", 1, b, "修订"); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.AddViews(ctx, map[string]int64{"TEST0001": 5, "TEST0002": 3}); err != nil {
@@ -329,6 +347,24 @@ func TestCopyCopiesEveryTable(t *testing.T) {
 	changes, err := dst.ChangesSince(ctx, src.seq, 10)
 	if err != nil || len(changes) != 1 || changes[0].Code != "TEST0003" {
 		t.Fatalf("changes since the copy: %v %v", changes, err)
+	}
+	// A bundle saved on the copy gets a new edition id.
+	maxBundleEdition := maxID(t, dst, "bundle_editions")
+	w2, err := dst.BundleDraft(ctx, src.bundler, "birth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dst.SaveBundle(ctx, src.reviewer, "birth", w2.Edition, &w2.Bundle, ""); !errors.Is(err, catalog.ErrForbidden) {
+		t.Fatalf("a reviewer saved a bundle on the copy: %v", err)
+	}
+	if _, err := dst.SaveBundle(ctx, Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}, "birth", w2.Edition, &w2.Bundle, "复制后"); err != nil {
+		t.Fatalf("save a bundle on the copy: %v", err)
+	}
+	if got := maxID(t, dst, "bundle_editions"); got != maxBundleEdition+1 {
+		t.Errorf("new bundle edition id %d, want %d", got, maxBundleEdition+1)
+	}
+	if p, err := dst.PublishedBundle(ctx, "birth"); err != nil || p.Edition != 1 {
+		t.Errorf("published bundle on the copy: %+v %v", p, err)
 	}
 	dep := catalog.Department{Name: "复制后新建局", Region: "610921"}
 	if _, err := dst.Import(ctx, catalog.Decoded{Records: []catalog.Record{{File: "d.jsonl", Line: 1, Kind: catalog.KindDepartment, Department: &dep}}}, ImportOptions{}); err != nil {

@@ -34,6 +34,7 @@ type ImportResult struct {
 	Regions     int `json:"regions"`     // region records added or changed
 	Departments int `json:"departments"` // departments added (also those items named) or changed
 	Entries     int `json:"entries"`     // catalogue entries added or changed
+	Bundles     int `json:"bundles"`     // bundles (一件事) added or given a new published edition
 	// NewDepartments are departments created because an item named one
 	// that did not exist in its region.
 	NewDepartments []catalog.Department `json:"new_departments,omitempty"`
@@ -51,9 +52,10 @@ var ErrRejected = errors.New("import rejected: nothing was written")
 const importBatch = 200
 
 // Import validates and stores decoded records in one transaction: regions
-// first, then departments, catalogue entries and items, whatever their order
-// in the input. An item whose guide differs from its published edition gets
-// a new published edition; an identical one is left alone. With problems
+// first, then departments, catalogue entries, items and bundles, whatever
+// their order in the input (bundles: bundles_import.go). An item whose
+// guide differs from its published edition gets a new published edition;
+// an identical one is left alone. With problems
 // (from decoding or validation) and without SkipInvalid, nothing is
 // written and ErrRejected is returned with every problem in the result.
 func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOptions) (*ImportResult, error) {
@@ -72,6 +74,7 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 		depts   []catalog.Record
 		entries []catalog.Record
 		items   []catalog.Record
+		bundles []catalog.Record
 	)
 	for _, r := range in.Records {
 		switch r.Kind {
@@ -81,6 +84,8 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 			depts = append(depts, r)
 		case catalog.KindEntry:
 			entries = append(entries, r)
+		case catalog.KindBundle:
+			bundles = append(bundles, r)
 		default:
 			items = append(items, r)
 		}
@@ -90,7 +95,7 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 		regions[r.Region.Code] = true
 	}
 	var good struct {
-		regs, depts, entries, items []catalog.Record
+		regs, depts, entries, items, bundles []catalog.Record
 	}
 	for _, r := range regs {
 		if ps := catalog.RegionProblems(r, regions); len(ps) > 0 {
@@ -113,6 +118,11 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 		}
 		good.entries = append(good.entries, r)
 	}
+	goodBundles, ps, err := s.checkBundleRecords(ctx, bundles, good.entries)
+	if err != nil {
+		return nil, err
+	}
+	good.bundles, res.Problems = goodBundles, append(res.Problems, ps...)
 	// Every item is validated before anything is written, so that every
 	// problem is reported; the edition rows are built later, batch by
 	// batch, while the previous batch is written.
@@ -171,6 +181,9 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 				return err
 			}
 			if err := swapStaged(tx, stage, now, author, opt.Note, &swapRes); err != nil {
+				return err
+			}
+			if err := importBundles(tx, good.bundles, now, author, opt.Note, &swapRes); err != nil {
 				return err
 			}
 			// The change log records the import with what it changed, in
@@ -436,6 +449,9 @@ const maxImportNoteRunes = 200
 func importDetail(res *ImportResult, note string) string {
 	if r := []rune(note); len(r) > maxImportNoteRunes {
 		note = string(r[:maxImportNoteRunes]) + "…"
+	}
+	if res.Bundles > 0 {
+		note = fmt.Sprintf(MsgImportBundlesDetail, res.Bundles) + note
 	}
 	return fmt.Sprintf(MsgImportDetail, res.Created, res.Updated, res.Unchanged, res.Rejected,
 		res.Regions, res.Departments, res.Entries, note)

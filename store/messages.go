@@ -72,3 +72,17 @@ const (
 	// the tables that differ follow.
 	MsgCopyDiffers = "复制已提交，但目标库读回的数据与源库不一致"
 )
+
+// Bundle messages (一件事一次办).
+const (
+	// MsgBundleCodeMismatch: a saved bundle names another code than the
+	// bundle being edited; %s is the code of the bundle being edited.
+	MsgBundleCodeMismatch = "与正在编辑的一件事编码 %s 不一致，编码不能修改"
+	// MsgDuplicateBundle: a bundle code given twice in one import; the
+	// code, then the file and line of its first record.
+	MsgDuplicateBundle = "一件事编码 %s 重复：%s 第%d行已有同一编码"
+	// MsgImportBundlesDetail: the change-log detail of an import that
+	// added or changed bundles, after MsgImportDetail's counts; %d is how
+	// many.
+	MsgImportBundlesDetail = "一件事 %d 项有变化。"
+)

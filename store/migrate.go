@@ -129,6 +129,36 @@ var migrations = []migration{
 			`CREATE INDEX audit_log_user ON audit_log (user_name)`,
 		)
 	}},
+	{4, "bundles", func(tx *gorm.DB, d dialect) error {
+		return d.execDDL(tx,
+			`CREATE TABLE bundles (
+				code TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				published INTEGER NOT NULL DEFAULT 0,
+				latest INTEGER NOT NULL DEFAULT 0,
+				seq BIGINT NOT NULL,
+				created_at TIMESTAMP NOT NULL,
+				updated_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX bundles_seq ON bundles (seq)`,
+			`CREATE TABLE bundle_editions (
+				id `+d.autoID()+`,
+				bundle_code TEXT NOT NULL,
+				number INTEGER NOT NULL,
+				state TEXT NOT NULL,
+				body TEXT NOT NULL,
+				digest TEXT NOT NULL,
+				note TEXT NOT NULL DEFAULT '',
+				author TEXT NOT NULL DEFAULT '',
+				reviewer TEXT NOT NULL DEFAULT '',
+				reason TEXT NOT NULL DEFAULT '',
+				created_at TIMESTAMP NOT NULL,
+				submitted_at TIMESTAMP NULL,
+				published_at TIMESTAMP NULL,
+				superseded_at TIMESTAMP NULL,
+				UNIQUE (bundle_code, number))`,
+			`CREATE INDEX bundle_editions_state ON bundle_editions (state)`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {
