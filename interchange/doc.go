@@ -2,7 +2,10 @@
 // of JSON Lines and JSON arrays (jsonl.go, on the record framing of
 // jsonstream.go and the line reader of linereader.go), CSV (csv.go) and
 // XLSX (xlsx.go, a bounded streaming reader; xlsx_write.go, the excelize
-// writer) over one spreadsheet model of an item (sheet.go), the national
+// writer) over one spreadsheet model of an item (sheet.go), with the
+// situations (情形引导) of items as a JSON column in CSV and the XLSX sheet
+// 情形 (situation_sheet.go), and bundles (一件事) on the XLSX sheet 一件事
+// (bundle_sheet.go), both tables of groups (sheets.go), the national
 // platform dialect (national.go), choosing a decoder by file (codec.go),
 // and the export of a catalogue (export.go). Decoding never stops at the
 // first fault: every problem names its file, line or row, and field

@@ -17,6 +17,9 @@ type Source interface {
 	// References returns the regions (parents first), departments and
 	// catalogue entries the published items matching f refer to.
 	References(ctx context.Context, f catalog.ExportFilter) ([]catalog.Region, []catalog.Department, []catalog.Entry, error)
+	// EachPublishedBundle calls fn for every published bundle (一件事), in
+	// code order.
+	EachPublishedBundle(ctx context.Context, fn func(*catalog.PublishedBundle) error) error
 }
 
 // Export writes the published items of src matching f to w in format
@@ -24,6 +27,12 @@ type Source interface {
 // starts with the regions, departments and catalogue entries those items
 // use, so that an export imports into an empty store and exports again to
 // identical bytes.
+//
+// An export of the whole catalogue (f empty) also writes the published
+// bundles (一件事), after the items: JSON Lines as bundle records, XLSX on
+// its 一件事 sheet; CSV, one table of items, skips them. Bundles are the
+// city's, not a region's or a department's, so a filtered export leaves
+// them out.
 func Export(ctx context.Context, w io.Writer, format string, src Source, f catalog.ExportFilter) (int, error) {
 	enc, err := NewEncoder(w, format)
 	if err != nil {
@@ -41,6 +50,14 @@ func Export(ctx context.Context, w io.Writer, format string, src Source, f catal
 	})
 	if err != nil {
 		return 0, err
+	}
+	if f == (catalog.ExportFilter{}) {
+		err = src.EachPublishedBundle(ctx, func(p *catalog.PublishedBundle) error {
+			return enc.Write(catalog.Record{Kind: catalog.KindBundle, Bundle: &p.Bundle})
+		})
+		if err != nil {
+			return 0, err
+		}
 	}
 	if err := enc.Close(); err != nil {
 		return 0, fmt.Errorf("write %s: %w", format, err)

@@ -18,7 +18,7 @@ import (
 
 // DecodeJSONL decodes the canonical interchange format (docs/contract.md#interchange): JSON
 // Lines, UTF-8, one record per line, its "kind" being "region",
-// "department", "entry" or "item" (the default when absent). A file whose
+// "department", "entry", "bundle" or "item" (the default when absent). A file whose
 // first character is "[" is read as a single JSON array of records instead
 // (a .json file may be either).
 //
@@ -62,6 +62,9 @@ func decodeCanonical(raw []byte, _ int) (catalog.Record, []catalog.Problem) {
 	case catalog.KindEntry:
 		rec.Entry = new(catalog.Entry)
 		target = rec.Entry
+	case catalog.KindBundle:
+		rec.Bundle = new(catalog.Bundle)
+		target = rec.Bundle
 	default:
 		return catalog.Record{}, []catalog.Problem{{Field: "kind", Message: fmt.Sprintf(msgUnknownKind, kind)}}
 	}
@@ -69,7 +72,7 @@ func decodeCanonical(raw []byte, _ int) (catalog.Record, []catalog.Problem) {
 	fd.duplicates(dups, "")
 	fd.object(obj, reflect.ValueOf(target).Elem(), "")
 	if len(fd.problems) > 0 {
-		if rec.Item != nil {
+		if rec.Item != nil || rec.Bundle != nil {
 			var code string
 			if json.Unmarshal(obj["code"], &code) == nil {
 				for i := range fd.problems {
@@ -399,6 +402,10 @@ type (
 		Kind string `json:"kind"`
 		*catalog.Entry
 	}
+	bundleLine struct {
+		Kind string `json:"kind"`
+		*catalog.Bundle
+	}
 )
 
 // Write writes one record as one line.
@@ -441,6 +448,10 @@ func recordValue(rec catalog.Record) (any, error) {
 	case catalog.KindEntry:
 		if rec.Entry != nil {
 			v = entryLine{catalog.KindEntry, rec.Entry}
+		}
+	case catalog.KindBundle:
+		if rec.Bundle != nil {
+			v = bundleLine{catalog.KindBundle, rec.Bundle}
 		}
 	default:
 		return nil, fmt.Errorf(msgUnknownKind, kind)

@@ -157,13 +157,22 @@ func decodeJSONText(raw []byte, line int, file string, fn recordDecoder) (catalo
 // checkJSONText reports invalid UTF-8, a JSON syntax error (with the
 // character position within the record) or a record that is not an object.
 func checkJSONText(raw []byte) (catalog.Problem, bool) {
+	if p, ok := checkJSONSyntax(raw); !ok {
+		return p, false
+	}
+	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return catalog.Problem{Message: fmt.Sprintf(msgNotObject, describeJSON(t))}, false
+	}
+	return catalog.Problem{}, true
+}
+
+// checkJSONSyntax reports invalid UTF-8 or a JSON syntax error (with the
+// character position within raw) of one JSON value.
+func checkJSONSyntax(raw []byte) (catalog.Problem, bool) {
 	if !utf8.Valid(raw) {
 		return catalog.Problem{Message: fmt.Sprintf(msgInvalidUTF8, invalidUTF8At(raw))}, false
 	}
 	if json.Valid(raw) {
-		if t := bytes.TrimLeft(raw, " \t\r\n"); t[0] != '{' {
-			return catalog.Problem{Message: fmt.Sprintf(msgNotObject, describeJSON(t))}, false
-		}
 		return catalog.Problem{}, true
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -181,9 +190,6 @@ func checkJSONText(raw []byte) (catalog.Problem, bool) {
 	if rest := int(dec.InputOffset()); len(bytes.TrimSpace(raw[rest:])) > 0 {
 		at := rest + len(raw[rest:]) - len(bytes.TrimLeft(raw[rest:], " \t\r\n"))
 		return catalog.Problem{Message: syntaxMessage(raw, at+1)}, false
-	}
-	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return catalog.Problem{Message: fmt.Sprintf(msgNotObject, describeJSON(t))}, false
 	}
 	return catalog.Problem{}, true
 }

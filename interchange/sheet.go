@@ -25,6 +25,11 @@ import (
 //	必须现场办理原因 网办深度 网上办理地址 是否进驻政务大厅 可在镇村便民服务中心办理 支持物流快递
 //	支持预约办理 支持网上支付 跨省通办 告知承诺制 通办范围 是否收费 收费项目 办理结果名称
 //	办理结果类型 办理结果样本 办理地点 办理时间 咨询电话 监督投诉电话 常见问题 常见问法
+//	情形引导
+//
+// 情形引导 (situations), the JSON list of the item's situations, is a
+// column of CSV only: XLSX writes situations on the sheet 情形
+// (situation_sheet.go), and reads the column too when a workbook has it.
 //
 // On import the columns may come in any order and only 实施编码, 基本编码,
 // 事项名称, 事项类型, 行政区划代码 and 实施主体 are required; an unknown or
@@ -63,10 +68,24 @@ import (
 // itemColumn is one spreadsheet column of an item.
 type itemColumn struct {
 	field string // interchange field path, a key of catalog.FieldLabels
-	num   bool   // an integer (XLSX writes it as a number)
-	long  bool   // long text or a list (XLSX wraps it and widens the column)
-	get   func(*catalog.Item) string
-	set   func(it *catalog.Item, cell string, d *cellDecoder) // called for a non-empty cell
+	// header is the column's Chinese header when it is not the label of
+	// field (catalog.Label).
+	header string
+	num    bool // an integer (XLSX writes it as a number)
+	long   bool // long text or a list (XLSX wraps it and widens the column)
+	// csvOnly: XLSX export writes the field on a sheet of its own (情形)
+	// instead of this column; XLSX import still reads the column.
+	csvOnly bool
+	get     func(*catalog.Item) string
+	set     func(it *catalog.Item, cell string, d *cellDecoder) // called for a non-empty cell
+}
+
+// label returns the column's header.
+func (c itemColumn) label() string {
+	if c.header != "" {
+		return c.header
+	}
+	return catalog.Label(c.field)
 }
 
 // cellDecoder collects the problems of one row.
@@ -124,20 +143,8 @@ func boolColumn(field string, p func(*catalog.Item) **bool) itemColumn {
 
 func valuesColumn(field string, p func(*catalog.Item) *[]string) itemColumn {
 	return itemColumn{field: field, long: true,
-		get: func(it *catalog.Item) string {
-			lines := make([]string, len(*p(it)))
-			for i, v := range *p(it) {
-				lines[i] = escapeCell(v)
-			}
-			return strings.Join(lines, "\n")
-		},
-		set: func(it *catalog.Item, s string, _ *cellDecoder) {
-			var out []string
-			for _, line := range cellLines(s) {
-				out = append(out, unescapeCell(line))
-			}
-			*p(it) = out
-		},
+		get: func(it *catalog.Item) string { return formatValuesCell(*p(it)) },
+		set: func(it *catalog.Item, s string, _ *cellDecoder) { *p(it) = parseValuesCell(s) },
 	}
 }
 
@@ -150,25 +157,54 @@ func structColumn(field string, parts []string, encode func(*catalog.Item) [][]s
 	return itemColumn{field: field, long: true,
 		get: func(it *catalog.Item) string { return formatStructCell(encode(it)) },
 		set: func(it *catalog.Item, s string, d *cellDecoder) {
-			var elems [][]string
-			for i, line := range cellLines(s) {
-				subs := splitCellLine(line)
-				if len(subs) > len(parts) {
-					names := make([]string, len(parts))
-					for j, p := range parts {
-						names[j] = catalog.SubLabel(p)
-					}
-					d.fail(field, fmt.Sprintf(msgCellParts, i+1, len(subs), len(parts), strings.Join(names, " | ")))
-					return
-				}
-				for len(subs) < len(parts) {
-					subs = append(subs, "")
-				}
-				elems = append(elems, subs)
+			elems, msg := splitStructCell(s, parts)
+			if msg != "" {
+				d.fail(field, msg)
+				return
 			}
 			decode(it, elems, d, field)
 		},
 	}
+}
+
+// splitStructCell splits a structured list cell into its elements, each
+// with exactly len(parts) sub-fields; msg says why it cannot (a line with
+// too many).
+func splitStructCell(s string, parts []string) (elems [][]string, msg string) {
+	for i, line := range cellLines(s) {
+		subs := splitCellLine(line)
+		if len(subs) > len(parts) {
+			names := make([]string, len(parts))
+			for j, p := range parts {
+				names[j] = catalog.SubLabel(p)
+			}
+			return nil, fmt.Sprintf(msgCellParts, i+1, len(subs), len(parts), strings.Join(names, " | "))
+		}
+		for len(subs) < len(parts) {
+			subs = append(subs, "")
+		}
+		elems = append(elems, subs)
+	}
+	return elems, ""
+}
+
+// formatValuesCell writes a list one value per line, each escaped.
+func formatValuesCell(list []string) string {
+	lines := make([]string, len(list))
+	for i, v := range list {
+		lines[i] = escapeCell(v)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseValuesCell reads a list cell written by formatValuesCell (nil for
+// no value).
+func parseValuesCell(s string) []string {
+	var out []string
+	for _, line := range cellLines(s) {
+		out = append(out, unescapeCell(line))
+	}
+	return out
 }
 
 // itemColumns are the spreadsheet columns in export order.
@@ -300,6 +336,7 @@ var itemColumns = []itemColumn{
 			}
 		}),
 	valuesColumn("ask_phrases", func(it *catalog.Item) *[]string { return &it.AskPhrases }),
+	situationsColumn,
 }
 
 func feeOf(it *catalog.Item) *catalog.Fee {
@@ -335,14 +372,27 @@ func itemCells(it *catalog.Item) []string {
 	return row
 }
 
-// itemHeader returns the header row: the Chinese label of every column.
+// itemHeader returns the header row of CSV: the Chinese label of every
+// column.
 func itemHeader() []string {
 	h := make([]string, len(itemColumns))
 	for i, c := range itemColumns {
-		h[i] = catalog.Label(c.field)
+		h[i] = c.label()
 	}
 	return h
 }
+
+// xlsxItemColumns are the indices in itemColumns of the columns of the
+// XLSX item sheet: all but those written on sheets of their own.
+var xlsxItemColumns = func() []int {
+	var out []int
+	for i, c := range itemColumns {
+		if !c.csvOnly {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
 
 func formatInt(n *int) string {
 	if n == nil {
@@ -377,6 +427,17 @@ func parseCellBool(s string) (bool, bool) {
 // platform's "30(工作日)" form, "无" (absent), or for online_depth one of
 // catalog.OnlineDepthLabels. ok is false when there is a problem (reported).
 func (d *cellDecoder) int(field, s string) (*int, bool) {
+	n, ok := parseCellInt(s, field == "online_depth")
+	if !ok {
+		d.fail(field, fmt.Sprintf(msgCellInt, strings.TrimSpace(s)))
+	}
+	return n, ok
+}
+
+// parseCellInt reads an integer cell as cellDecoder.int does; depth
+// accepts the labels of the online depth too. ok is false when s is no
+// integer.
+func parseCellInt(s string, depth bool) (*int, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == nationalNone {
 		return nil, true
@@ -387,14 +448,13 @@ func (d *cellDecoder) int(field, s string) (*int, bool) {
 	if n, ok := parseDays(s); ok {
 		return &n, true
 	}
-	if field == "online_depth" {
+	if depth {
 		for i, l := range catalog.OnlineDepthLabels {
 			if s == l {
 				return catalog.Int(i), true
 			}
 		}
 	}
-	d.fail(field, fmt.Sprintf(msgCellInt, s))
 	return nil, false
 }
 
@@ -520,7 +580,7 @@ type tableReader struct {
 var columnIndex = func() map[string]int {
 	m := make(map[string]int, 2*len(itemColumns))
 	for i, c := range itemColumns {
-		m[catalog.Label(c.field)] = i
+		m[c.label()] = i
 		m[c.field] = i
 	}
 	return m
@@ -529,16 +589,32 @@ var columnIndex = func() map[string]int {
 // newTableReader reads the header row. A problem means the file yields no
 // records: unknown or repeated headers, or missing required columns.
 func newTableReader(file string, header []string) (*tableReader, *catalog.Problem) {
-	t := &tableReader{file: file, cols: make([]int, len(header)), byName: map[string]int{}}
+	cols, byName, msg := layoutHeader(header, columnIndex, requiredColumns,
+		func(c int) string { return itemColumns[c].field },
+		func(f string) string { return itemColumns[columnIndex[f]].label() })
+	if msg != "" {
+		return nil, &catalog.Problem{File: file, Line: 1, Message: msg}
+	}
+	return &tableReader{file: file, cols: cols, byName: byName}, nil
+}
+
+// layoutHeader reads the header row of a sheet whose columns index maps
+// by header (Chinese label or field name): cols gives for each position
+// the column's index, -1 under a blank header; byName the position of
+// each column by its field (key). msg, when not empty, says what is wrong:
+// unknown or repeated headers, missing required columns.
+func layoutHeader(header []string, index map[string]int, required []string,
+	key func(c int) string, label func(key string) string) (cols []int, byName map[string]int, msg string) {
+	cols, byName = make([]int, len(header)), map[string]int{}
 	var unknown, repeated []string
 	seen := map[int]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if h == "" {
-			t.cols[i] = -1
+			cols[i] = -1
 			continue
 		}
-		c, ok := columnIndex[h]
+		c, ok := index[h]
 		switch {
 		case !ok:
 			unknown = append(unknown, fmt.Sprintf(quotedName, h))
@@ -546,8 +622,10 @@ func newTableReader(file string, header []string) (*tableReader, *catalog.Proble
 			repeated = append(repeated, h)
 		}
 		seen[c] = true
-		t.cols[i] = c
-		t.byName[itemColumns[c].field] = i
+		cols[i] = c
+		if ok {
+			byName[key(c)] = i
+		}
 	}
 	var msgs []string
 	if len(unknown) > 0 {
@@ -557,18 +635,15 @@ func newTableReader(file string, header []string) (*tableReader, *catalog.Proble
 		msgs = append(msgs, fmt.Sprintf(msgDuplicateColumn, h))
 	}
 	var missing []string
-	for _, f := range requiredColumns {
-		if _, ok := t.byName[f]; !ok {
-			missing = append(missing, fmt.Sprintf(labelAndField, catalog.Label(f), f))
+	for _, f := range required {
+		if _, ok := byName[f]; !ok {
+			missing = append(missing, fmt.Sprintf(labelAndField, label(f), f))
 		}
 	}
 	if len(missing) > 0 {
 		msgs = append(msgs, fmt.Sprintf(msgMissingColumns, strings.Join(missing, listSep)))
 	}
-	if len(msgs) > 0 {
-		return nil, &catalog.Problem{File: file, Line: 1, Message: strings.Join(msgs, sentenceSep)}
-	}
-	return t, nil
+	return cols, byName, strings.Join(msgs, sentenceSep)
 }
 
 // row decodes one data row. Cells beyond the header must be empty; rows

@@ -40,3 +40,33 @@ const (
 // cellBoolWords are the accepted spellings of yes and no in a cell, besides
 // cellYes and cellNo; the comparison ignores ASCII case.
 var cellBoolWords = map[string]bool{"true": true, "false": false, "1": true, "0": false, "y": true, "n": false, "yes": true, "no": false}
+
+// Sheets of an XLSX workbook besides the item sheet, and the headers of
+// their columns and of the item table's 情形引导 column (the headers the
+// guide fields share with the item sheet are catalog.Label's).
+const (
+	sheetSituations = "情形"  // situations (情形引导), one row per option
+	sheetBundles    = "一件事" // bundles (一件事一次办), one row per step
+
+	headerSituations = "情形引导" // the item table's column of situations (CSV), as JSON
+
+	headerCode       = "实施编码"  // the item's code
+	headerQuestionID = "问题编号"  // a question's id
+	headerQuestion   = "问题"    // a question
+	headerMultiple   = "多选"    // whether several options may be chosen
+	headerOptionID   = "选项编号"  // an option's id
+	headerLabel      = "选项"    // an option's label
+	headerAdd        = "增加材料"  // materials the option adds
+	headerRemove     = "减少材料"  // materials the option removes
+	headerNote       = "提示"    // the note told to who chooses the option
+	headerExtraSteps = "增加环节"  // steps the option adds
+	headerBundleCode = "一件事编码" // a bundle's code
+
+	headerBundleName        = "一件事名称"    // a bundle's name
+	headerBundleDescription = "一件事说明"    // its description
+	headerBundleForm        = "一表申请"     // the merged application form
+	headerBundleLinks       = "同一材料"     // material links: 名称 | 其他名称 | …
+	headerStage             = "阶段"       // a step's stage
+	headerOr                = "可替代的基本编码" // alternative entries of a step
+	headerStepName          = "环节名称"     // a step's label
+)

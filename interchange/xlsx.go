@@ -52,7 +52,10 @@ func (e xlsxError) Error() string { return string(e) }
 // DecodeXLSX decodes items from the first worksheet of an XLSX workbook:
 // one row per item under a header row, with the columns and cells of CSV
 // (see DecodeCSV and "Spreadsheet cells" in sheet.go). Problems carry the
-// worksheet's row number. The workbook is read whole and may be at most
+// worksheet's row number. The sheets 情形 and 一件事, when the workbook
+// has them, give the items their situations (situation_sheet.go) and
+// bundle records after the items (bundle_sheet.go); their records and
+// problems are of the file "<file> 工作表“<sheet>”". The workbook is read whole and may be at most
 // MaxFileBytes, and at most MaxXLSXUnzippedBytes unzipped; a file that is
 // not an XLSX workbook (not a zip archive, an old .xls, an encrypted file)
 // is one problem and no records. Cell values are read unformatted, so a
@@ -95,12 +98,56 @@ func DecodeXLSX(r io.Reader, file string) catalog.Decoded {
 	if err != nil {
 		return fail(0, fmt.Sprintf(msgSheetUnreadable, wb.sheetName, err))
 	}
-	sr := &sheetReader{out: &out, file: file, sheetName: wb.sheetName, sst: sst}
+	items := &itemSink{file: file}
+	sr := &sheetReader{out: &out, file: file, sheetName: wb.sheetName, sst: sst, sink: items}
 	if err := sr.read(wb.sheet); err != nil {
 		return fail(sr.row, fmt.Sprintf(msgSheetUnreadable, wb.sheetName, err))
 	}
-	if sr.table == nil && !sr.stopped {
+	if items.table == nil && !sr.stopped {
 		return fail(1, msgNoHeader)
+	}
+	if sr.stopped {
+		return out
+	}
+	// The 情形 and 一件事 sheets, when the workbook has them.
+	var sits *situationReader
+	var bundles *bundleReader
+	text := sr.text // the text limit holds for the workbook's sheets together
+	for _, g := range []*groupSheet{situationSheet, bundleSheet} {
+		part, ok := wb.named[g.name]
+		if !ok {
+			continue
+		}
+		gs := &groupSink{sheet: g, file: fmt.Sprintf(sheetFile, file, g.name)}
+		sr := &sheetReader{out: &out, file: gs.file, sheetName: g.name, sst: sst, sink: gs, text: text}
+		// A sheet that cannot be read whole leaves its items incomplete:
+		// the workbook yields no records.
+		err := errors.New(msgXLSXNoSheetPart)
+		if part != nil {
+			err = sr.read(part)
+		}
+		if err != nil {
+			out.Records = nil
+			out.Problems = append(out.Problems, catalog.Problem{File: gs.file, Line: sr.row, Message: fmt.Sprintf(msgSheetUnreadable, g.name, err)})
+			return out
+		}
+		if sr.stopped {
+			out.Records = nil
+			return out
+		}
+		text = sr.text
+		if g == situationSheet && gs.situations != nil {
+			sits = gs.situations
+		}
+		if g == bundleSheet && gs.bundles != nil {
+			bundles = gs.bundles
+		}
+	}
+	if sits != nil {
+		sits.attach(&out, file)
+	}
+	if bundles != nil {
+		bundles.finish(&out)
 	}
 	return out
 }
@@ -111,6 +158,9 @@ type workbook struct {
 	sheetName string               // of the first worksheet
 	sheet     *zip.File            // the first worksheet
 	sst       *zip.File            // the shared strings, nil when there are none
+	// named are the other worksheets of the names DecodeXLSX reads (情形,
+	// 一件事), nil when the part is missing.
+	named map[string]*zip.File
 }
 
 // partName normalises a part's name in the archive: forward slashes, no
@@ -149,19 +199,20 @@ func openWorkbook(zr *zip.Reader) (*workbook, error) {
 	if !ok {
 		return nil, errors.New(msgXLSXNoWorkbook)
 	}
-	name, id, err := firstSheet(bookFile)
+	sheets, err := listSheets(bookFile)
 	if err != nil {
 		return nil, err
 	}
-	if name == "" && id == "" {
+	if len(sheets) == 0 {
 		return nil, xlsxError(msgNoSheet)
 	}
+	name, id := sheets[0].name, sheets[0].id
 	wb.sheetName = name
 	dir, base := path.Split(book)
 	sheet, sst := "xl/worksheets/sheet1.xml", "xl/sharedstrings.xml"
+	var targets *relTargets
 	if rels, ok := wb.files[dir+"_rels/"+base+".rels"]; ok {
-		targets, err := relationships(rels, dir)
-		if err != nil {
+		if targets, err = relationships(rels, dir); err != nil {
 			return nil, err
 		}
 		sheet, sst = targets.byID[id], targets.byType["sharedStrings"]
@@ -170,7 +221,50 @@ func openWorkbook(zr *zip.Reader) (*workbook, error) {
 		return nil, xlsxError(fmt.Sprintf(msgSheetUnreadable, name, msgXLSXNoSheetPart))
 	}
 	wb.sst = wb.files[sst]
+	wb.named = map[string]*zip.File{}
+	for i, sh := range sheets[1:] {
+		n := strings.TrimSpace(sh.name)
+		if n != sheetSituations && n != sheetBundles {
+			continue
+		}
+		if _, seen := wb.named[n]; seen {
+			continue // the first of a name
+		}
+		part := fmt.Sprintf("xl/worksheets/sheet%d.xml", i+2)
+		if targets != nil {
+			part = targets.byID[sh.id]
+		}
+		wb.named[n] = wb.files[part]
+	}
 	return wb, nil
+}
+
+// sheetRef is a worksheet of a workbook: its name and relationship id.
+type sheetRef struct{ name, id string }
+
+// listSheets returns the worksheets of the workbook, in order.
+func listSheets(f *zip.File) ([]sheetRef, error) {
+	var out []sheetRef
+	err := scanXML(f, func(d *xml.Decoder, se xml.StartElement) error {
+		if se.Name.Local != "sheet" {
+			return nil
+		}
+		var s sheetRef
+		for _, a := range se.Attr {
+			switch {
+			case a.Name.Local == "name" && a.Name.Space == "":
+				s.name = a.Value
+			case a.Name.Local == "id" && a.Name.Space != "":
+				s.id = a.Value
+			}
+		}
+		if len(out) >= xlsxMaxFiles {
+			return errStopScan
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
 }
 
 // relTargets are the targets of a part's relationships, as part names.
@@ -228,26 +322,6 @@ func newXMLDecoder(r io.Reader) *xml.Decoder {
 
 // errStopScan ends scanXML early without an error.
 var errStopScan = errors.New("stop")
-
-// firstSheet returns the name and relationship id of the workbook's first
-// worksheet, both empty when it has none.
-func firstSheet(f *zip.File) (name, id string, err error) {
-	err = scanXML(f, func(d *xml.Decoder, se xml.StartElement) error {
-		if se.Name.Local != "sheet" {
-			return nil
-		}
-		for _, a := range se.Attr {
-			switch {
-			case a.Name.Local == "name" && a.Name.Space == "":
-				name = a.Value
-			case a.Name.Local == "id" && a.Name.Space != "":
-				id = a.Value
-			}
-		}
-		return errStopScan
-	})
-	return name, id, err
-}
 
 // scanXML calls fn with every start element of the XML part f, until fn
 // returns an error (errStopScan: stop without one).
@@ -381,17 +455,30 @@ func unescapeXstring(s string) string {
 	return b.String()
 }
 
-// sheetReader streams the rows of a worksheet into records and problems.
+// sheetReader streams the rows of a worksheet into records and problems
+// through its sink, which reads the header row and each row under it.
 type sheetReader struct {
 	out       *catalog.Decoded
 	file      string
 	sheetName string
 	sst       *sharedStringTable
-	table     *tableReader
+	sink      rowSink
+	header    bool // the header row has been read
 	width     int  // cells of the header row
 	row       int  // the row being read
-	text      int  // bytes of the text of the cells read
-	stopped   bool // reading stopped at a limit, with a problem
+	text      int  // bytes of the text of the cells read (of every sheet read before too)
+	stopped   bool // reading stopped at a limit or a wrong header, with a problem
+}
+
+// rowSink is what the rows of one worksheet are turned into: items, the
+// options of situations, bundle steps.
+type rowSink interface {
+	// header reads the header row; a problem means the workbook yields no
+	// records.
+	header(cells []string) *catalog.Problem
+	// data reads a row of width cells under the header; beyond is the
+	// column of the first non-blank cell right of the header (0: none).
+	data(out *catalog.Decoded, line int, row []string, beyond int)
 }
 
 // xlsxCell is one non-empty cell of a row: its column (from 1) and value.
@@ -616,7 +703,7 @@ func (sr *sheetReader) rowDone(cells []xlsxCell, size int) {
 		sr.stop(sr.row, fmt.Sprintf(msgXLSXTextTooLarge, MaxXLSXUnzippedBytes>>20))
 		return
 	}
-	if sr.table == nil {
+	if !sr.header {
 		if blankCells(cells) {
 			return // blank rows above the header
 		}
@@ -625,15 +712,15 @@ func (sr *sheetReader) rowDone(cells []xlsxCell, size int) {
 			width = max(width, c.col)
 		}
 		header := sr.lay(cells, width)
-		var p *catalog.Problem
-		if sr.table, p = newTableReader(sr.file, header); p != nil {
+		if p := sr.sink.header(header); p != nil {
 			// Nothing is imported from a file whose header is wrong.
 			p.Line = sr.row
 			sr.out.Problems = append(sr.out.Problems, *p)
+			sr.out.Records = nil
 			sr.stopped = true
 			return
 		}
-		sr.width = len(header)
+		sr.header, sr.width = true, len(header)
 		return
 	}
 	if size > MaxRecordBytes {
@@ -654,12 +741,33 @@ func (sr *sheetReader) rowDone(cells []xlsxCell, size int) {
 	if blankRow(row) && beyond == 0 {
 		return
 	}
+	sr.sink.data(sr.out, sr.row, row, beyond)
+}
+
+// itemSink reads the item sheet.
+type itemSink struct {
+	file  string
+	table *tableReader
+}
+
+func (s *itemSink) header(cells []string) *catalog.Problem {
+	var p *catalog.Problem
+	s.table, p = newTableReader(s.file, cells)
+	return p
+}
+
+// data checks the list cells' lengths before splitting them, then decodes
+// the row (tableReader.row).
+func (s *itemSink) data(out *catalog.Decoded, line int, row []string, beyond int) {
 	var probs []catalog.Problem
 	for i, c := range row {
-		if c == "" || i >= len(sr.table.cols) || sr.table.cols[i] < 0 {
+		if c == "" || i >= len(s.table.cols) || s.table.cols[i] < 0 {
 			continue
 		}
-		field := itemColumns[sr.table.cols[i]].field
+		field := itemColumns[s.table.cols[i]].field
+		if field == situationsColumn.field {
+			continue // JSON, not lines
+		}
 		if max, ok := catalog.ListLimit(field); ok {
 			if n := countCellLines(c); n > max {
 				probs = append(probs, catalog.Problem{Field: field, Message: fmt.Sprintf(catalog.MsgTooMany, max, n)})
@@ -667,13 +775,13 @@ func (sr *sheetReader) rowDone(cells []xlsxCell, size int) {
 		}
 	}
 	if len(probs) == 0 {
-		rec, ps, ok := sr.table.row(sr.row, row)
+		rec, ps, ok := s.table.row(line, row)
 		if beyond == 0 {
 			switch {
 			case len(ps) > 0:
-				sr.out.Problems = append(sr.out.Problems, ps...)
+				out.Problems = append(out.Problems, ps...)
 			case ok:
-				sr.out.Records = append(sr.out.Records, rec)
+				out.Records = append(out.Records, rec)
 			}
 			return
 		}
@@ -682,11 +790,45 @@ func (sr *sheetReader) rowDone(cells []xlsxCell, size int) {
 	if beyond > 0 {
 		probs = append(probs, catalog.Problem{Message: fmt.Sprintf(msgNoHeaderForValue, beyond)})
 	}
-	code := sr.table.cell(row, "code")
+	code := s.table.cell(row, "code")
 	for i := range probs {
-		probs[i].File, probs[i].Line, probs[i].Code = sr.file, sr.row, code
+		probs[i].File, probs[i].Line, probs[i].Code = s.file, line, code
 	}
-	sr.out.Problems = append(sr.out.Problems, probs...)
+	out.Problems = append(out.Problems, probs...)
+}
+
+// groupSink reads a 情形 or 一件事 sheet.
+type groupSink struct {
+	sheet      *groupSheet
+	file       string
+	table      *groupTable
+	situations *situationReader
+	bundles    *bundleReader
+}
+
+func (s *groupSink) header(cells []string) *catalog.Problem {
+	var p *catalog.Problem
+	if s.table, p = s.sheet.newTable(s.file, cells); p != nil {
+		return p
+	}
+	if s.sheet == situationSheet {
+		s.situations = newSituationReader(s.table)
+	} else {
+		s.bundles = newBundleReader(s.table)
+	}
+	return nil
+}
+
+func (s *groupSink) data(_ *catalog.Decoded, line int, row []string, beyond int) {
+	cells, stray := s.table.cells(row)
+	if stray == 0 {
+		stray = beyond
+	}
+	if s.situations != nil {
+		s.situations.row(line, cells, stray)
+	} else {
+		s.bundles.row(line, cells, stray)
+	}
 }
 
 // lay places the cells of a row in a slice of width columns; cells right

@@ -7,7 +7,9 @@
  *   2. filtering and paging of the results without a full reload;
  *   3. on a guide, the materials checklist survives a reload, and a
  *      print button in the ?print=1 view;
- *   4. the region chooser applies itself and keeps the citizen on the page.
+ *   4. the region chooser applies itself and keeps the citizen on the page;
+ *   5. on a guide with situations (情形引导), an answer updates the
+ *      applicant's checklist in place, and the address keeps the answers.
  *
  * No dependency, no module, no inline code (the CSP forbids it). Text that
  * comes from the server is always set with textContent, never innerHTML.
@@ -390,19 +392,31 @@
   // Ticked materials are kept for the session, per guide, so the checklist
   // survives a reload and carries over to the ?print=1 view.
   function initChecklist() {
-    var table = doc.querySelector('table.materials');
+    bindMaterials(doc.querySelector('table.materials'));
+  }
+
+  // Remembers the ticks of one materials table. The situation checklist
+  // (5.) replaces the table when an answer changes: it binds the new one.
+  function bindMaterials(table) {
     if (!table) {
       return;
     }
     var key = 'zhinan:materials:' + location.pathname;
     var boxes = Array.prototype.slice.call(table.querySelectorAll('input[type="checkbox"]'));
+    var names = Object.create(null); // material name → rows of that name so far
 
-    // A box is remembered by its place and its material's name, so that a
-    // new edition of the guide does not inherit wrong ticks.
-    function idOf(box, i) {
+    // A box is remembered by its material's name (and which of the rows of
+    // that name it is), so that a tick survives an answer that adds or
+    // removes other materials.
+    var ids = boxes.map(function (box) {
       var row = box.closest('tr');
       var label = row ? row.querySelector('label') : null;
-      return i + ':' + (label ? label.textContent.trim() : box.id);
+      var name = label ? label.textContent.trim() : box.id;
+      names[name] = (names[name] || 0) + 1;
+      return names[name] + ':' + name;
+    });
+    function idOf(box, i) {
+      return ids[i];
     }
 
     function mark(box) {
@@ -431,7 +445,20 @@
         return;
       }
       mark(box);
+      // The ticks of materials this table does not show (another answer
+      // to the situations) are kept.
       var ticked = [];
+      try {
+        ticked = JSON.parse(window.sessionStorage.getItem(key) || '[]');
+      } catch (err) {
+        ticked = [];
+      }
+      if (!Array.isArray(ticked)) {
+        ticked = [];
+      }
+      ticked = ticked.filter(function (id) {
+        return ids.indexOf(id) < 0;
+      });
       boxes.forEach(function (b, i) {
         if (b.checked) {
           ticked.push(idOf(b, i));
@@ -565,6 +592,116 @@
     });
   }
 
+  /* ------------------------------------- 5. the situation checklist */
+
+  // The form of a guide's situations is a plain GET form to the guide page
+  // itself: without this script it loads the page of the answers. Here an
+  // answer fetches that same page and puts its parts marked data-sit-swap
+  // (the summary of the case, the links, the materials, steps, time and
+  // fee) in place of ours; the form itself stays, with the focus in it.
+  // The address takes the answers (replaceState), so that it can be
+  // shared, printed or reloaded and gives the same checklist. The server
+  // computes every checklist: the page and this script cannot disagree.
+  function initSituations() {
+    var form = doc.querySelector('form[data-sit-form]');
+    if (!form || !window.fetch || !window.DOMParser || !window.FormData ||
+        !window.history || !history.replaceState) {
+      return;
+    }
+    var controller = null;
+    var seq = 0; // number of the latest request; older answers are dropped
+
+    // The page of the form's answers, as the browser would submit it.
+    function target() {
+      var parts = [];
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === 'string') {
+          parts.push(encodeURIComponent(name) + '=' + encodeURIComponent(value));
+        }
+      });
+      var path = (form.getAttribute('action') || location.pathname).split('#')[0];
+      return path + (parts.length ? '?' + parts.join('&') : '');
+    }
+
+    function swap(page) {
+      var fresh = page.querySelectorAll('[data-sit-swap]');
+      if (fresh.length === 0) {
+        throw new Error('situations: nothing to swap in the page');
+      }
+      Array.prototype.forEach.call(fresh, function (el) {
+        var key = el.getAttribute('data-sit-swap');
+        var cur = doc.querySelector('[data-sit-swap="' + key + '"]');
+        if (!cur) {
+          return;
+        }
+        // The children are replaced, not the element: a live region
+        // (role=status) announces its new content.
+        while (cur.firstChild) {
+          cur.removeChild(cur.firstChild);
+        }
+        var nodes = Array.prototype.slice.call(el.childNodes);
+        for (var i = 0; i < nodes.length; i++) {
+          cur.appendChild(doc.importNode(nodes[i], true));
+        }
+        cur.className = el.className;
+      });
+      bindMaterials(doc.querySelector('table.materials'));
+    }
+
+    function update(focusCase) {
+      var url = target();
+      var mine = ++seq;
+      if (controller) {
+        controller.abort();
+      }
+      var init = { headers: { Accept: 'text/html' }, credentials: 'same-origin' };
+      if (window.AbortController) {
+        controller = new AbortController();
+        init.signal = controller.signal;
+      }
+      form.setAttribute('aria-busy', 'true');
+      fetch(url, init)
+        .then(function (res) {
+          if (!res.ok) {
+            throw new Error('situations: HTTP ' + res.status);
+          }
+          return res.text();
+        })
+        .then(function (html) {
+          if (mine !== seq) {
+            return;
+          }
+          swap(new DOMParser().parseFromString(html, 'text/html'));
+          form.removeAttribute('aria-busy');
+          history.replaceState(history.state, '', url + location.hash);
+          if (focusCase) {
+            var box = doc.querySelector('[data-sit-swap="case"]');
+            if (box) {
+              box.setAttribute('tabindex', '-1');
+              box.focus();
+            }
+          }
+        })
+        .catch(function (err) {
+          if (err && err.name === 'AbortError') {
+            return;
+          }
+          // Whatever went wrong, the ordinary page load still works.
+          location.assign(url);
+        });
+    }
+
+    form.addEventListener('change', function (e) {
+      if (e.target && e.target.name && e.target.name.indexOf('s_') === 0) {
+        update(false);
+      }
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      update(true);
+    });
+  }
+
   function init() {
     safely(initSuggest);
     safely(initResults);
@@ -572,6 +709,7 @@
     safely(initTableScroll);
     safely(initPrint);
     safely(initRegion);
+    safely(initSituations);
   }
 
   if (doc.readyState === 'loading') {

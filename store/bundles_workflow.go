@@ -28,7 +28,6 @@ const (
 	OpBundleReject  = "bundle_reject"
 )
 
-
 // ErrBundleCodeTaken is the error of creating a bundle with a code already
 // in use. It is a catalog.ErrConflict.
 var ErrBundleCodeTaken = fmt.Errorf("bundle code already exists: %w", catalog.ErrConflict)

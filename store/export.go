@@ -14,7 +14,9 @@ import (
 // export that must import into an empty store: the regions of their
 // departments and the ancestors of those, parents before children (then by
 // code); their departments, by region and name; and the catalogue entries
-// they implement, by base code.
+// they implement, by base code — for a whole-catalogue export (no filter),
+// also the entries the published bundles name, which the export carries
+// too.
 func (s *Store) References(ctx context.Context, f catalog.ExportFilter) ([]catalog.Region, []catalog.Department, []catalog.Entry, error) {
 	if !storableText(f.Region, f.Department) {
 		return nil, nil, nil, nil
@@ -82,6 +84,19 @@ func (s *Store) References(ctx context.Context, f catalog.ExportFilter) ([]catal
 	used := make(map[string]bool, len(baseCodes))
 	for _, b := range baseCodes {
 		used[b] = true
+	}
+	if f == (catalog.ExportFilter{}) {
+		bundles, err := s.PublishedBundles(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, b := range bundles {
+			for _, st := range b.Steps {
+				for _, e := range st.Entries() {
+					used[e] = true
+				}
+			}
+		}
 	}
 	var entries []catalog.Entry
 	for _, e := range stored {

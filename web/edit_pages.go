@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -123,6 +124,10 @@ type workbenchPage struct {
 	CanReview bool
 	CanAudit  bool
 	Notice    string
+	// Bundles (一件事一次办, bundle_edit.go): whether the user edits or
+	// reviews them, and their list or review queue.
+	BundleEdit, BundleReview bool
+	BundleQueue              []bundleEditRow
 }
 
 func (s *Server) workbench(c *gin.Context) error {
@@ -157,6 +162,9 @@ func (s *Server) workbench(c *gin.Context) error {
 		if v := c.Query(n.param); v != "" {
 			p.Notice = tf(n.key, v)
 		}
+	}
+	if err := s.workbenchBundles(c, u, &p); err != nil {
+		return err
 	}
 	s.render(c, http.StatusOK, "edit-home", s.editLayout(c, label("edit.title"), "page-workbench", p))
 	return nil
@@ -205,6 +213,7 @@ type editView struct {
 	errs     []catalog.FieldError
 	extra    map[string]int
 	focus    string
+	sitFocus string // the control a button of the situations added or moved
 	conflict *conflictView
 	busy     bool // the save waited in vain for the write lock
 }
@@ -240,7 +249,7 @@ func (s *Server) editPageData(c *gin.Context, u *catalog.User, code string, v ed
 	it, _ := v.form.item()
 	warns := catalog.Quality(it)
 	b := newFormBuilder(v.form, formOpts{scopeFixed: u.Role == catalog.RoleEditor, regions: regions,
-		errs: v.errs, warns: warns, extra: v.extra, focus: v.focus})
+		errs: v.errs, warns: warns, extra: v.extra, focus: v.focus, focusName: v.sitFocus})
 	w := v.w
 	p := &editPage{Code: code, Name: w.Name, Action: "/edit/items/" + url.PathEscape(code), Base: v.base,
 		State: w.State, StateLabel: stateLabel(w.State), Edition: w.Edition, Published: w.Published,
@@ -382,6 +391,16 @@ func (s *Server) editItemPost(c *gin.Context) error {
 		return err
 	}
 	v := editView{w: w, form: form, base: base, note: note, extra: blankRows(form, "")}
+	if act := c.PostForm("sit"); act != "" {
+		// A button of the situation guide: add, remove or move a
+		// question, an option or a step; nothing is saved.
+		focus, ok := form.sitAction(act)
+		if !ok {
+			return badRequest("sit", label("form.err.sit"))
+		}
+		v.sitFocus = focus
+		return s.renderEdit(c, http.StatusOK, u, code, v)
+	}
 	if add := c.PostForm("add"); add != "" || c.PostForm("action") == actionAdd {
 		if !slices.ContainsFunc(formLists, func(l formList) bool { return l.Key == add }) {
 			return badRequest("add", label("form.err.action"))
@@ -422,7 +441,7 @@ func (s *Server) editItemPost(c *gin.Context) error {
 	// Submit: save first when the form differs from the working edition
 	// or that edition is no longer a draft.
 	d := catalog.DiffItems(&w.Item, it)
-	changed := len(d.Fields)+len(d.Lists) > 0
+	changed := len(d.Fields)+len(d.Lists) > 0 || !sameSituations(w.Item.Situations, it.Situations)
 	n := base
 	if changed || w.State != catalog.StateDraft {
 		if w.State == catalog.StateSubmitted && !changed && base == w.Edition && (note == "" || note == w.Note) {
@@ -447,6 +466,12 @@ func (s *Server) editItemPost(c *gin.Context) error {
 	s.changed()
 	c.Redirect(http.StatusSeeOther, "/edit/items/"+url.PathEscape(code)+"?submitted="+strconv.Itoa(n))
 	return nil
+}
+
+// sameSituations reports whether two guides' situations are the same
+// (none and an empty list alike).
+func sameSituations(a, b []catalog.Situation) bool {
+	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)
 }
 
 // editFailed re-renders the form with the editor's input after a refused
@@ -1022,8 +1047,118 @@ func showValue(field string, v any) string {
 		return x
 	case []string:
 		return strings.Join(x, label("list.sep"))
+	case *int:
+		if x == nil {
+			return label("diff.absent")
+		}
+		return showValue(field, *x)
+	case *catalog.Fee:
+		if x == nil {
+			return label("diff.absent")
+		}
+		return showFee(*x)
+	case catalog.Fee:
+		return showFee(x)
+	case []catalog.Step:
+		var names []string
+		for _, st := range x {
+			names = append(names, stepText(st))
+		}
+		return strings.Join(names, label("list.sep"))
+	case []catalog.Option:
+		var names []string
+		for _, o := range x {
+			names = append(names, o.Label)
+		}
+		return strings.Join(names, label("list.sep"))
+	case catalog.Situation:
+		return x.Question
+	case catalog.Option:
+		return x.Label
 	}
 	return fmt.Sprint(v)
+}
+
+// showFee writes a fee as text: 不收费, or its items.
+func showFee(f catalog.Fee) string {
+	if !f.Charged {
+		return label("item.fee.none")
+	}
+	var parts []string
+	for _, it := range f.Items {
+		p := it.Name
+		if it.Standard != "" {
+			p += " " + it.Standard
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return label("item.yes")
+	}
+	return strings.Join(parts, label("list.sep"))
+}
+
+func stepText(st catalog.Step) string {
+	if st.Days != nil {
+		return st.Name + "（" + tf("item.step.days", *st.Days) + "）"
+	}
+	return st.Name
+}
+
+// situationParts are the parts of an added or removed question of the
+// situation guide: its text, kind and options.
+func situationParts(s catalog.Situation) []changeRow {
+	out := []changeRow{{Label: label("form.sit.question"), New: s.Question}}
+	if s.ID != "" {
+		out = append(out, changeRow{Label: label("form.sit.id"), New: s.ID})
+	}
+	kind := label("form.sit.single")
+	if s.Multiple {
+		kind = label("form.sit.multi")
+	}
+	out = append(out, changeRow{Label: label("form.sit.multiple"), New: kind})
+	for i, o := range s.Options {
+		out = append(out, changeRow{Label: label("form.sit.options") + " " + strconv.Itoa(i+1), New: optionText(o)})
+	}
+	return out
+}
+
+// optionParts are the parts of an added or removed option.
+func optionParts(o catalog.Option) []changeRow {
+	var out []changeRow
+	part := func(key, val string) {
+		if val != "" {
+			out = append(out, changeRow{Label: label(key), New: val})
+		}
+	}
+	part("form.sit.opt.label", o.Label)
+	part("form.sit.opt.id", o.ID)
+	part("form.sit.opt.note", o.Note)
+	part("form.sit.opt.add", strings.Join(o.Add, label("list.sep")))
+	part("form.sit.opt.remove", strings.Join(o.Remove, label("list.sep")))
+	part("form.sit.opt.promised_days", intValue(o.PromisedDays))
+	part("form.sit.opt.visits", intValue(o.Visits))
+	if o.OnlineDepth != nil {
+		part("form.sit.opt.online_depth", showValue("online_depth", *o.OnlineDepth))
+	}
+	if o.Fee != nil {
+		part("form.sit.opt.fee", showFee(*o.Fee))
+	}
+	if len(o.Steps) > 0 {
+		part("form.sit.opt.steps", showValue("", o.Steps))
+	}
+	return out
+}
+
+// optionText is an option in one line: its label and what it changes.
+func optionText(o catalog.Option) string {
+	t := o.Label
+	for _, p := range optionParts(o) {
+		if p.Label != label("form.sit.opt.label") {
+			t += label("list.sep") + p.Label + label("punct.colon") + p.New
+		}
+	}
+	return t
 }
 
 // elemParts lists the given fields of an added or removed list element.
@@ -1057,6 +1192,14 @@ func elemParts(v any) []changeRow {
 	case catalog.FAQ:
 		part("q", x.Q)
 		part("a", x.A)
+	case catalog.Situation:
+		out = append(out, situationParts(x)...)
+	case *catalog.Situation:
+		out = append(out, situationParts(*x)...)
+	case catalog.Option:
+		out = append(out, optionParts(x)...)
+	case *catalog.Option:
+		out = append(out, optionParts(*x)...)
 	default:
 		out = append(out, changeRow{New: fmt.Sprint(v)})
 	}

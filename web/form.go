@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -76,6 +78,9 @@ type guideForm struct {
 	Phrases  []string             // ask phrases, in order
 	Lists    map[string][]formRow // non-blank rows by list key
 	Blank    map[string]int       // blank rows posted per list
+	// Situations are the questions of the situation guide (情形引导) in
+	// the order of the form, blank ones included (see sitForm).
+	Situations []sitForm
 }
 
 func newGuideForm() *guideForm {
@@ -104,6 +109,7 @@ func parseGuideForm(v url.Values) *guideForm {
 	themes = append(themes, splitList(v.Get(formThemesOther))...)
 	f.Themes = uniqueNonEmpty(themes)
 	f.Phrases = uniqueNonEmpty(strings.Split(formText(v.Get(formAskPhrases)), "\n"))
+	f.Situations = parseSituations(v)
 	for _, l := range formLists {
 		rows := map[int]formRow{}
 		prefix := l.Key + "."
@@ -239,6 +245,7 @@ func formFromItem(it *catalog.Item) *guideForm {
 	for _, q := range it.FAQ {
 		f.Lists["faq"] = append(f.Lists["faq"], formRow{"q": q.Q, "a": q.A})
 	}
+	f.Situations = situationsForm(it.Situations)
 	return f
 }
 
@@ -288,6 +295,7 @@ func (f *guideForm) values() url.Values {
 			}
 		}
 	}
+	f.situationValues(v)
 	return v
 }
 
@@ -392,6 +400,7 @@ func (f *guideForm) item() (*catalog.Item, []catalog.FieldError) {
 	if n, t, s := get("result.name"), enum("result.type"), get("result.sample"); n != "" || t != "" || s != "" {
 		it.Result = &catalog.Result{Name: n, Type: t, Sample: s}
 	}
+	it.Situations = f.situations(number, fail)
 	return it, errs
 }
 
@@ -407,4 +416,486 @@ func foldDigits(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// ---------------------------------------------------------------- situations
+
+// The situation guide (情形引导) in the form: questions with their options,
+// each option with the materials it adds and removes (checkboxes of the
+// guide's material names), its overrides and extra steps. Names:
+//
+//	situations.0.id  situations.0.question  situations.0.multiple
+//	situations.0.options.1.label … .add (repeated) .remove (repeated) .fee (JSON, hidden)
+//	situations.0.options.1.steps.2.name
+//
+// Unlike the lists above, blank questions, options and steps stay in the
+// form where they are, so that the buttons that add, remove and move them
+// (sitAction) work on the rows as drawn; item leaves them out, and
+// formPath turns the paths of the item's errors back into the rows of the
+// form.
+
+// maxSitRows bounds the questions of a posted form, the options of a
+// question and the steps of an option.
+const maxSitRows = 50
+
+// Fields of a question and of an option, by form name.
+var (
+	sitFields = []string{"id", "question", "multiple"}
+	optFields = []string{"id", "label", "note", "promised_days", "visits", "online_depth", "fee"}
+	optSteps  = []string{"name", "description", "days"}
+)
+
+// sitForm is one question as the form holds it.
+type sitForm struct {
+	Values  map[string]string // id, question, multiple (formYes or "")
+	Options []optForm
+}
+
+// optForm is one option as the form holds it; Values["fee"] is the
+// option's fee override as JSON, which the form carries without showing
+// it as fields.
+type optForm struct {
+	Values      map[string]string
+	Add, Remove []string
+	Steps       []formRow
+}
+
+func (q *sitForm) blank() bool {
+	if strings.TrimSpace(q.Values["id"]) != "" || strings.TrimSpace(q.Values["question"]) != "" {
+		return false
+	}
+	for i := range q.Options {
+		if !q.Options[i].blank() {
+			return false
+		}
+	}
+	return true
+}
+
+func (o *optForm) blank() bool {
+	for _, k := range optFields {
+		if strings.TrimSpace(o.Values[k]) != "" {
+			return false
+		}
+	}
+	if len(o.Add)+len(o.Remove) > 0 {
+		return false
+	}
+	for _, s := range o.Steps {
+		if !s.blank() {
+			return false
+		}
+	}
+	return true
+}
+
+// newSitForm is a new, blank question with two blank options.
+func newSitForm() sitForm {
+	return sitForm{Values: map[string]string{}, Options: []optForm{newOptForm(), newOptForm()}}
+}
+
+func newOptForm() optForm { return optForm{Values: map[string]string{}} }
+
+// sitName is the form name of a question's field (o < 0), an option's
+// field (s < 0) or an option's step's field.
+func sitName(q, o, s int, sub string) string {
+	n := "situations." + strconv.Itoa(q)
+	if o >= 0 {
+		n += ".options." + strconv.Itoa(o)
+		if s >= 0 {
+			n += ".steps." + strconv.Itoa(s)
+		}
+	}
+	return n + "." + sub
+}
+
+// sitPath is the interchange path of the same field: situations[0].options[1].label.
+func sitPath(q, o, s int, sub string) string {
+	p := "situations[" + strconv.Itoa(q) + "]"
+	if o >= 0 {
+		p += ".options[" + strconv.Itoa(o) + "]"
+		if s >= 0 {
+			p += ".steps[" + strconv.Itoa(s) + "]"
+		}
+	}
+	if sub != "" {
+		p += "." + sub
+	}
+	return p
+}
+
+// rowIndex reads a row number of a form name.
+func rowIndex(s string) (int, bool) {
+	i, err := strconv.Atoi(s)
+	return i, err == nil && i >= 0 && i < maxSitRows && strconv.Itoa(i) == s
+}
+
+// parseSituations reads the questions of a posted form, in the order of
+// their numbers (gaps closed).
+func parseSituations(v url.Values) []sitForm {
+	type optAt struct {
+		o     *optForm
+		steps map[int]formRow
+	}
+	type sitAt struct {
+		q    *sitForm
+		opts map[int]*optAt
+	}
+	qs := map[int]*sitAt{}
+	for name, vals := range v {
+		rest, ok := strings.CutPrefix(name, "situations.")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		parts := strings.Split(rest, ".")
+		qi, ok := rowIndex(parts[0])
+		if !ok || len(parts) < 2 {
+			continue
+		}
+		sq := qs[qi]
+		if sq == nil {
+			sq = &sitAt{q: &sitForm{Values: map[string]string{}}, opts: map[int]*optAt{}}
+		}
+		switch {
+		case len(parts) == 2 && slices.Contains(sitFields, parts[1]):
+			sq.q.Values[parts[1]] = formText(vals[0])
+		case len(parts) >= 4 && parts[1] == "options":
+			oi, ok := rowIndex(parts[2])
+			if !ok {
+				continue
+			}
+			so := sq.opts[oi]
+			if so == nil {
+				so = &optAt{o: &optForm{Values: map[string]string{}}, steps: map[int]formRow{}}
+			}
+			switch {
+			case len(parts) == 4 && parts[3] == "add":
+				so.o.Add = uniqueNonEmpty(vals)
+			case len(parts) == 4 && parts[3] == "remove":
+				so.o.Remove = uniqueNonEmpty(vals)
+			case len(parts) == 4 && slices.Contains(optFields, parts[3]):
+				so.o.Values[parts[3]] = formText(vals[0])
+			case len(parts) == 6 && parts[3] == "steps" && slices.Contains(optSteps, parts[5]):
+				si, ok := rowIndex(parts[4])
+				if !ok {
+					continue
+				}
+				if so.steps[si] == nil {
+					so.steps[si] = formRow{}
+				}
+				so.steps[si][parts[5]] = formText(vals[0])
+			default:
+				continue
+			}
+			sq.opts[oi] = so
+		default:
+			continue
+		}
+		qs[qi] = sq
+	}
+	var out []sitForm
+	for _, qi := range sortedKeys(qs) {
+		sq := qs[qi]
+		for _, oi := range sortedKeys(sq.opts) {
+			so := sq.opts[oi]
+			for _, si := range sortedKeys(so.steps) {
+				so.o.Steps = append(so.o.Steps, so.steps[si])
+			}
+			sq.q.Options = append(sq.q.Options, *so.o)
+		}
+		out = append(out, *sq.q)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
+}
+
+// situationsForm is the form of a guide's situations.
+func situationsForm(ss []catalog.Situation) []sitForm {
+	var out []sitForm
+	for _, s := range ss {
+		q := sitForm{Values: map[string]string{"id": s.ID, "question": s.Question}}
+		if s.Multiple {
+			q.Values["multiple"] = formYes
+		}
+		for _, o := range s.Options {
+			of := optForm{Values: map[string]string{"id": o.ID, "label": o.Label, "note": o.Note,
+				"promised_days": intValue(o.PromisedDays), "visits": intValue(o.Visits), "online_depth": intValue(o.OnlineDepth)},
+				Add: slices.Clone(o.Add), Remove: slices.Clone(o.Remove)}
+			if o.Fee != nil {
+				b, _ := json.Marshal(o.Fee)
+				of.Values["fee"] = string(b)
+			}
+			for _, st := range o.Steps {
+				of.Steps = append(of.Steps, formRow{"name": st.Name, "description": st.Description, "days": intValue(st.Days)})
+			}
+			q.Options = append(q.Options, of)
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// situationValues adds the situations to posted form values (empty values
+// left out, so blank rows vanish).
+func (f *guideForm) situationValues(v url.Values) {
+	set := func(name, s string) {
+		if s != "" {
+			v.Set(name, s)
+		}
+	}
+	for qi, q := range f.Situations {
+		for _, k := range sitFields {
+			set(sitName(qi, -1, -1, k), q.Values[k])
+		}
+		for oi, o := range q.Options {
+			for _, k := range optFields {
+				set(sitName(qi, oi, -1, k), o.Values[k])
+			}
+			for _, m := range o.Add {
+				v.Add(sitName(qi, oi, -1, "add"), m)
+			}
+			for _, m := range o.Remove {
+				v.Add(sitName(qi, oi, -1, "remove"), m)
+			}
+			for si, st := range o.Steps {
+				for _, k := range optSteps {
+					set(sitName(qi, oi, si, k), st[k])
+				}
+			}
+		}
+	}
+}
+
+// sitIndex maps the guide's situations to the form's rows: for each
+// question of the item, its row in the form, and so on for options and
+// steps (blank rows have no element in the item).
+type sitIndex struct {
+	q     []int     // item question → form question
+	o     [][]int   // item question, item option → form option
+	steps [][][]int // … item step → form step
+}
+
+func (f *guideForm) sitIndex() sitIndex {
+	var x sitIndex
+	for qi := range f.Situations {
+		q := &f.Situations[qi]
+		if q.blank() {
+			continue
+		}
+		x.q = append(x.q, qi)
+		var os []int
+		var ss [][]int
+		for oi := range q.Options {
+			o := &q.Options[oi]
+			if o.blank() {
+				continue
+			}
+			os = append(os, oi)
+			var st []int
+			for si, s := range o.Steps {
+				if !s.blank() {
+					st = append(st, si)
+				}
+			}
+			ss = append(ss, st)
+		}
+		x.o = append(x.o, os)
+		x.steps = append(x.steps, ss)
+	}
+	return x
+}
+
+// sitPathRE reads a path into the situations.
+var sitPathRE = regexp.MustCompile(`^situations\[(\d+)\](?:\.options\[(\d+)\](?:\.steps\[(\d+)\])?)?(.*)$`)
+
+// formPath turns an error's path into the situations of the item into the
+// path of the same element in the form; other paths are returned as they
+// are.
+func (f *guideForm) formPath(path string) string {
+	m := sitPathRE.FindStringSubmatch(path)
+	if m == nil {
+		return path
+	}
+	x := f.sitIndex()
+	at := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	qi := at(m[1])
+	if qi >= len(x.q) {
+		return path
+	}
+	q, o, s := x.q[qi], -1, -1
+	if m[2] != "" {
+		oi := at(m[2])
+		if oi >= len(x.o[qi]) {
+			return path
+		}
+		o = x.o[qi][oi]
+		if m[3] != "" {
+			si := at(m[3])
+			if si >= len(x.steps[qi][oi]) {
+				return path
+			}
+			s = x.steps[qi][oi][si]
+		}
+	}
+	return sitPath(q, o, s, "") + m[4]
+}
+
+// situations converts the form's questions, leaving blank rows out and
+// giving questions and options without an id the first free one of q1, q2 …
+// and o1, o2 …. number and fail are item's: conversion errors are reported
+// on the item's paths.
+func (f *guideForm) situations(number func(path, s string) *int, fail func(path, key string)) []catalog.Situation {
+	var out []catalog.Situation
+	var qids []string
+	for _, q := range f.Situations {
+		if !q.blank() {
+			qids = append(qids, strings.TrimSpace(q.Values["id"]))
+		}
+	}
+	for _, q := range f.Situations {
+		if q.blank() {
+			continue
+		}
+		qi := len(out)
+		s := catalog.Situation{ID: freeID(qids, qi, "q"), Question: strings.TrimSpace(q.Values["question"]),
+			Multiple: strings.TrimSpace(q.Values["multiple"]) == formYes}
+		var oids []string
+		for _, o := range q.Options {
+			if !o.blank() {
+				oids = append(oids, strings.TrimSpace(o.Values["id"]))
+			}
+		}
+		for _, o := range q.Options {
+			if o.blank() {
+				continue
+			}
+			oi := len(s.Options)
+			path := func(sub string) string { return sitPath(qi, oi, -1, sub) }
+			op := catalog.Option{ID: freeID(oids, oi, "o"), Label: strings.TrimSpace(o.Values["label"]), Note: o.Values["note"],
+				Add: slices.Clone(o.Add), Remove: slices.Clone(o.Remove),
+				PromisedDays: number(path("promised_days"), o.Values["promised_days"]),
+				Visits:       number(path("visits"), o.Values["visits"]),
+				OnlineDepth:  number(path("online_depth"), o.Values["online_depth"])}
+			if fee := strings.TrimSpace(o.Values["fee"]); fee != "" {
+				var x catalog.Fee
+				if err := json.Unmarshal([]byte(fee), &x); err != nil {
+					fail(path("fee"), "form.err.fee")
+				} else {
+					op.Fee = &x
+				}
+			}
+			for _, st := range o.Steps {
+				if st.blank() {
+					continue
+				}
+				si := len(op.Steps)
+				op.Steps = append(op.Steps, catalog.Step{Name: st["name"], Description: st["description"],
+					Days: number(sitPath(qi, oi, si, "days"), st["days"])})
+			}
+			s.Options = append(s.Options, op)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// freeID is ids[i] when given, else the first of prefix1, prefix2 … (from
+// i+1 on) that no element uses; ids[i] is set to it.
+func freeID(ids []string, i int, prefix string) string {
+	if ids[i] != "" {
+		return ids[i]
+	}
+	for n := i + 1; ; n++ {
+		id := prefix + strconv.Itoa(n)
+		if !slices.Contains(ids, id) {
+			ids[i] = id
+			return id
+		}
+	}
+}
+
+// sitAction applies a button of the situations (name="sit"): add-q,
+// add-o:Q, add-s:Q:O, and del-, up- and down- of q:Q and o:Q:O. It returns
+// the form name of the control to focus ("" for none), and false for a
+// value that names no row.
+func (f *guideForm) sitAction(action string) (string, bool) {
+	verb, args, _ := strings.Cut(action, ":")
+	var n []int
+	if args != "" {
+		for _, a := range strings.Split(args, ":") {
+			i, ok := rowIndex(a)
+			if !ok {
+				return "", false
+			}
+			n = append(n, i)
+		}
+	}
+	qs := f.Situations
+	switch {
+	case verb == "add-q" && len(n) == 0:
+		if len(qs) >= maxSitRows {
+			return "", false
+		}
+		f.Situations = append(qs, newSitForm())
+		return sitName(len(f.Situations)-1, -1, -1, "question"), true
+	case len(n) == 0 || n[0] >= len(qs):
+		return "", false
+	}
+	q := &qs[n[0]]
+	if len(n) == 1 {
+		switch verb {
+		case "add-o":
+			if len(q.Options) >= maxSitRows {
+				return "", false
+			}
+			q.Options = append(q.Options, newOptForm())
+			return sitName(n[0], len(q.Options)-1, -1, "label"), true
+		case "del-q":
+			f.Situations = slices.Delete(qs, n[0], n[0]+1)
+			return "", true
+		case "up-q", "down-q":
+			if to, ok := moved(verb, n[0], len(qs)); ok {
+				qs[n[0]], qs[to] = qs[to], qs[n[0]]
+				return sitName(to, -1, -1, "question"), true
+			}
+		}
+		return "", false
+	}
+	if n[1] >= len(q.Options) || len(n) != 2 {
+		return "", false
+	}
+	switch verb {
+	case "add-s":
+		o := &q.Options[n[1]]
+		if len(o.Steps) >= maxSitRows {
+			return "", false
+		}
+		o.Steps = append(o.Steps, formRow{})
+		return sitName(n[0], n[1], len(o.Steps)-1, "name"), true
+	case "del-o":
+		q.Options = slices.Delete(q.Options, n[1], n[1]+1)
+		return "", true
+	case "up-o", "down-o":
+		if to, ok := moved(verb, n[1], len(q.Options)); ok {
+			q.Options[n[1]], q.Options[to] = q.Options[to], q.Options[n[1]]
+			return sitName(n[0], to, -1, "label"), true
+		}
+	}
+	return "", false
+}
+
+// moved is where an up- or down- button moves row i of n.
+func moved(verb string, i, n int) (int, bool) {
+	if strings.HasPrefix(verb, "up-") {
+		return i - 1, i > 0
+	}
+	return i + 1, i+1 < n
 }

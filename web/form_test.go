@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -382,4 +384,317 @@ func TestEditAskPhrases(t *testing.T) {
 	mustContain(t, "guide page", r.body, `<a href="#faq">常见问题</a>`,
 		`<p class="meta ask-phrases">常见问法：换身份证 · 身份证过期了&lt;b&gt;怎么办&lt;/b&gt;</p>`)
 	mustNotContain(t, "guide page", r.body, "<b>怎么办")
+}
+
+// situationGuide is completeGuide with a situation guide (情形引导): two
+// questions, one multiple-choice; options that add and remove materials,
+// override the time limit, visits, online depth and fee, and add steps.
+func situationGuide() *catalog.Item {
+	it := completeGuide()
+	it.Materials = append(it.Materials, catalog.Material{Name: "授权委托书", Required: "必要", Form: "原件"},
+		catalog.Material{Name: "受托人身份证", Required: "必要", Form: "原件"})
+	it.Situations = []catalog.Situation{
+		{ID: "who", Question: "由谁办理？", Options: []catalog.Option{
+			{ID: "self", Label: "本人办理"},
+			{ID: "agent", Label: "委托他人办理", Add: []string{"受托人身份证", "授权委托书"}, Note: "受托人须携带本人身份证\n原件",
+				Steps: []catalog.Step{{Name: "核验委托关系", Description: "窗口核验", Days: catalog.Int(0)}, {Name: "电话回访"}}},
+		}},
+		{ID: "case", Question: "属于以下哪些情况？", Multiple: true, Options: []catalog.Option{
+			{ID: "photo", Label: "已有数字相片回执", Remove: []string{"数字相片"}, PromisedDays: catalog.Int(5), Visits: catalog.Int(0),
+				OnlineDepth: catalog.Int(3)},
+			{ID: "urgent", Label: "加急办理", PromisedDays: catalog.Int(2),
+				Fee: &catalog.Fee{Charged: true, Items: []catalog.FeeItem{{Name: "加急费", Standard: "50元/本", Basis: "文件〔2020〕1号"}}}},
+		}},
+	}
+	return it
+}
+
+func TestFormRoundTripOfSituations(t *testing.T) {
+	it := situationGuide()
+	got := roundTrip(t, it)
+	want := situationGuide()
+	want.Conditions = strings.ReplaceAll(want.Conditions, "\r\n", "\n")
+	if !reflect.DeepEqual(got.Situations, want.Situations) {
+		t.Fatalf("situations differ:\n got %+v\nwant %+v", got.Situations, want.Situations)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip differs: %+v", catalog.DiffItems(want, got))
+	}
+	// The view draws what the form holds: every option's materials as
+	// checkboxes, the checked ones first, the fee override as a hidden
+	// value, and parsing the drawn form gives the guide back.
+	f := formFromItem(it)
+	var sv *situationsView
+	for _, s := range newFormBuilder(f, formOpts{}).build().Sections {
+		if s.Situations != nil {
+			sv = s.Situations
+		}
+	}
+	if sv == nil || len(sv.Questions) != 2 {
+		t.Fatalf("situations view %+v", sv)
+	}
+	agent := sv.Questions[0].Options[1]
+	if len(agent.Add.Options) != 4 || !agent.Add.Options[0].Selected || agent.Add.Options[0].Value != "受托人身份证" ||
+		!agent.Add.Options[1].Selected || agent.Add.Options[2].Selected || agent.Add.Name != "situations.0.options.1.add" {
+		t.Fatalf("add checkboxes %+v", agent.Add)
+	}
+	urgent := sv.Questions[1].Options[1]
+	if len(urgent.Hidden) != 1 || urgent.Hidden[0].Name != "situations.1.options.1.fee" || !strings.Contains(urgent.Hidden[0].Value, "加急费") {
+		t.Fatalf("fee not carried: %+v", urgent.Hidden)
+	}
+	if sv.Questions[0].Up != "" || sv.Questions[0].Down != "down-q:0" || sv.Questions[1].Up != "up-q:1" || sv.Questions[1].Down != "" {
+		t.Fatalf("move buttons %+v %+v", sv.Questions[0], sv.Questions[1])
+	}
+}
+
+func TestFormSituationIDsAreFilledIn(t *testing.T) {
+	v := url.Values{
+		"situations.0.question":               {"是否本人办理？"},
+		"situations.0.options.0.label":        {"是"},
+		"situations.0.options.1.label":        {"否"},
+		"situations.0.options.1.id":           {"o1"}, // taken: the first option takes o2
+		"situations.1.id":                     {"q1"}, // taken: the first question takes q2
+		"situations.1.question":               {"是否补领？"},
+		"situations.1.multiple":               {formYes},
+		"situations.1.options.0.label":        {"是"},
+		"situations.1.options.1.label":        {""}, // blank: left out
+		"situations.1.options.2.label":        {"否"},
+		"situations.1.options.2.visits":       {"两次"},
+		"situations.1.options.2.steps.0.name": {"补录"},
+		"situations.1.options.2.steps.0.days": {"x"},
+		"situations.2.question":               {""}, // a blank question
+		"situations.2.options.0.label":        {""},
+		"situations.x.question":               {"ignored"},
+		"situations.0.options.0.unknown":      {"ignored"},
+	}
+	f := parseGuideForm(v)
+	if len(f.Situations) != 3 {
+		t.Fatalf("%d questions in the form, want 3 (blank kept)", len(f.Situations))
+	}
+	it, errs := f.item()
+	if len(it.Situations) != 2 {
+		t.Fatalf("%d questions, want 2", len(it.Situations))
+	}
+	q0, q1 := it.Situations[0], it.Situations[1]
+	if q0.ID != "q2" || q0.Options[0].ID != "o2" || q0.Options[1].ID != "o1" || q1.ID != "q1" || !q1.Multiple || q0.Multiple {
+		t.Fatalf("ids %+v", it.Situations)
+	}
+	if len(q1.Options) != 2 || q1.Options[1].ID != "o2" || q1.Options[1].Label != "否" {
+		t.Fatalf("options of the second question %+v", q1.Options)
+	}
+	// Conversion errors are on the item's paths; the form shows them at
+	// its own rows (the blank option 1 is drawn before option 2).
+	want := []catalog.FieldError{
+		{Field: "situations[1].options[1].visits", Message: label("form.err.integer")},
+		{Field: "situations[1].options[1].steps[0].days", Message: label("form.err.integer")},
+	}
+	if !reflect.DeepEqual(errs, want) {
+		t.Fatalf("errors %+v, want %+v", errs, want)
+	}
+	b := newFormBuilder(f, formOpts{errs: append(errs, catalog.FieldError{Field: "situations[1].options[0].add[0]", Message: "缺材料"},
+		catalog.FieldError{Field: "situations[0].options", Message: "至少两个选项"},
+		catalog.FieldError{Field: "situations", Message: "太多"})})
+	var sv *situationsView
+	for _, s := range b.build().Sections {
+		if s.Situations != nil {
+			sv = s.Situations
+		}
+	}
+	opt := sv.Questions[1].Options[2]
+	var visits formField
+	for _, ff := range opt.Overrides {
+		if ff.Name == "situations.1.options.2.visits" {
+			visits = ff
+		}
+	}
+	if len(visits.Errors) != 1 || len(opt.Steps[0].Fields[2].Errors) != 1 {
+		t.Fatalf("errors not at the drawn row: %+v %+v", visits, opt.Steps[0].Fields[2])
+	}
+	if len(sv.Questions[1].Options[0].Add.Errors) != 1 || len(sv.Questions[0].Errors) != 1 || len(sv.Errors) != 1 {
+		t.Fatalf("errors at add %v, question %v, situations %v", sv.Questions[1].Options[0].Add.Errors, sv.Questions[0].Errors, sv.Errors)
+	}
+	is := b.summary([]catalog.FieldError{{Field: "situations[1].options[1].visits", Message: "z"},
+		{Field: "situations[1].options[0].add[0]", Message: "y"}})
+	if is[0].Anchor != "#f-situations-1-options-2-visits" || is[0].Label != "情形引导第2个问题第3个选项此情形的到现场次数" {
+		t.Fatalf("summary %+v", is[0])
+	}
+	if is[1].Anchor != "#f-situations-1-options-0-add" || is[1].Label != "情形引导第2个问题第1个选项选择此项时增加的材料第1项" {
+		t.Fatalf("summary %+v", is[1])
+	}
+}
+
+func TestFormSituationButtons(t *testing.T) {
+	f := formFromItem(situationGuide())
+	focus, ok := f.sitAction("add-q")
+	if !ok || len(f.Situations) != 3 || len(f.Situations[2].Options) != 2 || focus != "situations.2.question" {
+		t.Fatalf("add-q: %v %q %d", ok, focus, len(f.Situations))
+	}
+	if focus, ok = f.sitAction("up-q:2"); !ok || focus != "situations.1.question" || !f.Situations[1].blank() {
+		t.Fatalf("up-q: %v %q", ok, focus)
+	}
+	if _, ok = f.sitAction("del-q:1"); !ok || len(f.Situations) != 2 || f.Situations[1].Values["id"] != "case" {
+		t.Fatalf("del-q: %v %+v", ok, f.Situations)
+	}
+	if focus, ok = f.sitAction("add-o:0"); !ok || len(f.Situations[0].Options) != 3 || focus != "situations.0.options.2.label" {
+		t.Fatalf("add-o: %v %q", ok, focus)
+	}
+	if _, ok = f.sitAction("down-o:0:0"); !ok || f.Situations[0].Options[1].Values["id"] != "self" {
+		t.Fatalf("down-o: %v", ok)
+	}
+	if _, ok = f.sitAction("del-o:0:2"); !ok || len(f.Situations[0].Options) != 2 {
+		t.Fatalf("del-o: %v", ok)
+	}
+	if focus, ok = f.sitAction("add-s:0:0"); !ok || len(f.Situations[0].Options[0].Steps) != 3 || focus != "situations.0.options.0.steps.2.name" {
+		t.Fatalf("add-s: %v %q", ok, focus)
+	}
+	for _, bad := range []string{"", "add-q:1", "del-q:9", "up-q:0", "down-q:1", "up-o:0:0", "del-o:0:5", "nope:0", "del-q:-1", "del-q:01", "add-s:0"} {
+		if _, ok := f.sitAction(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// The blank question and option are left out of the guide.
+	it, errs := f.item()
+	if len(errs) > 0 || len(it.Situations) != 2 || it.Situations[0].Options[1].ID != "self" || len(it.Situations[0].Options[0].Steps) != 2 {
+		t.Fatalf("%v %+v", errs, it.Situations)
+	}
+}
+
+// TestEditSituations: an editor adds a question with two options on the
+// edit page without script, saves it, and the form of the saved guide
+// converts back to it exactly, a fee override set through the API
+// included; an option naming a material the guide lacks is refused (422)
+// at its checkboxes and nothing is saved, on the page and through the API.
+func TestEditSituations(t *testing.T) {
+	f := seedServer(t)
+	it := policeItem(t, f, 9) // an item no other test edits
+	if len(it.Situations) > 0 {
+		// Start from a guide without situations.
+		w := draftOf(t, f, it.Code)
+		w.Item.Situations = nil
+		if _, err := f.store.SaveDraft(t.Context(), store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}},
+			it.Code, w.Edition, &w.Item, "去掉情形引导"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code := it.Code
+	ed := formLogin(t, f, "editor-police")
+	r := ed.get("/edit/items/" + code)
+	mustStatus(t, "edit form", r, 200)
+	mustContain(t, "edit form", r.body, ">情形引导<", `name="sit" value="add-q"`)
+	before := draftOf(t, f, code)
+
+	// Add a question: drawn with two blank options, the focus on it,
+	// nothing saved.
+	v := formValues(t, r.body, "guide-form")
+	v.Set("sit", "add-q")
+	r = ed.post("/edit/items/"+code, v)
+	mustStatus(t, "add a question", r, 200)
+	editorPageRules(t, "add a question", r)
+	checkLabels(t, "add a question", r.body)
+	mustContain(t, "add a question", r.body, `name="situations.0.question" type="text" value="" aria-required="true" autofocus`,
+		`name="situations.0.options.1.label"`, `name="situations.0.options.1.add" value="`+it.Materials[1].Name+`"`,
+		`name="sit" value="del-q:0"`, `name="sit" value="add-o:0"`)
+	if draftOf(t, f, code).Edition != before.Edition {
+		t.Fatal("adding a question saved")
+	}
+	v = formValues(t, r.body, "guide-form")
+	v.Set("situations.0.question", "由谁办理？")
+	v.Set("situations.0.options.0.label", "本人办理")
+	v.Set("situations.0.options.1.label", "委托他人办理")
+	v.Set("situations.0.options.1.note", "受托人须携带身份证")
+	v.Set("situations.0.options.1.promised_days", "3")
+	v.Add("situations.0.options.1.add", it.Materials[1].Name)
+	v.Set("action", "save")
+	r = ed.post("/edit/items/"+code, v)
+	mustStatus(t, "save", r, http.StatusSeeOther)
+	w := draftOf(t, f, code)
+	want := []catalog.Situation{{ID: "q1", Question: "由谁办理？", Options: []catalog.Option{{ID: "o1", Label: "本人办理"},
+		{ID: "o2", Label: "委托他人办理", Note: "受托人须携带身份证", PromisedDays: catalog.Int(3), Add: []string{it.Materials[1].Name}}}}}
+	if !sameJSON(w.Situations, want) {
+		t.Fatalf("saved situations %+v, want %+v", w.Situations, want)
+	}
+
+	// A fee override and steps set through the API survive the form.
+	w.Situations[0].Options[1].Fee = &catalog.Fee{Charged: true, Items: []catalog.FeeItem{{Name: "委托公证费", Standard: "按公证处标准"}}}
+	w.Situations[0].Options[1].Steps = []catalog.Step{{Name: "核验委托书", Days: catalog.Int(1)}}
+	admin := store.Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}
+	n, err := f.store.SaveDraft(t.Context(), admin, code, w.Edition, &w.Item, "接口设置收费")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = ed.get("/edit/items/" + code)
+	mustContain(t, "form with a fee override", r.body, "此选项另有收费规定", `name="situations.0.options.1.steps.0.name"`)
+	v = formValues(t, r.body, "guide-form")
+	got, errs := parseGuideForm(v).item()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stored := draftOf(t, f, code)
+	if !sameJSON(got.Situations, stored.Situations) {
+		t.Fatalf("the form's situations %+v differ from the stored %+v", got.Situations, stored.Situations)
+	}
+	v.Set("situations.0.question", "由谁来办理？")
+	v.Set("action", "save")
+	mustStatus(t, "save over the override", ed.post("/edit/items/"+code, v), http.StatusSeeOther)
+	w = draftOf(t, f, code)
+	if w.Edition == n || w.Situations[0].Question != "由谁来办理？" || w.Situations[0].Options[1].Fee == nil ||
+		w.Situations[0].Options[1].Fee.Items[0].Name != "委托公证费" || len(w.Situations[0].Options[1].Steps) != 1 {
+		t.Fatalf("the fee override or steps were lost: %+v", w.Situations)
+	}
+
+	// A material the guide does not have: 422 at the option's checkboxes,
+	// the input kept, nothing saved.
+	v = formValues(t, ed.get("/edit/items/"+code).body, "guide-form")
+	v.Add("situations.0.options.0.add", "不存在的材料")
+	v.Set("action", "save")
+	r = ed.post("/edit/items/"+code, v)
+	mustStatus(t, "missing material", r, http.StatusUnprocessableEntity)
+	checkLabels(t, "missing material", r.body)
+	mustContain(t, "missing material", r.body, "内容没有保存", `id="f-situations-0-options-0-add-err"`,
+		`href="#f-situations-0-options-0-add"`, "情形引导第1个问题第1个选项", `value="不存在的材料" checked`)
+	if draftOf(t, f, code).Edition != w.Edition {
+		t.Fatal("a guide naming a missing material was saved")
+	}
+
+	// The same through the API: 422 with the path, nothing saved.
+	api := signIn(t, f, "editor-police")
+	bad := w.Item
+	bad.Situations = slices.Clone(w.Situations)
+	bad.Situations[0].Options = slices.Clone(bad.Situations[0].Options)
+	bad.Situations[0].Options[0].Add = []string{"不存在的材料"}
+	body, _ := json.Marshal(bad)
+	r = api.call("PUT", "/api/v1/items/"+code+"/draft", string(body), map[string]string{"If-Match": strconv.Itoa(w.Edition)})
+	mustStatus(t, "API missing material", r, http.StatusUnprocessableEntity)
+	mustContain(t, "API missing material", r.body, `"field":"situations[0].options[0].add[0]"`)
+	if draftOf(t, f, code).Edition != w.Edition {
+		t.Fatal("the API saved a guide naming a missing material")
+	}
+	// And a good one passes through: situations in, situations out.
+	good := w.Item
+	good.Situations = slices.Clone(w.Situations)
+	good.Situations[0].Multiple = true
+	body, _ = json.Marshal(good)
+	r = api.call("PUT", "/api/v1/items/"+code+"/draft", string(body), map[string]string{"If-Match": strconv.Itoa(w.Edition)})
+	mustStatus(t, "API save", r, http.StatusOK)
+	r = api.call("GET", "/api/v1/items/"+code+"/draft", "", nil)
+	var back struct{ catalog.Item }
+	if err := json.Unmarshal([]byte(r.body), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(back.Situations, good.Situations) {
+		t.Fatalf("API round trip %+v, want %+v", back.Situations, good.Situations)
+	}
+
+	// The diff against the published edition names the new question.
+	r = ed.get("/edit/items/" + code + "/diff?from=" + strconv.Itoa(before.Edition) + "&to=" + strconv.Itoa(draftOf(t, f, code).Edition))
+	mustStatus(t, "diff page", r, 200)
+	mustContain(t, "diff page", r.body, "由谁来办理？", "委托他人办理")
+}
+
+// sameJSON reports whether a and b have the same JSON form (an empty list
+// and none alike).
+func sameJSON(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
 }

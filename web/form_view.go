@@ -87,9 +87,10 @@ func (l listView) DescribedBy() string {
 
 // sectionView is one titled part of the form.
 type sectionView struct {
-	ID, Title string
-	Fields    []formField
-	List      *listView
+	ID, Title  string
+	Fields     []formField
+	List       *listView
+	Situations *situationsView
 }
 
 // issue is a line of the error or warning summary, linking to its field.
@@ -111,6 +112,7 @@ type formOpts struct {
 	warns        []catalog.Finding
 	extra        map[string]int // blank rows to draw per list (at least one)
 	focus        string         // the list whose last blank row takes the focus
+	focusName    string         // the control (form name) that takes the focus
 }
 
 // formBuilder draws a guideForm.
@@ -146,14 +148,20 @@ func fieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "
 func newFormBuilder(f *guideForm, o formOpts) *formBuilder {
 	b := &formBuilder{f: f, o: o, errs: map[string][]string{}, warns: map[string][]string{}, ids: map[string]string{}}
 	for _, e := range o.errs {
-		p := anchorPath(e.Field)
+		p := b.anchor(e.Field)
 		b.errs[p] = append(b.errs[p], e.Message)
 	}
 	for _, w := range o.warns {
-		p := anchorPath(w.Field)
+		p := b.anchor(w.Field)
 		b.warns[p] = append(b.warns[p], w.Message)
 	}
 	return b
+}
+
+// anchor is the path of the control a message about the item's path is
+// shown at, in the rows of the form.
+func (b *formBuilder) anchor(path string) string {
+	return b.f.sitAnchor(b.f.formPath(anchorPath(path)))
 }
 
 // control makes a field at path with form name name.
@@ -163,7 +171,8 @@ func (b *formBuilder) control(path, name, lbl, kind, value string) formField {
 	if kind == "text" && strings.Contains(value, "\n") {
 		kind = "textarea" // a one-line input would drop the line breaks
 	}
-	return formField{Name: name, ID: id, Label: lbl, Kind: kind, Value: value, Errors: b.errs[path], Warnings: b.warns[path]}
+	return formField{Name: name, ID: id, Label: lbl, Kind: kind, Value: value, Errors: b.errs[path], Warnings: b.warns[path],
+		Autofocus: name != "" && name == b.o.focusName}
 }
 
 // scalar makes the control of a scalar guide field.
@@ -256,7 +265,7 @@ func (b *formBuilder) list(key string) *listView {
 			}
 			rv.Fields = append(rv.Fields, ff)
 		}
-		if b.o.focus == key && i == len(rows)+blank-1 {
+		if b.o.focus == key && i == len(rows)+blank-1 && len(rv.Fields) > 0 {
 			rv.Fields[0].Autofocus = true
 		}
 		lv.Rows = append(lv.Rows, rv)
@@ -345,6 +354,7 @@ func (b *formBuilder) build() *formView {
 	withList("basis", label("item.basis"), "basis")
 	add("conditions", label("item.conditions"), b.scalar("conditions", "textarea"))
 	withList("materials", label("item.materials"), "materials")
+	add("situations", label("form.section.situations")).Situations = b.situations()
 	withList("steps", label("item.steps"), "steps")
 	add("time", label("item.time"), days("legal_days"), promised,
 		b.choice("handling", catalog.Handlings, label("item.notgiven")))
@@ -380,8 +390,9 @@ func (b *formBuilder) findings(fs []catalog.Finding) []issue {
 }
 
 func (b *formBuilder) issue(path, msg string) issue {
+	path = b.f.formPath(path)
 	is := issue{Label: pathLabel(path), Message: msg}
-	if id, ok := b.ids[anchorPath(path)]; ok {
+	if id, ok := b.ids[b.f.sitAnchor(anchorPath(path))]; ok {
 		is.Anchor = "#" + id
 	}
 	return is
@@ -400,6 +411,9 @@ func pathLabel(path string) string {
 	case "base":
 		return label("form.base")
 	}
+	if l, ok := situationLabel(path); ok {
+		return l
+	}
 	return catalog.Label(path)
 }
 
@@ -414,3 +428,243 @@ func findRegion(rs []catalog.Region, code string) (catalog.Region, bool) {
 
 // tf formats a label.
 func tf(key string, args ...any) string { return fmt.Sprintf(label(key), args...) }
+
+// ---------------------------------------------------------------- situations
+
+// situationsView is the situation guide (情形引导) part of the form: its
+// questions with their options, and the buttons that add, remove and move
+// them (name="sit", see guideForm.sitAction).
+type situationsView struct {
+	ID               string
+	Hint             string
+	Errors, Warnings []string
+	Questions        []sitQuestionView
+	NoMaterials      bool // the guide has no materials to choose from yet
+}
+
+// sitQuestionView is one question, drawn as a fieldset.
+type sitQuestionView struct {
+	ID, Legend     string
+	Fields         []formField // id, question, single or multiple choice
+	Errors         []string    // about the question as a whole
+	Options        []sitOptionView
+	Blank          bool
+	Up, Down, Del  string // button values; Up and Down "" when the row cannot move so
+	AddOption      string
+	OptionsErrorID string
+}
+
+// sitOptionView is one option of a question, drawn as a fieldset.
+type sitOptionView struct {
+	ID, Legend    string
+	Fields        []formField // id, label, note
+	Add, Remove   formField   // checkboxes of the guide's materials
+	Overrides     []formField // promised days, visits, online depth
+	Steps         []rowView
+	Hidden        []hiddenField // what the form carries without showing it (the fee override)
+	Errors        []string
+	Blank         bool
+	Up, Down, Del string
+	AddStep       string
+}
+
+// ErrorID names the messages about a question or an option as a whole.
+func (q sitQuestionView) ErrorID() string { return q.ID + "-err" }
+func (o sitOptionView) ErrorID() string   { return o.ID + "-err" }
+
+// sitAnchor is where a message about a path of the form's situations is
+// shown: at its control when the form draws one, else at the option, the
+// question or the whole situation guide it is part of.
+func (f *guideForm) sitAnchor(path string) string {
+	if path == "situations" {
+		return path
+	}
+	m := sitPathRE.FindStringSubmatch(path)
+	if m == nil {
+		return path
+	}
+	at := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	qi, rest := at(m[1]), m[4]
+	if qi >= len(f.Situations) {
+		return "situations"
+	}
+	if m[2] == "" {
+		if slices.Contains([]string{".id", ".question", ".multiple"}, rest) {
+			return path
+		}
+		return sitPath(qi, -1, -1, "")
+	}
+	oi := at(m[2])
+	if oi >= len(f.Situations[qi].Options) {
+		return sitPath(qi, -1, -1, "")
+	}
+	opt := sitPath(qi, oi, -1, "")
+	if m[3] == "" {
+		switch {
+		case slices.Contains([]string{".id", ".label", ".note", ".promised_days", ".visits", ".online_depth"}, rest):
+			return path
+		case strings.HasPrefix(rest, ".add"):
+			return opt + ".add"
+		case strings.HasPrefix(rest, ".remove"):
+			return opt + ".remove"
+		}
+		return opt
+	}
+	if si := at(m[3]); si < len(f.Situations[qi].Options[oi].Steps) && slices.Contains([]string{".name", ".description", ".days"}, rest) {
+		return path
+	}
+	return opt
+}
+
+// situationLabel names a path into the situations: 情形引导第1个问题第2个选项增加的材料第1项.
+func situationLabel(path string) (string, bool) {
+	if path == "situations" {
+		return label("form.section.situations"), true
+	}
+	m := sitPathRE.FindStringSubmatch(path)
+	if m == nil {
+		return "", false
+	}
+	at := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	out := label("form.section.situations") + tf("form.sit.q.n", at(m[1])+1)
+	sub := "form.sit."
+	if m[2] != "" {
+		out += tf("form.sit.o.n", at(m[2])+1)
+		sub = "form.sit.opt."
+		if m[3] != "" {
+			out += tf("form.sit.s.n", at(m[3])+1)
+			sub = ""
+		}
+	}
+	rest := strings.TrimPrefix(m[4], ".")
+	name, idx, _ := strings.Cut(rest, "[")
+	switch {
+	case name == "":
+	case sub == "":
+		out += catalog.SubLabel(name)
+	default:
+		if l, ok := labels[sub+name]; ok {
+			out += l
+		} else {
+			out += name
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); idx != "" && err == nil && !strings.Contains(idx, ".") {
+		out += tf("form.row", n+1)
+	}
+	return out, true
+}
+
+// materialNames are the names of the form's materials, for the options'
+// checkboxes.
+func (f *guideForm) materialNames() []string {
+	var out []string
+	for _, r := range f.Lists["materials"] {
+		if n := strings.TrimSpace(r["name"]); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// situations draws the situation guide.
+func (b *formBuilder) situations() *situationsView {
+	mats := b.f.materialNames()
+	v := &situationsView{ID: fieldID("situations"), Hint: label("form.hint.situations"), Errors: b.errs["situations"],
+		Warnings: b.warns["situations"], NoMaterials: len(mats) == 0}
+	b.ids["situations"] = v.ID
+	qs := b.f.Situations
+	for qi := range qs {
+		q := &qs[qi]
+		qp := sitPath(qi, -1, -1, "")
+		qv := sitQuestionView{ID: fieldID(sitName(qi, -1, -1, "q")), Legend: tf("form.sit.q.legend", qi+1), Errors: b.errs[qp],
+			Blank: q.blank(), Del: "del-q:" + strconv.Itoa(qi), AddOption: "add-o:" + strconv.Itoa(qi)}
+		qv.ID = strings.TrimSuffix(qv.ID, "-q")
+		b.ids[qp] = qv.ID
+		if qi > 0 {
+			qv.Up = "up-q:" + strconv.Itoa(qi)
+		}
+		if qi+1 < len(qs) {
+			qv.Down = "down-q:" + strconv.Itoa(qi)
+		}
+		id := b.control(sitPath(qi, -1, -1, "id"), sitName(qi, -1, -1, "id"), label("form.sit.id"), "text", q.Values["id"])
+		id.Hint = tf("form.sit.hint.id", qi+1)
+		question := b.control(sitPath(qi, -1, -1, "question"), sitName(qi, -1, -1, "question"), label("form.sit.question"), "text", q.Values["question"])
+		question.Required = true
+		multi := b.control(sitPath(qi, -1, -1, "multiple"), sitName(qi, -1, -1, "multiple"), label("form.sit.multiple"), "select", q.Values["multiple"])
+		multi.Options = labelled([]option{{Value: "", Label: label("form.sit.single")}, {Value: formYes, Label: label("form.sit.multi")}}, multi.Value)
+		qv.Fields = []formField{question, id, multi}
+		for oi := range q.Options {
+			qv.Options = append(qv.Options, b.option(qi, oi, &q.Options[oi], len(q.Options), mats))
+		}
+		v.Questions = append(v.Questions, qv)
+	}
+	return v
+}
+
+// option draws option oi of question qi.
+func (b *formBuilder) option(qi, oi int, o *optForm, n int, mats []string) sitOptionView {
+	op := sitPath(qi, oi, -1, "")
+	key := strconv.Itoa(qi) + ":" + strconv.Itoa(oi)
+	ov := sitOptionView{ID: strings.TrimSuffix(fieldID(sitName(qi, oi, -1, "o")), "-o"), Legend: tf("form.sit.o.legend", qi+1, oi+1),
+		Errors: b.errs[op], Blank: o.blank(), Del: "del-o:" + key, AddStep: "add-s:" + key}
+	b.ids[op] = ov.ID
+	if oi > 0 {
+		ov.Up = "up-o:" + key
+	}
+	if oi+1 < n {
+		ov.Down = "down-o:" + key
+	}
+	field := func(sub, kind string) formField {
+		return b.control(sitPath(qi, oi, -1, sub), sitName(qi, oi, -1, sub), label("form.sit.opt."+sub), kind, o.Values[sub])
+	}
+	lbl := field("label", "text")
+	lbl.Required = true
+	id := field("id", "text")
+	id.Hint = tf("form.sit.hint.optid", oi+1)
+	note := field("note", "textarea")
+	note.Hint = label("form.sit.hint.note")
+	ov.Fields = []formField{lbl, id, note}
+	checks := func(sub string, checked []string) formField {
+		ff := b.control(sitPath(qi, oi, -1, sub), sitName(qi, oi, -1, sub), label("form.sit.opt."+sub), "checks", "")
+		for _, m := range checked {
+			ff.Options = append(ff.Options, option{Value: m, Label: m, Selected: true})
+		}
+		for _, m := range mats {
+			if !slices.Contains(checked, m) {
+				ff.Options = append(ff.Options, option{Value: m, Label: m})
+			}
+		}
+		if len(ff.Options) == 0 {
+			ff.Hint = label("form.sit.hint.nomaterials")
+		}
+		return ff
+	}
+	ov.Add = checks("add", o.Add)
+	ov.Add.Hint = label("form.sit.hint.add")
+	ov.Remove = checks("remove", o.Remove)
+	days := field("promised_days", "number")
+	days.Hint = label("form.sit.hint.override")
+	visits := field("visits", "number")
+	visits.Hint = label("form.sit.hint.override")
+	depth := field("online_depth", "select")
+	opts := []option{{Value: "", Label: label("form.sit.same")}}
+	for i, l := range catalog.OnlineDepthLabels {
+		opts = append(opts, option{Value: strconv.Itoa(i), Label: strconv.Itoa(i) + " " + l})
+	}
+	depth.Options = labelled(opts, depth.Value)
+	ov.Overrides = []formField{days, visits, depth}
+	for si, st := range o.Steps {
+		rv := rowView{Legend: tf("form.sit.s.legend", qi+1, oi+1, si+1), Blank: st.blank()}
+		for _, sub := range optSteps {
+			rv.Fields = append(rv.Fields, b.control(sitPath(qi, oi, si, sub), sitName(qi, oi, si, sub), catalog.SubLabel(sub),
+				subKind("steps", sub), st[sub]))
+		}
+		ov.Steps = append(ov.Steps, rv)
+	}
+	if fee := o.Values["fee"]; fee != "" {
+		ov.Hidden = append(ov.Hidden, hiddenField{Name: sitName(qi, oi, -1, "fee"), Value: fee})
+		b.ids[sitPath(qi, oi, -1, "fee")] = ov.ID
+	}
+	return ov
+}

@@ -87,6 +87,7 @@ type homePage struct {
 	Departments []deptLink
 	Regions     []search.FacetValue
 	Hot         []hotItem
+	Bundles     []bundleCard // the life events (一件事一次办), by code
 }
 
 type deptLink struct {
@@ -135,6 +136,7 @@ func (s *Server) home(c *gin.Context) error {
 	if region != "" {
 		p.RegionName = s.regions.name(region)
 	}
+	p.Bundles = s.homeBundles(ctx)
 	s.render(c, http.StatusOK, "home", s.layout(c, label("site.name"), "page-home", p))
 	return nil
 }
@@ -244,6 +246,9 @@ type searchPage struct {
 	ClearRegion  string
 	Error        string
 	Action       string // the form's action: /search or the browse page
+	// Bundles are the life events (一件事一次办) the query asks for, shown
+	// above the items on the first page of a search.
+	Bundles []bundleCard
 }
 
 // resultRow is one row of results: a hit (of a grouped search, the item
@@ -333,6 +338,9 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 	}
 	p.Result = res
 	p.Rows = s.resultRows(q, res)
+	if heading == "" && r.Page <= 1 && r.Service == "" {
+		p.Bundles = s.bundleCards(ctx, r.Q)
+	}
 	if r.Service != "" && heading == "" && len(res.Hits) > 0 {
 		p.Heading = fmt.Sprintf(label("search.service.heading"), res.Hits[0].Name)
 		title = p.Heading
@@ -540,6 +548,11 @@ type itemPage struct {
 	Days       int // sum of the steps' days, when every step has them
 	// Preview is set when the page shows unsaved edit form content.
 	Preview *previewInfo
+	// Sit is the 情形引导 of a guide with situations and the applicant's
+	// answers (web/checklist.go); nil for a guide without.
+	Sit *situationView
+	// Bundles are the life events (一件事) the guide's entry belongs to.
+	Bundles []catalog.PublishedBundle
 }
 
 func (s *Server) itemHandler(view string) pageFunc {
@@ -554,7 +567,9 @@ func (s *Server) itemHandler(view string) pageFunc {
 		if err != nil {
 			return err
 		}
-		d := itemPage{Published: p, RegionName: s.regions.name(p.Region), Print: c.Query("print") != ""}
+		d := itemPage{Published: p, RegionName: s.regions.name(p.Region), Print: c.Query("print") != "",
+			Sit: newSituationView(&p.Item, c.Request.URL.Query())}
+		d.Bundles = s.bundlesOf(ctx, p.BaseCode) // the life events of the entry: 属于：出生一件事
 		for _, sib := range sibs {
 			if sib.Code != p.Code {
 				d.Siblings = append(d.Siblings, hotItem{Code: sib.Code, Name: sib.Name, RegionName: s.regions.name(sib.Region), Department: sib.Department})

@@ -70,8 +70,9 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 	if err != nil {
 		return nil, err
 	}
-	pages := []string{"home", "search", "item", "brief", "error", "login", "audit",
-		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit"}
+	pages := []string{"home", "search", "item", "brief", "error", "login", "audit", "bundle", "bundles",
+		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit",
+		"edit-bundles", "edit-bundle", "edit-bundle-review"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")

@@ -74,6 +74,9 @@ func (s *Server) search(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if body, err = s.withBundles(c, r, body); err != nil {
+		return err
+	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	return nil
 }

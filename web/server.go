@@ -53,6 +53,7 @@ type Server struct {
 	templates map[string]*template.Template
 	assets    *assets
 	regions   *regionCache
+	bundles   *bundleCache // the published 一件事一次办 (bundles.go)
 	views     *viewCounter
 	limiter   *loginLimiter
 	secret    []byte // keys the form tokens (CSRF)
@@ -78,6 +79,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	if s.templates, err = newTemplates(s.assets, s.regions.name); err != nil {
 		return nil, err
 	}
+	s.bundles = newBundleCache(st)
 	r := gin.New()
 	r.Use(gin.Recovery(), securityHeaders, limitBody, s.forwarded, privateResponses, s.authenticate, s.crossSite)
 	r.HandleMethodNotAllowed = true
@@ -108,6 +110,8 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/themes/:name", s.page(s.themePage))
 	r.GET("/regions/:code", s.page(s.regionPage))
 	r.GET("/region", s.page(s.setRegion))
+	r.GET("/bundles", s.page(s.bundlesListPage))
+	r.GET("/bundles/:code", s.page(s.bundlePageHandler))
 	r.GET("/login", s.page(s.loginPage))
 	r.POST("/login", s.page(s.loginForm))
 	r.POST("/logout", s.page(s.logoutForm))
@@ -122,6 +126,14 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
 	r.GET("/audit-log", s.page(s.changeLogPage))
+	r.GET("/edit/bundles", s.page(s.bundleListGet))
+	r.GET("/edit/bundles/new", s.page(s.bundleNewGet))
+	r.POST("/edit/bundles/new", s.page(s.bundlePost(true)))
+	r.GET("/edit/bundles/:code", s.page(s.bundleEditGet))
+	r.POST("/edit/bundles/:code", s.page(s.bundlePost(false)))
+	r.GET("/review/bundles/:code", s.page(s.bundleReviewGet))
+	r.POST("/review/bundles/:code/publish", s.page(s.bundleReviewPost(true)))
+	r.POST("/review/bundles/:code/reject", s.page(s.bundleReviewPost(false)))
 	r.GET("/audit", s.page(s.reportPage))
 	r.GET("/audit/download", s.page(s.reportDownload))
 	v1 := r.Group("/api/v1")
@@ -130,6 +142,8 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	v1.GET("/search", api(s.search))
 	v1.GET("/suggest", api(s.suggest))
 	v1.GET("/themes", api(s.themes))
+	v1.GET("/bundles", api(s.apiBundles))
+	v1.GET("/bundles/:code", api(s.apiBundle))
 	v1.GET("/items/:code", api(s.item))
 	v1.POST("/items", api(s.apiCreateItem))
 	v1.GET("/items/:code/draft", api(s.apiDraft))
@@ -139,6 +153,13 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	v1.POST("/items/:code/reject", api(s.apiReject))
 	v1.GET("/items/:code/editions", api(s.apiEditions))
 	v1.GET("/items/:code/diff", api(s.apiDiff))
+	v1.POST("/bundles", api(s.apiCreateBundle))
+	v1.GET("/bundles/:code/draft", api(s.apiBundleDraft))
+	v1.PUT("/bundles/:code/draft", api(s.apiSaveBundle))
+	v1.POST("/bundles/:code/submit", api(s.apiSubmitBundle))
+	v1.POST("/bundles/:code/publish", api(s.apiPublishBundle))
+	v1.POST("/bundles/:code/reject", api(s.apiRejectBundle))
+	v1.GET("/bundles/:code/editions", api(s.apiBundleEditions))
 	v1.GET("/audit-log", api(s.apiChangeLog))
 	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
@@ -228,7 +249,7 @@ func (s *Server) item(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, p)
+	c.JSON(http.StatusOK, itemResponse(p, c.Request.URL.Query()))
 	return nil
 }
 

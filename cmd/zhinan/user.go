@@ -21,7 +21,7 @@ import (
 var stdin io.Reader = os.Stdin
 
 // userUsage is the usage of `zhinan user`.
-const userUsage = "user add NAME --role admin|reviewer|editor|auditor [--department NAME] [--region CODE]  (password on standard input)\n" +
+const userUsage = "user add NAME --role admin|reviewer|editor|auditor|bundle [--department NAME] [--region CODE]  (password on standard input)\n" +
 	"  zhinan user passwd NAME  (new password on standard input; ends the account's sessions)\n" +
 	"  zhinan user disable|enable NAME\n" +
 	"  zhinan user sessions NAME [--revoke]"
@@ -76,7 +76,7 @@ func userError(err error, name string, stderr io.Writer) error {
 
 func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, loc := newFlags("user add", stderr)
-	role := fs.String("role", "", "admin, reviewer, editor or auditor")
+	role := fs.String("role", "", "admin, reviewer, editor, auditor or bundle (一件事编辑: edits the bundles)")
 	dept := fs.String("department", "", "the editor's department (its name)")
 	region := fs.String("region", "", "the editor's department region, or the reviewer's region (empty: everywhere)")
 	name, err := oneUserName(fs, args)

@@ -1,0 +1,396 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"zhinan/catalog"
+)
+
+// Bundles (一件事一次办) are found by what citizens say of the life event
+// (生孩子, 开餐馆要办哪些证, 人去世了要办什么), not through the bleve index: a
+// city publishes a few dozen bundles, and they are matched in memory against
+// the plan of the query — the same normalisation, filler and stop words,
+// everyday phrases, intents, typos and segmentation as the item search
+// (Index.parse) — over the bundle's name, ask-phrases, themes and step names.
+// Nothing here writes the store, and the items' ranking is untouched.
+
+// Named limits and weights of the bundle matcher.
+const (
+	// MaxBundleMatches is the most bundles a query finds.
+	MaxBundleMatches = 3
+	// bundleThreshold is the score a bundle needs to be found: the share
+	// of the query's meaning it covers, scaled by its precision.
+	bundleThreshold = 0.8
+	// bundleNearBest keeps the bundles scoring at least this share of the
+	// best one.
+	bundleNearBest = 0.9
+
+	// How much a group of the query counts where it matched: a name or an
+	// ask-phrase fully (a rule's official term a little less), the themes
+	// half; the step names by how many steps a rule's official terms name
+	// (a query whose rule names several steps of a bundle asks for the
+	// life event), a typed word that is only part of step names little
+	// (登记 is part of many steps and asks for none of the events).
+	bundleInName      = 1.0
+	bundleOfficialIn  = 0.8
+	bundleInTheme     = 0.5
+	bundleStepsOne    = 0.5
+	bundleStepsMore   = 0.9
+	bundleWordStep    = 0.3
+	bundleWordSteps   = 0.45
+	bundleMinStepName = 3 // runes a step name needs to match inside a longer official term
+
+	// A plain word of the query (no rule of synonyms.txt or intents.txt
+	// made it) counts fully in a name or ask-phrase only when the query
+	// says at least bundleFullPrecision of that phrase's words: 公积金 is a
+	// small part of 退休了公积金怎么取, which asks for the retirement. A rule's
+	// phrase (去世, 生孩子) names an event and counts fully.
+	bundleFullPrecision = 0.6
+	// bundlePrecisionShare is how much of a score depends on the precision
+	// of the best phrase (bundleStepPrecision when only steps matched), so
+	// that 生孩子 ranks the bundle asked as 生孩子 above the one asked as
+	// 生孩子费用报销.
+	bundlePrecisionShare = 0.2
+	bundleStepPrecision  = 0.5
+)
+
+// bundleNameTail is the tail of bundle names that says nothing of the event
+// (出生一件事): left out of the name's words.
+const bundleNameTail = "一件事"
+
+// Bundles is the matcher over a set of published bundles. It is immutable
+// and safe for concurrent use.
+type Bundles struct {
+	list []bundleText
+}
+
+// bundleText is a bundle's matchable text, normalized (exactKey).
+type bundleText struct {
+	b *catalog.PublishedBundle
+	// phrases are the name and the ask-phrases; cores their words as a
+	// query's are kept (fillers and stop words dropped), for precision.
+	phrases []string
+	cores   [][]string
+	themes  []string
+	steps   []string // the step names, one per step ("" for none)
+}
+
+// BundleMatch is a bundle a query found and its score (0 to 1).
+type BundleMatch struct {
+	Bundle *catalog.PublishedBundle
+	Score  float64
+}
+
+// NewBundles returns the matcher over bundles (which it keeps; the caller
+// does not change them afterwards).
+func NewBundles(bundles []catalog.PublishedBundle) *Bundles {
+	bs := &Bundles{list: make([]bundleText, 0, len(bundles))}
+	for i := range bundles {
+		b := &bundles[i]
+		t := bundleText{b: b}
+		for j, ph := range append([]string{b.Name}, b.AskPhrases...) {
+			k := exactKey(ph)
+			if k == "" {
+				continue
+			}
+			core := k
+			if j == 0 {
+				core = strings.TrimSuffix(core, bundleNameTail)
+			}
+			t.phrases, t.cores = append(t.phrases, k), append(t.cores, phraseWords(core))
+		}
+		for _, th := range b.Themes {
+			if k := exactKey(th); k != "" {
+				t.themes = append(t.themes, k)
+			}
+		}
+		for _, st := range b.Steps {
+			t.steps = append(t.steps, exactKey(st.Name))
+		}
+		bs.list = append(bs.list, t)
+	}
+	return bs
+}
+
+// phraseWords are the words of a normalized phrase as a query's are kept:
+// without fillers and stop words (宝宝出生要办什么 → 宝宝出生), all of them
+// when nothing else is left.
+func phraseWords(k string) []string {
+	rules := rankingRules()
+	seg, err := segmenter()
+	if err != nil {
+		return []string{k}
+	}
+	all := cutQuery(seg, rules.dropFillers(k))
+	var out []string
+	for _, w := range all {
+		if !rules.stop[w] {
+			out = append(out, w)
+		}
+	}
+	if len(out) == 0 {
+		return all
+	}
+	return out
+}
+
+// Len is the number of bundles of the matcher.
+func (bs *Bundles) Len() int {
+	if bs == nil {
+		return 0
+	}
+	return len(bs.list)
+}
+
+// MatchBundles returns the bundles of bs that the query q asks for, best
+// first, at most MaxBundleMatches. The query is analysed as for the item
+// search (the package's query understanding: fillers, stop words,
+// everyday phrases, intents, typos, segmentation), so that 宝宝出生办什么 is
+// 宝宝出生 and 开餐馆 brings its official terms; its groups are then looked
+// for in each bundle's name, ask-phrases, themes and step names. A bundle
+// is found when it covers enough of the query's meaning (bundleThreshold)
+// with one full-weight group in a name, an ask-phrase or, through a rule's
+// official terms, the steps, and scores near the best. An empty query, or
+// one that browses, finds none.
+func (ix *Index) MatchBundles(bs *Bundles, q string) []BundleMatch {
+	if bs.Len() == 0 || strings.TrimSpace(q) == "" {
+		return nil
+	}
+	ix.mu.RLock()
+	if ix.bi == nil { // closed
+		ix.mu.RUnlock()
+		return nil
+	}
+	p := ix.parse(q)
+	ix.mu.RUnlock()
+	return bs.match(p)
+}
+
+// match scores every bundle against the plan of a query.
+func (bs *Bundles) match(p plan) []BundleMatch {
+	if p.browse || p.none || len(p.groups) == 0 {
+		return nil
+	}
+	var total float64
+	for _, w := range p.weights {
+		total += w
+	}
+	if total == 0 {
+		return nil
+	}
+	var out []BundleMatch
+	for i := range bs.list {
+		t := &bs.list[i]
+		score, precision, strong := t.score(p)
+		if t.wholePhrase(p) {
+			score, precision, strong = total, 1, true
+		}
+		score = score / total * (1 - bundlePrecisionShare + bundlePrecisionShare*precision)
+		if strong && score >= bundleThreshold {
+			out = append(out, BundleMatch{Bundle: t.b, Score: score})
+		}
+	}
+	best := 0.0
+	for _, m := range out {
+		best = max(best, m.Score)
+	}
+	out = slices.DeleteFunc(out, func(m BundleMatch) bool { return m.Score < bundleNearBest*best })
+	slices.SortStableFunc(out, func(a, b BundleMatch) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return strings.Compare(a.Bundle.Code, b.Bundle.Code)
+	})
+	if len(out) > MaxBundleMatches {
+		out = out[:MaxBundleMatches]
+	}
+	return out
+}
+
+// score is how much of the query's weight the bundle covers, the precision
+// of the phrase that made the best of it, and whether a full-weight group
+// matched a phrase or, by a rule's official terms, the steps. Each group
+// counts where it matches best: the themes and steps (the same whichever
+// phrase), or the one name or ask-phrase considered — the best one.
+func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
+	other := make([]float64, len(p.groups)) // each group's value in the themes and steps
+	for gi, g := range p.groups {
+		other[gi] = t.themesAndSteps(p, g)
+	}
+	sum := func(phrase func(gi int) float64) (s float64, strong bool) {
+		for gi, w := range p.weights {
+			v := max(other[gi], phrase(gi))
+			s += w * v
+			if w >= weightWord && v >= bundleStepsOne {
+				strong = true
+			}
+		}
+		return s, strong
+	}
+	score, strong = sum(func(int) float64 { return 0 })
+	precision = bundleStepPrecision
+	for pi, ph := range t.phrases {
+		in := make([]float64, len(p.groups)) // each group's value in the phrase
+		var found []string                   // the alternatives found in it
+		for gi, g := range p.groups {
+			for ai, a := range g {
+				k := exactKey(a)
+				if k == "" || !bundleContains(p, ph, k) {
+					continue
+				}
+				v := bundleInName
+				if ai > 0 {
+					v = bundleOfficialIn
+				}
+				in[gi] = max(in[gi], v)
+				found = append(found, k)
+			}
+		}
+		if len(found) == 0 {
+			continue
+		}
+		// The precision: the share of the phrase's words (by characters)
+		// that an alternative found has or is part of.
+		covered, all := 0, 0
+		for _, w := range t.cores[pi] {
+			n := utf8.RuneCountInString(w)
+			all += n
+			if slices.ContainsFunc(found, func(k string) bool { return strings.Contains(k, w) || strings.Contains(w, k) }) {
+				covered += n
+			}
+		}
+		prec := float64(covered) / float64(max(1, all))
+		for gi, g := range p.groups {
+			if len(g) == 1 && prec < bundleFullPrecision {
+				in[gi] *= prec / bundleFullPrecision // a plain word, a small part of the phrase
+			}
+		}
+		s, st := sum(func(gi int) float64 { return in[gi] })
+		if s > score || s == score && prec > precision {
+			score, strong, precision = s, st, prec
+		}
+	}
+	return score, precision, strong
+}
+
+// themesAndSteps is what the group g counts in the bundle's themes and
+// steps: the themes half; the steps by how many steps a rule's official
+// terms name (step 食品经营许可 in the term 食品经营许可（新办） too), little
+// for a typed word in step names.
+func (t *bundleText) themesAndSteps(p plan, g []string) float64 {
+	best := 0.0
+	typedSteps, ruleSteps := map[int]bool{}, map[int]bool{}
+	for ai, a := range g {
+		k := exactKey(a)
+		if k == "" {
+			continue
+		}
+		if slices.ContainsFunc(t.themes, func(th string) bool { return bundleContains(p, th, k) }) {
+			best = max(best, bundleInTheme)
+		}
+		for i, s := range t.steps {
+			switch {
+			case s == "":
+			case ai == 0 && bundleContains(p, s, k):
+				typedSteps[i] = true
+			case ai > 0 && (bundleContains(p, s, k) || utf8.RuneCountInString(s) >= bundleMinStepName && strings.Contains(k, s)):
+				ruleSteps[i] = true
+			}
+		}
+	}
+	switch n := len(ruleSteps); {
+	case n > 1:
+		best = max(best, bundleStepsMore)
+	case n == 1:
+		best = max(best, bundleStepsOne)
+	}
+	switch n := len(typedSteps); {
+	case n > 1:
+		best = max(best, bundleWordSteps)
+	case n == 1:
+		best = max(best, bundleWordStep)
+	}
+	return best
+}
+
+// wholePhrase reports whether the query is the bundle's name or one of its
+// ask-phrases, or has one in it as whole words (人去世了要办什么 would have
+// 人去世了; 结婚证丢了 has not 结婚, which is part of the word 结婚证), or is
+// most of one's words (宝宝出生 of 宝宝出生要办什么).
+func (t *bundleText) wholePhrase(p plan) bool {
+	text := strings.ReplaceAll(p.text, " ", "")
+	m := utf8.RuneCountInString(text)
+	var bounds map[int]bool
+	for pi, k := range t.phrases {
+		if utf8.RuneCountInString(k) < 2 {
+			continue
+		}
+		if strings.Contains(p.exact, k) {
+			if bounds == nil {
+				bounds = wordBounds(p.exact)
+			}
+			for from := 0; ; {
+				i := strings.Index(p.exact[from:], k)
+				if i < 0 {
+					break
+				}
+				i += from
+				if bounds[i] && bounds[i+len(k)] {
+					return true
+				}
+				from = i + 1
+			}
+		}
+		core := strings.Join(t.cores[pi], "")
+		if n := utf8.RuneCountInString(core); m >= 2 && 3*m >= 2*n && strings.Contains(core, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordBounds returns the byte offsets of s where a word of its
+// segmentation (the query's, cutQuery) starts or ends.
+func wordBounds(s string) map[int]bool {
+	seg, err := segmenter()
+	out := map[int]bool{0: true, len(s): true}
+	if err != nil {
+		return out
+	}
+	at := 0
+	for _, w := range cutQuery(seg, s) {
+		i := strings.Index(s[at:], w)
+		if i < 0 {
+			continue
+		}
+		at += i
+		out[at] = true
+		at += len(w)
+		out[at] = true
+	}
+	return out
+}
+
+// bundleContains reports whether the normalized text field has the word k,
+// as the item search's word does: not inside a longer word that
+// exclusions.txt keeps it from (居民 in 非居民), unless the query has the
+// longer word.
+func bundleContains(p plan, field, k string) bool {
+	if !strings.Contains(field, k) {
+		return false
+	}
+	for _, l := range rankingRules().exclude[k] {
+		if strings.Contains(field, l) && !p.has(l) {
+			// The word may still stand on its own elsewhere in the field.
+			if !strings.Contains(strings.ReplaceAll(field, l, " "), k) {
+				return false
+			}
+		}
+	}
+	return true
+}
