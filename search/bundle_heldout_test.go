@@ -23,9 +23,13 @@ const bundleHeldOutFile = "testdata/bundle-heldout.tsv"
 // misses show no bundle at all. The floors allow about three positive
 // queries lost and two more false shows before failing; raise them when the
 // matcher improves, never by editing the queries.
+//
+// After the matcher was reworked on the tuning set (bundle-tune.tsv, written
+// by a third author; this set was not opened): hit@1 = 0.471 (32/68),
+// false-show = 0 (0/23), ambiguous 6/6.
 const (
-	bundleHeldOutMinHit1      = 0.30
-	bundleHeldOutMaxFalseShow = 0.14
+	bundleHeldOutMinHit1      = 0.42
+	bundleHeldOutMaxFalseShow = 0.09
 )
 
 type heldOutCase struct {

@@ -22,7 +22,7 @@ const (
 	MaxBundleMatches = 3
 	// bundleThreshold is the score a bundle needs to be found: the share
 	// of the query's meaning it covers, scaled by its precision.
-	bundleThreshold = 0.8
+	bundleThreshold = 0.7
 	// bundleNearBest keeps the bundles scoring at least this share of the
 	// best one.
 	bundleNearBest = 0.9
@@ -54,7 +54,32 @@ const (
 	// 生孩子费用报销.
 	bundlePrecisionShare = 0.2
 	bundleStepPrecision  = 0.5
+
+	// How much a group of the query weighs in the share a bundle must
+	// cover, when it is not a word of the services: a lone character
+	// (回, 补, 证) little; a plain word that no item name and no bundle's
+	// text has (媳妇, 厂子, 满月, 老家) — the citizen's circumstances, not
+	// what is asked for — less than a word; a word asking about the
+	// process itself (跑几个地方, 带什么材料, 还要) nothing.
+	bundleCharWeight    = 0.1
+	bundleContextWeight = 0.35
 )
+
+// bundleRenewWords ask to replace, renew or report lost one certificate
+// (结婚证丢了补领, 营业执照遗失, 许可证到期延续): a query with one of them, as
+// typed or as a rule's official term, asks for that service, not for a
+// life event, and finds no bundle.
+var bundleRenewWords = []string{"补领", "补办", "补发", "补换", "挂失", "遗失", "换领", "换证", "换发", "延续", "有效期满"}
+
+// bundleProcessWords ask about the whole process of a life event (要跑几个
+// 部门, 带什么材料, 下一步, 能一起办吗), not about any service: they do not
+// count in the share of a query a bundle covers.
+var bundleProcessWords = map[string]bool{
+	"跑": true, "地方": true, "部门": true, "几个": true, "哪些": true, "带": true, "材料": true,
+	"手续": true, "流程": true, "还要": true, "也要": true, "一起": true, "一块": true, "下一步": true,
+	"一步": true, "下": true, "准备": true, "咋": true, "啥": true, "能": true, "不": true,
+	"吗": true, "要": true, "办": true, "先": true, "前": true, "后": true, "了": true,
+}
 
 // bundleNameTail is the tail of bundle names that says nothing of the event
 // (出生一件事): left out of the name's words.
@@ -75,6 +100,8 @@ type bundleText struct {
 	cores   [][]string
 	themes  []string
 	steps   []string // the step names, one per step ("" for none)
+	all     string   // all of the above and the description, for bs.has
+	later   []bool   // the steps after the first stage
 }
 
 // BundleMatch is a bundle a query found and its score (0 to 1).
@@ -108,7 +135,9 @@ func NewBundles(bundles []catalog.PublishedBundle) *Bundles {
 		}
 		for _, st := range b.Steps {
 			t.steps = append(t.steps, exactKey(st.Name))
+			t.later = append(t.later, st.Stage > 1)
 		}
+		t.all = strings.Join(slices.Concat(t.phrases, t.themes, t.steps, []string{exactKey(b.Description)}), "|")
 		bs.list = append(bs.list, t)
 	}
 	return bs
@@ -164,14 +193,69 @@ func (ix *Index) MatchBundles(bs *Bundles, q string) []BundleMatch {
 		return nil
 	}
 	p := ix.parse(q)
+	p.weights = bs.weigh(p, ix.t)
 	ix.mu.RUnlock()
 	return bs.match(p)
+}
+
+// weigh returns the weights of the query's groups for bundle matching (see
+// bundleCharWeight): a group a rule made, or whose word an item name (a
+// group's title of t) or a bundle's text has, keeps its weight.
+func (bs *Bundles) weigh(p plan, t *table) []float64 {
+	out := slices.Clone(p.weights)
+	for gi, g := range p.groups {
+		if len(g) != 1 {
+			continue
+		}
+		k := exactKey(g[0])
+		switch {
+		case k == "" || bundleProcessWords[k]:
+			out[gi] = 0
+		case bs.has(k) || catalogueHas(t, k):
+		case out[gi] < weightWord:
+			out[gi] = min(out[gi], bundleCharWeight)
+		default:
+			out[gi] = min(out[gi], bundleContextWeight)
+		}
+	}
+	return out
+}
+
+// has reports whether a bundle's name, ask-phrases, themes, step names or
+// description has the normalized word k.
+func (bs *Bundles) has(k string) bool {
+	for i := range bs.list {
+		if strings.Contains(bs.list[i].all, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// catalogueHas reports whether an item name of t has the normalized word k.
+func catalogueHas(t *table, k string) bool {
+	if t == nil {
+		return false
+	}
+	for name, gs := range t.nameKeys {
+		if strings.Contains(name, k) && slices.ContainsFunc(gs, func(g int32) bool { return len(t.Groups[g].Items) > 0 }) {
+			return true
+		}
+	}
+	return false
 }
 
 // match scores every bundle against the plan of a query.
 func (bs *Bundles) match(p plan) []BundleMatch {
 	if p.browse || p.none || len(p.groups) == 0 {
 		return nil
+	}
+	for _, g := range append(p.groups, []string{p.exact}) {
+		for _, a := range g {
+			if slices.ContainsFunc(bundleRenewWords, func(w string) bool { return strings.Contains(a, w) }) {
+				return nil
+			}
+		}
 	}
 	var total float64
 	for _, w := range p.weights {
@@ -186,6 +270,8 @@ func (bs *Bundles) match(p plan) []BundleMatch {
 		score, precision, strong := t.score(p)
 		if t.wholePhrase(p) {
 			score, precision, strong = total, 1, true
+		} else if t.laterStepOnly(p) {
+			continue
 		}
 		score = score / total * (1 - bundlePrecisionShare + bundlePrecisionShare*precision)
 		if strong && score >= bundleThreshold {
@@ -219,8 +305,26 @@ func (bs *Bundles) match(p plan) []BundleMatch {
 // phrase), or the one name or ask-phrase considered — the best one.
 func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 	other := make([]float64, len(p.groups)) // each group's value in the themes and steps
+	hits := make([]map[int]bool, len(p.groups))
+	joint := map[int]bool{} // the steps the query's words name
+	named := 0              // the groups that name a step
 	for gi, g := range p.groups {
-		other[gi] = t.themesAndSteps(p, g)
+		other[gi], hits[gi] = t.themesAndSteps(p, g)
+		if len(hits[gi]) > 0 && p.weights[gi] >= weightWord {
+			named++
+			for i := range hits[gi] {
+				joint[i] = true
+			}
+		}
+	}
+	// Words naming different steps of the bundle (刻章 and 领发票, 营业执照
+	// and 食品经营许可) ask for the life event.
+	if named > 1 && len(joint) > 1 {
+		for gi := range p.groups {
+			if len(hits[gi]) > 0 && p.weights[gi] >= weightWord {
+				other[gi] = max(other[gi], bundleStepsMore)
+			}
+		}
 	}
 	sum := func(phrase func(gi int) float64) (s float64, strong bool) {
 		for gi, w := range p.weights {
@@ -267,7 +371,8 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 		prec := float64(covered) / float64(max(1, all))
 		for gi, g := range p.groups {
 			if len(g) == 1 && prec < bundleFullPrecision {
-				in[gi] *= prec / bundleFullPrecision // a plain word, a small part of the phrase
+				r := prec / bundleFullPrecision
+				in[gi] *= r * r // a plain word, a small part of the phrase
 			}
 		}
 		s, st := sum(func(gi int) float64 { return in[gi] })
@@ -282,9 +387,9 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 // steps: the themes half; the steps by how many steps a rule's official
 // terms name (step 食品经营许可 in the term 食品经营许可（新办） too), little
 // for a typed word in step names.
-func (t *bundleText) themesAndSteps(p plan, g []string) float64 {
+func (t *bundleText) themesAndSteps(p plan, g []string) (float64, map[int]bool) {
 	best := 0.0
-	typedSteps, ruleSteps := map[int]bool{}, map[int]bool{}
+	typedSteps, ruleSteps, named := map[int]bool{}, map[int]bool{}, map[int]bool{}
 	for ai, a := range g {
 		k := exactKey(a)
 		if k == "" {
@@ -298,8 +403,12 @@ func (t *bundleText) themesAndSteps(p plan, g []string) float64 {
 			case s == "":
 			case ai == 0 && bundleContains(p, s, k):
 				typedSteps[i] = true
+				if utf8.RuneCountInString(k) >= 2 && !slices.ContainsFunc(t.steps[i+1:], func(o string) bool { return o != "" && bundleContains(p, o, k) }) && !slices.ContainsFunc(t.steps[:i], func(o string) bool { return o != "" && bundleContains(p, o, k) }) {
+					named[i] = true // a word of one step only (登记 is of many)
+				}
 			case ai > 0 && (bundleContains(p, s, k) || utf8.RuneCountInString(s) >= bundleMinStepName && strings.Contains(k, s)):
 				ruleSteps[i] = true
+				named[i] = true
 			}
 		}
 	}
@@ -315,7 +424,33 @@ func (t *bundleText) themesAndSteps(p plan, g []string) float64 {
 	case n == 1:
 		best = max(best, bundleWordStep)
 	}
-	return best
+	return best, named
+}
+
+// laterStepOnly reports whether the query is the plain words of one step
+// after the bundle's first stage (公积金提取 of 住房公积金提取（购房）): it asks
+// for that service, not for the life event, which starts with the first
+// stage (结婚登记 asks for the marriage).
+func (t *bundleText) laterStepOnly(p plan) bool {
+	for i, s := range t.steps {
+		if s == "" || !t.later[i] {
+			continue
+		}
+		all := true
+		for gi, g := range p.groups {
+			if p.weights[gi] == 0 {
+				continue
+			}
+			if len(g) != 1 || !bundleContains(p, s, exactKey(g[0])) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // wholePhrase reports whether the query is the bundle's name or one of its
