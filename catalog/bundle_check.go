@@ -10,6 +10,10 @@ import (
 // MaxAskPhrases, MaxAskPhraseRunes).
 const (
 	MaxBundleCodeLen = 40 // characters of a bundle code
+	// MaxBundles is the most bundles a catalogue holds: national and
+	// provincial lists name a few dozen life events; the limit keeps the
+	// in-memory matcher and the pages' cache small.
+	MaxBundles = 500
 	// MaxBundleSteps is the most steps of a bundle; a real life event
 	// joins a handful of entries (出生一件事: 5).
 	MaxBundleSteps    = 20

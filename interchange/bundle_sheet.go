@@ -2,7 +2,6 @@ package interchange
 
 import (
 	"fmt"
-	"strings"
 
 	"zhinan/catalog"
 )
@@ -97,19 +96,11 @@ func (r *bundleReader) row(line int, cells []string, stray int) {
 	d := &rowDecoder{sheet: bundleSheet}
 	code := cells[bunCode]
 	defer func() {
-		if stray > 0 {
-			d.problems = append(d.problems, catalog.Problem{Message: fmt.Sprintf(msgNoHeaderForValue, stray)})
-		}
-		for i := range d.problems {
-			d.problems[i].File, d.problems[i].Line, d.problems[i].Code = r.table.file, line, code
-		}
-		r.problems = append(r.problems, d.problems...)
-		if b := r.bundles[code]; b != nil && len(d.problems) > 0 {
+		if b := r.bundles[code]; d.finish(&r.problems, r.table.file, line, code, stray) && b != nil {
 			b.bad = true
 		}
 	}()
-	if strings.TrimSpace(code) == "" {
-		d.fail(bunCode, "code", msgSheetNoCode)
+	if d.noCode(code, bunCode) {
 		return
 	}
 	b := r.bundles[code]
@@ -147,12 +138,7 @@ func (r *bundleReader) row(line int, cells []string, stray int) {
 		return // no step on this row
 	}
 	if len(b.b.Steps) >= catalog.MaxBundleSteps {
-		if !b.over {
-			b.over = true
-			d.fail(bunBaseCode, "steps", fmt.Sprintf(catalog.MsgTooMany, catalog.MaxBundleSteps, len(b.b.Steps)+1))
-		} else {
-			b.bad = true
-		}
+		d.tooMany(&b.over, &b.bad, bunBaseCode, "steps", catalog.MaxBundleSteps, len(b.b.Steps))
 		return
 	}
 	path := fmt.Sprintf("steps[%d]", len(b.b.Steps))

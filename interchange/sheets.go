@@ -109,6 +109,42 @@ type rowDecoder struct {
 	problems []catalog.Problem
 }
 
+// noCode reports a row of a group sheet without its code (in column c);
+// such a row is read no further.
+func (d *rowDecoder) noCode(code string, c int) bool {
+	if strings.TrimSpace(code) != "" {
+		return false
+	}
+	d.fail(c, "code", msgSheetNoCode)
+	return true
+}
+
+// finish adds the row's problems to problems, each named by file, line
+// and code, after the value stray under no header (its column from 1; 0:
+// none), and reports whether there were any.
+func (d *rowDecoder) finish(problems *[]catalog.Problem, file string, line int, code string, stray int) bool {
+	if stray > 0 {
+		d.problems = append(d.problems, catalog.Problem{Message: fmt.Sprintf(msgNoHeaderForValue, stray)})
+	}
+	for i := range d.problems {
+		d.problems[i].File, d.problems[i].Line, d.problems[i].Code = file, line, code
+	}
+	*problems = append(*problems, d.problems...)
+	return len(d.problems) > 0
+}
+
+// tooMany refuses a row that would add entry n+1 to a list of at most max
+// (field, in column c) of a group: the first such row has the problem
+// (over set), any later one only marks the group bad.
+func (d *rowDecoder) tooMany(over, bad *bool, c int, field string, max, n int) {
+	if *over {
+		*bad = true
+		return
+	}
+	*over = true
+	d.fail(c, field, fmt.Sprintf(catalog.MsgTooMany, max, n+1))
+}
+
 // fail reports a problem of column c; field is the value's field path.
 func (d *rowDecoder) fail(c int, field, msg string) {
 	d.problems = append(d.problems, catalog.Problem{Field: field,

@@ -174,19 +174,11 @@ func (r *situationReader) row(line int, cells []string, stray int) {
 	d := &rowDecoder{sheet: situationSheet}
 	code := cells[sitCode]
 	defer func() {
-		if stray > 0 {
-			d.problems = append(d.problems, catalog.Problem{Message: fmt.Sprintf(msgNoHeaderForValue, stray)})
-		}
-		for i := range d.problems {
-			d.problems[i].File, d.problems[i].Line, d.problems[i].Code = r.table.file, line, code
-		}
-		r.problems = append(r.problems, d.problems...)
-		if it := r.items[code]; it != nil && len(d.problems) > 0 {
+		if it := r.items[code]; d.finish(&r.problems, r.table.file, line, code, stray) && it != nil {
 			it.bad = true
 		}
 	}()
-	if strings.TrimSpace(code) == "" {
-		d.fail(sitCode, "code", msgSheetNoCode)
+	if d.noCode(code, sitCode) {
 		return
 	}
 	it := r.items[code]
@@ -200,12 +192,7 @@ func (r *situationReader) row(line int, cells []string, stray int) {
 	qi, ok := it.byID[qid]
 	if !ok {
 		if len(it.questions) >= maxQuestions {
-			if !it.over {
-				it.over = true
-				d.fail(sitQuestionID, "situations", fmt.Sprintf(catalog.MsgTooMany, maxQuestions, len(it.questions)+1))
-			} else {
-				it.bad = true
-			}
+			d.tooMany(&it.over, &it.bad, sitQuestionID, "situations", maxQuestions, len(it.questions))
 			return
 		}
 		qi = len(it.questions)
@@ -224,12 +211,7 @@ func (r *situationReader) row(line int, cells []string, stray int) {
 		return // a question without options
 	}
 	if len(q.s.Options) >= maxOptions {
-		if !q.over {
-			q.over = true
-			d.fail(sitOptionID, path+".options", fmt.Sprintf(catalog.MsgTooMany, maxOptions, len(q.s.Options)+1))
-		} else {
-			it.bad = true
-		}
+		d.tooMany(&q.over, &it.bad, sitOptionID, path+".options", maxOptions, len(q.s.Options))
 		return
 	}
 	path = fmt.Sprintf("%s.options[%d]", path, len(q.s.Options))

@@ -26,9 +26,11 @@ const bundleHeldOutFile = "testdata/bundle-heldout.tsv"
 //
 // After the matcher was reworked on the tuning set (bundle-tune.tsv, written
 // by a third author; this set was not opened): hit@1 = 0.471 (32/68),
-// false-show = 0 (0/23), ambiguous 6/6.
+// false-show = 0 (0/23), ambiguous 6/6. After a second round on the tuning
+// set (step names in the query's own words, descriptions, everyday ask
+// phrases): hit@1 = 0.809 (55/68), false-show = 0.043 (1/23), ambiguous 6/6.
 const (
-	bundleHeldOutMinHit1      = 0.42
+	bundleHeldOutMinHit1      = 0.76
 	bundleHeldOutMaxFalseShow = 0.09
 )
 

@@ -13,7 +13,8 @@ import (
 // city publishes a few dozen bundles, and they are matched in memory against
 // the plan of the query — the same normalisation, filler and stop words,
 // everyday phrases, intents, typos and segmentation as the item search
-// (Index.parse) — over the bundle's name, ask-phrases, themes and step names.
+// (Index.parse) — over the bundle's name, ask-phrases, themes, step names
+// and description.
 // Nothing here writes the store, and the items' ranking is untouched.
 
 // Named limits and weights of the bundle matcher.
@@ -22,14 +23,16 @@ const (
 	MaxBundleMatches = 3
 	// bundleThreshold is the score a bundle needs to be found: the share
 	// of the query's meaning it covers, scaled by its precision.
-	bundleThreshold = 0.7
+	bundleThreshold = 0.67
 	// bundleNearBest keeps the bundles scoring at least this share of the
 	// best one.
 	bundleNearBest = 0.9
 
 	// How much a group of the query counts where it matched: a name or an
-	// ask-phrase fully (a rule's official term a little less), the themes
-	// half; the step names by how many steps a rule's official terms name
+	// ask-phrase fully (a rule's official term, or a longer form of a
+	// phrase's word as typed — 上一年级 of 一年级报名 — a little less), the
+	// themes and a word of two or more characters of the description half;
+	// the step names by how many steps a rule's official terms name
 	// (a query whose rule names several steps of a bundle asks for the
 	// life event), a typed word that is only part of step names little
 	// (登记 is part of many steps and asks for none of the events).
@@ -41,15 +44,22 @@ const (
 	bundleWordStep    = 0.3
 	bundleWordSteps   = 0.45
 	bundleMinStepName = 3 // runes a step name needs to match inside a longer official term
+	// A query whose own words say most of a step's name (bundleFullPrecision
+	// of its words, less the words of the procedure) names that step: a step
+	// of the first stage counts this much, a later step less.
+	bundleStepFirst = 0.8
+	bundleStepLater = 0.6
 
-	// A plain word of the query (no rule of synonyms.txt or intents.txt
-	// made it) counts fully in a name or ask-phrase only when the query
-	// says at least bundleFullPrecision of that phrase's words: 公积金 is a
-	// small part of 退休了公积金怎么取, which asks for the retirement. A rule's
-	// phrase (去世, 生孩子) names an event and counts fully.
+	// A word of the query found as typed (not by a rule's official term)
+	// counts fully in a name or ask-phrase only when the query says at
+	// least bundleFullPrecision of that phrase's words, by characters (企业
+	// says half of 企业注销): 公积金 is a small part of 退休了公积金怎么取,
+	// which asks for the retirement, 过户 of 二手房过户 is not 二手车过户. A
+	// rule's official term (去世 → 殡葬, 生孩子 → 出生登记) counts fully.
 	bundleFullPrecision = 0.6
 	// bundlePrecisionShare is how much of a score depends on the precision
-	// of the best phrase (bundleStepPrecision when only steps matched), so
+	// of the best phrase (bundleStepPrecision when only steps matched, 1
+	// when a rule's terms name several steps from the first stage on), so
 	// that 生孩子 ranks the bundle asked as 生孩子 above the one asked as
 	// 生孩子费用报销.
 	bundlePrecisionShare = 0.2
@@ -62,7 +72,7 @@ const (
 	// what is asked for — less than a word; a word asking about the
 	// process itself (跑几个地方, 带什么材料, 还要) nothing.
 	bundleCharWeight    = 0.1
-	bundleContextWeight = 0.35
+	bundleContextWeight = 0.2
 )
 
 // bundleRenewWords ask to replace, renew or report lost one certificate
@@ -79,6 +89,17 @@ var bundleProcessWords = map[string]bool{
 	"手续": true, "流程": true, "还要": true, "也要": true, "一起": true, "一块": true, "下一步": true,
 	"一步": true, "下": true, "准备": true, "咋": true, "啥": true, "能": true, "不": true,
 	"吗": true, "要": true, "办": true, "先": true, "前": true, "后": true, "了": true,
+	// directional complements (办下来, 生下来, 取出来, 迁过来, 回来咋报)
+	"下来": true, "出来": true, "过来": true, "回来": true,
+	// and words joining what is asked (除了营业执照还要…)
+	"除了": true, "还": true, "也": true, "和": true,
+}
+
+// bundleStepGeneric are words of step names that name the procedure, not
+// the service: a query does not name a step by them.
+var bundleStepGeneric = map[string]bool{
+	"登记": true, "核发": true, "申领": true, "办理": true, "申请": true, "给付": true, "备案": true,
+	"确认": true, "审批": true, "新办": true, "或": true, "的": true,
 }
 
 // bundleNameTail is the tail of bundle names that says nothing of the event
@@ -99,9 +120,14 @@ type bundleText struct {
 	phrases []string
 	cores   [][]string
 	themes  []string
+	desc    string   // the description
 	steps   []string // the step names, one per step ("" for none)
 	all     string   // all of the above and the description, for bs.has
 	later   []bool   // the steps after the first stage
+	// stepCores are the words of the step names, as cores are of the
+	// phrases: a query that says most of a step's name in its own words
+	// (工程 and 规划许可证 of 建设工程规划许可证核发) names that step.
+	stepCores [][]string
 }
 
 // BundleMatch is a bundle a query found and its score (0 to 1).
@@ -136,11 +162,29 @@ func NewBundles(bundles []catalog.PublishedBundle) *Bundles {
 		for _, st := range b.Steps {
 			t.steps = append(t.steps, exactKey(st.Name))
 			t.later = append(t.later, st.Stage > 1)
+			t.stepCores = append(t.stepCores, stepWords(exactKey(st.Name)))
 		}
-		t.all = strings.Join(slices.Concat(t.phrases, t.themes, t.steps, []string{exactKey(b.Description)}), "|")
+		t.desc = exactKey(b.Description)
+		t.all = strings.Join(slices.Concat(t.phrases, t.themes, t.steps, []string{t.desc}), "|")
 		bs.list = append(bs.list, t)
 	}
 	return bs
+}
+
+// stepWords are the words of a normalized step name that say what the step
+// is: without the words of the procedure (登记, 核发, 申领, 办理) that many
+// steps share; nil for an empty name.
+func stepWords(k string) []string {
+	if k == "" {
+		return nil
+	}
+	var out []string
+	for _, w := range phraseWords(k) {
+		if !bundleStepGeneric[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // phraseWords are the words of a normalized phrase as a query's are kept:
@@ -273,7 +317,7 @@ func (bs *Bundles) match(p plan) []BundleMatch {
 		} else if t.laterStepOnly(p) {
 			continue
 		}
-		score = score / total * (1 - bundlePrecisionShare + bundlePrecisionShare*precision)
+		score = scaled(score, precision) / total
 		if strong && score >= bundleThreshold {
 			out = append(out, BundleMatch{Bundle: t.b, Score: score})
 		}
@@ -308,8 +352,14 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 	hits := make([]map[int]bool, len(p.groups))
 	joint := map[int]bool{} // the steps the query's words name
 	named := 0              // the groups that name a step
+	precision = bundleStepPrecision
 	for gi, g := range p.groups {
 		other[gi], hits[gi] = t.themesAndSteps(p, g)
+		if other[gi] >= bundleStepsMore && p.weights[gi] >= weightWord && t.firstStage(hits[gi]) {
+			// A rule's terms name several steps, from the first stage on:
+			// the life event itself.
+			precision = 1
+		}
 		if len(hits[gi]) > 0 && p.weights[gi] >= weightWord {
 			named++
 			for i := range hits[gi] {
@@ -337,21 +387,33 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 		return s, strong
 	}
 	score, strong = sum(func(int) float64 { return 0 })
-	precision = bundleStepPrecision
 	for pi, ph := range t.phrases {
 		in := make([]float64, len(p.groups)) // each group's value in the phrase
+		typed := make([]bool, len(p.groups)) // found as typed, not by a rule's term
 		var found []string                   // the alternatives found in it
 		for gi, g := range p.groups {
 			for ai, a := range g {
 				k := exactKey(a)
-				if k == "" || !bundleContains(p, ph, k) {
+				if k == "" {
 					continue
 				}
 				v := bundleInName
 				if ai > 0 {
 					v = bundleOfficialIn
 				}
-				in[gi] = max(in[gi], v)
+				if !bundleContains(p, ph, k) {
+					// A longer form of a word of the phrase, as typed
+					// (上一年级 of 一年级报名), counts a little less.
+					if ai > 0 || p.weights[gi] < weightWord || !slices.ContainsFunc(t.cores[pi], func(w string) bool {
+						return utf8.RuneCountInString(w) >= 2 && strings.Contains(k, w)
+					}) {
+						continue
+					}
+					v = bundleOfficialIn
+				}
+				if v > in[gi] {
+					in[gi], typed[gi] = v, ai == 0
+				}
 				found = append(found, k)
 			}
 		}
@@ -359,28 +421,79 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 			continue
 		}
 		// The precision: the share of the phrase's words (by characters)
-		// that an alternative found has or is part of.
-		covered, all := 0, 0
-		for _, w := range t.cores[pi] {
-			n := utf8.RuneCountInString(w)
-			all += n
-			if slices.ContainsFunc(found, func(k string) bool { return strings.Contains(k, w) || strings.Contains(w, k) }) {
-				covered += n
-			}
-		}
-		prec := float64(covered) / float64(max(1, all))
-		for gi, g := range p.groups {
-			if len(g) == 1 && prec < bundleFullPrecision {
+		// that the alternatives found say.
+		prec := coverage(t.cores[pi], found)
+		for gi := range p.groups {
+			if typed[gi] && prec < bundleFullPrecision {
 				r := prec / bundleFullPrecision
 				in[gi] *= r * r // a plain word, a small part of the phrase
 			}
 		}
 		s, st := sum(func(gi int) float64 { return in[gi] })
-		if s > score || s == score && prec > precision {
+		if scaled(s, prec) > scaled(score, precision) {
+			score, strong, precision = s, st, prec
+		}
+	}
+	// The step names, said in the query's own words.
+	for si, words := range t.stepCores {
+		if len(words) == 0 {
+			continue
+		}
+		f := bundleStepFirst
+		if t.later[si] {
+			f = bundleStepLater
+		}
+		in := make([]float64, len(p.groups))
+		var found []string
+		for gi, g := range p.groups {
+			k := exactKey(g[0])
+			if k == "" || p.weights[gi] < weightWord || !bundleContains(p, t.steps[si], k) {
+				continue
+			}
+			in[gi] = f
+			found = append(found, k)
+		}
+		if len(found) == 0 {
+			continue
+		}
+		prec := coverage(words, found)
+		if prec < bundleFullPrecision {
+			continue // a word that is only part of a step's name (themesAndSteps)
+		}
+		s, st := sum(func(gi int) float64 { return in[gi] })
+		if scaled(s, prec) > scaled(score, precision) {
 			score, strong, precision = s, st, prec
 		}
 	}
 	return score, precision, strong
+}
+
+// coverage is the share of the characters of words that the found
+// alternatives say: a word inside one of them wholly, a word with one of
+// them inside it by that one's length (企业 says half of 企业注销).
+func coverage(words, found []string) float64 {
+	covered, all := 0, 0
+	for _, w := range words {
+		n := utf8.RuneCountInString(w)
+		all += n
+		c := 0
+		for _, k := range found {
+			switch {
+			case strings.Contains(k, w):
+				c = n
+			case strings.Contains(w, k):
+				c = max(c, utf8.RuneCountInString(k))
+			}
+		}
+		covered += c
+	}
+	return float64(covered) / float64(max(1, all))
+}
+
+// scaled is a bundle's score s scaled by the precision of the phrase that
+// made it (bundlePrecisionShare).
+func scaled(s, precision float64) float64 {
+	return s * (1 - bundlePrecisionShare + bundlePrecisionShare*precision)
 }
 
 // themesAndSteps is what the group g counts in the bundle's themes and
@@ -395,7 +508,8 @@ func (t *bundleText) themesAndSteps(p plan, g []string) (float64, map[int]bool) 
 		if k == "" {
 			continue
 		}
-		if slices.ContainsFunc(t.themes, func(th string) bool { return bundleContains(p, th, k) }) {
+		if slices.ContainsFunc(t.themes, func(th string) bool { return bundleContains(p, th, k) }) ||
+			utf8.RuneCountInString(k) >= 2 && bundleContains(p, t.desc, k) {
 			best = max(best, bundleInTheme)
 		}
 		for i, s := range t.steps {
@@ -425,6 +539,16 @@ func (t *bundleText) themesAndSteps(p plan, g []string) (float64, map[int]bool) 
 		best = max(best, bundleWordStep)
 	}
 	return best, named
+}
+
+// firstStage reports whether one of the steps is of the first stage.
+func (t *bundleText) firstStage(steps map[int]bool) bool {
+	for i := range steps {
+		if !t.later[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // laterStepOnly reports whether the query is the plain words of one step
@@ -517,7 +641,15 @@ func wordBounds(s string) map[int]bool {
 // longer word.
 func bundleContains(p plan, field, k string) bool {
 	if !strings.Contains(field, k) {
-		return false
+		// 许可证 is the certificate of a 许可: 食品经营许可证 asks for the
+		// step 食品经营许可（新办）.
+		c, ok := strings.CutSuffix(k, "许可证")
+		if !ok {
+			return false
+		}
+		if k = c + "许可"; !strings.Contains(field, k) {
+			return false
+		}
 	}
 	for _, l := range rankingRules().exclude[k] {
 		if strings.Contains(field, l) && !p.has(l) {

@@ -203,3 +203,48 @@ func TestMatchBundlesEmpty(t *testing.T) {
 		t.Errorf("empty matcher: %v", got)
 	}
 }
+
+// TestMatchBundlesOwnWords: the matcher's rules for queries in a citizen's
+// own words — a step's name said in other words, 许可证 for a step's 许可,
+// a longer form of an ask phrase's word, a word of the description — and
+// the precision that keeps a part of a word from counting as all of it.
+func TestMatchBundlesOwnWords(t *testing.T) {
+	f := seedFixture(t)
+	list := testBundles()
+	for i := range list {
+		switch list[i].Code {
+		case "restaurant":
+			list[i].Description = "开饭店：先办营业执照，再办食品经营许可和营业前消防安全检查。"
+		case "school":
+			list[i].AskPhrases = append(list[i].AskPhrases, "一年级报名")
+		}
+	}
+	bs := NewBundles(list)
+	for _, tc := range []struct{ q, first string }{
+		// 许可证 is the certificate of the step 食品经营许可, and the
+		// license with it names two steps of one event.
+		{"开饭馆营业执照和食品经营许可证", "restaurant"},
+		// 上一年级 is a longer form of the ask phrase's 一年级.
+		{"上一年级报名", "school"},
+		// 企业 is half of the word 企业设立: not the company bundle.
+		{"企业年报", ""},
+		{"机动车", ""},
+	} {
+		got := bundleCodes(f.index.MatchBundles(bs, tc.q))
+		if tc.first == "" {
+			if len(got) > 0 {
+				t.Errorf("%q finds %v, want none", tc.q, got)
+			}
+			continue
+		}
+		if len(got) == 0 || got[0] != tc.first {
+			t.Errorf("%q finds %v, want %s first", tc.q, got, tc.first)
+		}
+	}
+	if got := coverage([]string{"企业注销"}, []string{"企业"}); got != 0.5 {
+		t.Errorf("coverage of 企业 in 企业注销 = %v, want 0.5", got)
+	}
+	if got := coverage([]string{"一年级", "报名"}, []string{"上一年级"}); got != 0.6 {
+		t.Errorf("coverage of 上一年级 in 一年级报名 = %v, want 0.6", got)
+	}
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -81,30 +80,13 @@ func (ed *bundleEditionRow) info() EditionInfo {
 
 // loadBundle returns the row of the bundle code, or catalog.ErrNotFound.
 func loadBundle(db *gorm.DB, code string) (*bundleRow, error) {
-	if !storableText(code) {
-		return nil, fmt.Errorf("bundle %q: %w", code, catalog.ErrNotFound)
-	}
-	var row bundleRow
-	if err := db.Where("code = ?", code).Take(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("bundle %s: %w", code, catalog.ErrNotFound)
-		}
-		return nil, fmt.Errorf("load bundle %s: %w", code, err)
-	}
-	return &row, nil
+	return loadRow[bundleRow](db, "bundle", code)
 }
 
 // loadBundleEdition returns edition n of the bundle code, or
 // catalog.ErrNotFound.
 func loadBundleEdition(db *gorm.DB, code string, n int) (*bundleEditionRow, error) {
-	var ed bundleEditionRow
-	if err := db.Where("bundle_code = ? AND number = ?", code, n).Take(&ed).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("bundle %s edition %d: %w", code, n, catalog.ErrNotFound)
-		}
-		return nil, fmt.Errorf("load bundle %s edition %d: %w", code, n, err)
-	}
-	return &ed, nil
+	return loadEditionOf[bundleEditionRow](db, "bundle", code, n)
 }
 
 // publishedBundleSelect selects the published edition of bundles (b) as

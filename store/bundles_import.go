@@ -66,6 +66,23 @@ func (s *Store) checkBundleRecords(ctx context.Context, recs, entries []catalog.
 // stays in the history). Each written bundle is stamped with a new value of
 // the change sequence, in input order, and counted in res.Bundles.
 func importBundles(tx *gorm.DB, recs []catalog.Record, now time.Time, author, note string, res *ImportResult) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if len(recs) > catalog.MaxBundles {
+		return roomForBundles(tx, len(recs)) // refused without listing the codes in a query
+	}
+	codes := make([]string, len(recs))
+	for i, r := range recs {
+		codes[i] = r.Bundle.Code
+	}
+	var known int64
+	if err := tx.Table("bundles").Where("code IN ?", codes).Count(&known).Error; err != nil {
+		return fmt.Errorf("count bundles: %w", err)
+	}
+	if err := roomForBundles(tx, len(recs)-int(known)); err != nil {
+		return err
+	}
 	for _, r := range recs {
 		b := r.Bundle
 		ed, err := newBundleEdition(b, 0, catalog.StatePublished, now)

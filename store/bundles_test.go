@@ -357,3 +357,39 @@ func TestResolveBundle(t *testing.T) {
 		t.Errorf("critical path with a missing item: %d %v", days, complete)
 	}
 }
+
+// TestBundlesAreBounded: an import or a new bundle beyond catalog.MaxBundles
+// is refused with the limit named, and nothing is written.
+func TestBundlesAreBounded(t *testing.T) {
+	st, _ := openTestStore(t)
+	ctx := t.Context()
+	entries := []catalog.Record{bundleEntryRecord(1, bE1), bundleEntryRecord(2, bE2), bundleEntryRecord(3, bE3)}
+	mustImport(t, st, catalog.Decoded{Records: entries})
+	many := func(from, n int) catalog.Decoded {
+		var d catalog.Decoded
+		for i := range n {
+			d.Records = append(d.Records, catalog.Record{File: "b.jsonl", Line: i + 1, Kind: catalog.KindBundle,
+				Bundle: testBundle(fmt.Sprintf("b%04d", from+i))})
+		}
+		return d
+	}
+	if _, err := st.Import(ctx, many(0, catalog.MaxBundles+1), ImportOptions{}); err == nil ||
+		!strings.Contains(err.Error(), fmt.Sprintf(catalog.MsgTooManyBundles, catalog.MaxBundles)) {
+		t.Fatalf("import of MaxBundles+1 bundles: %v", err)
+	}
+	if n, err := st.BundlesVersion(ctx); err != nil || n != 0 {
+		t.Fatalf("after the refused import: version %d %v", n, err)
+	}
+	res := mustImport(t, st, many(0, catalog.MaxBundles))
+	if res.Bundles != catalog.MaxBundles {
+		t.Fatalf("import of MaxBundles bundles: %+v", res)
+	}
+	// Re-importing known bundles adds none: allowed at the limit.
+	mustImport(t, st, many(0, 2))
+	admin := Actor{User: &catalog.User{Name: "admin", Role: catalog.RoleAdmin}}
+	_, err := st.SaveBundle(ctx, admin, "one-more", 0, testBundle("one-more"), "")
+	var verr *catalog.ValidationError
+	if !errors.As(err, &verr) || verr.Errors[0].Field != "code" {
+		t.Fatalf("a new bundle beyond the limit: %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,6 +27,20 @@ const (
 	OpBundleReject  = "bundle_reject"
 )
 
+// roomForBundles refuses adding n bundles beyond catalog.MaxBundles, as a
+// validation error of the code.
+func roomForBundles(tx *gorm.DB, n int) error {
+	var count int64
+	if err := tx.Table("bundles").Count(&count).Error; err != nil {
+		return fmt.Errorf("count bundles: %w", err)
+	}
+	if count+int64(n) > catalog.MaxBundles {
+		return &catalog.ValidationError{Errors: []catalog.FieldError{{Field: "code",
+			Message: fmt.Sprintf(catalog.MsgTooManyBundles, catalog.MaxBundles)}}}
+	}
+	return nil
+}
+
 // ErrBundleCodeTaken is the error of creating a bundle with a code already
 // in use. It is a catalog.ErrConflict.
 var ErrBundleCodeTaken = fmt.Errorf("bundle code already exists: %w", catalog.ErrConflict)
@@ -37,17 +50,7 @@ var ErrBundleCodeTaken = fmt.Errorf("bundle code already exists: %w", catalog.Er
 // published edition to start from (as Working for items).
 type BundleWorking struct {
 	catalog.Bundle
-	// Edition is the number of this edition, the value to send back as
-	// the base (If-Match) when saving.
-	Edition int `json:"edition"`
-	// State is the edition's state (draft, submitted, rejected, published).
-	State string `json:"state"`
-	// Published is the bundle's current published edition, 0 when none.
-	Published int       `json:"published"`
-	Note      string    `json:"note"`
-	Reason    string    `json:"reason"` // why the edition was rejected
-	Author    string    `json:"author"`
-	CreatedAt time.Time `json:"created_at"`
+	WorkingEdition
 }
 
 // BundleQueueEntry is one line of the bundle work queue: a bundle with its
@@ -55,15 +58,7 @@ type BundleWorking struct {
 type BundleQueueEntry struct {
 	Code string `json:"code"`
 	Name string `json:"name"` // the name in the latest edition
-	// Edition and State are the latest edition's number and state.
-	Edition     int        `json:"edition"`
-	State       string     `json:"state"`
-	Published   int        `json:"published"` // 0 when none
-	Author      string     `json:"author"`
-	Note        string     `json:"note,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	QueueEdition
 }
 
 // BundleDraft returns the edition of the bundle code an editor works on
@@ -78,21 +73,16 @@ func (s *Store) BundleDraft(ctx context.Context, a Actor, code string) (*BundleW
 	if err != nil {
 		return nil, err
 	}
-	ed, err := loadBundleEdition(db, code, row.Latest)
+	ed, err := workingEdition(row.Latest, row.Published, func(n int) (*bundleEditionRow, error) { return loadBundleEdition(db, code, n) },
+		func(ed *bundleEditionRow) string { return ed.State })
 	if err != nil {
 		return nil, err
-	}
-	if !slices.Contains(openStates, ed.State) && row.Published > 0 && row.Published != ed.Number {
-		if ed, err = loadBundleEdition(db, code, row.Published); err != nil {
-			return nil, err
-		}
 	}
 	b, err := ed.decode()
 	if err != nil {
 		return nil, err
 	}
-	return &BundleWorking{Bundle: *b, Edition: ed.Number, State: ed.State, Published: row.Published,
-		Note: ed.Note, Reason: ed.Reason, Author: ed.Author, CreatedAt: ed.CreatedAt.UTC()}, nil
+	return &BundleWorking{Bundle: *b, WorkingEdition: ed.info().working(row.Published)}, nil
 }
 
 // SaveBundle stores b as a draft of the bundle code and returns the
@@ -137,6 +127,9 @@ func (s *Store) SaveBundle(ctx context.Context, a Actor, code string, base int, 
 		op := OpBundleSave
 		if row == nil {
 			op = OpBundleCreate
+			if err := roomForBundles(tx, 1); err != nil {
+				return err
+			}
 			row = &bundleRow{Code: code, Name: b.Name, Latest: 0, Seq: seq, CreatedAt: now, UpdatedAt: now}
 			if err := tx.Create(row).Error; err != nil {
 				return fmt.Errorf("create bundle %s: %w", code, err)
@@ -363,14 +356,7 @@ func supersedePublishedBundle(tx *gorm.DB, code string, now time.Time) error {
 // changeBundleState updates the bundle edition id from state from; another
 // writer having changed it first is a conflict.
 func changeBundleState(tx *gorm.DB, id uint, from string, set map[string]any) error {
-	res := tx.Model(&bundleEditionRow{}).Where("id = ? AND state = ?", id, from).Updates(set)
-	if res.Error != nil {
-		return fmt.Errorf("update bundle edition: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("bundle edition changed meanwhile: %w", catalog.ErrConflict)
-	}
-	return nil
+	return changeStateOf(tx, &bundleEditionRow{}, "bundle edition", id, from, set)
 }
 
 // advanceBundle stamps the bundle code, whose latest edition must still be
@@ -381,13 +367,7 @@ func advanceBundle(tx *gorm.DB, code string, base int, seq int64, now time.Time,
 		all[k] = v
 	}
 	res := tx.Model(&bundleRow{}).Where("code = ? AND latest = ?", code, base).Updates(all)
-	if res.Error != nil {
-		return fmt.Errorf("update bundle %s: %w", code, res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("bundle %s changed meanwhile: %w", code, catalog.ErrConflict)
-	}
-	return nil
+	return oneRowOf(res, "bundle", code)
 }
 
 // staleBundle is the conflict of a step made against edition base when
@@ -410,8 +390,8 @@ func (s *Store) BundleEditions(ctx context.Context, a Actor, code string) ([]Edi
 }
 
 // editionInfos describes the editions of one item or bundle that q
-// selects from the table of R, newest first. (Store.Editions reads the
-// same shape of the editions table.)
+// selects from the table of R, newest first (Store.Editions and
+// Store.BundleEditions).
 func editionInfos[R any, P interface {
 	*R
 	info() EditionInfo
@@ -490,8 +470,7 @@ func (s *Store) BundleQueue(ctx context.Context, a Actor) ([]BundleQueueEntry, e
 		}
 		q := r.BundleQueueEntry
 		q.Name = b.Name
-		q.CreatedAt = q.CreatedAt.UTC()
-		q.SubmittedAt = utcPtr(q.SubmittedAt)
+		q.utc()
 		out[i] = q
 	}
 	return out, nil

@@ -103,25 +103,23 @@ func digest(b []byte) string {
 }
 
 func loadEdition(db *gorm.DB, code string, n int) (*editionRow, error) {
-	var ed editionRow
-	if err := db.Where("item_code = ? AND number = ?", code, n).Take(&ed).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("item %s edition %d: %w", code, n, catalog.ErrNotFound)
-		}
-		return nil, fmt.Errorf("load item %s edition %d: %w", code, n, err)
-	}
-	return &ed, nil
+	return loadEditionOf[editionRow](db, "item", code, n)
 }
 
 // editionHead loads edition n of the item code without its guide.
 func editionHead(db *gorm.DB, code string, n int) (*editionRow, error) {
-	var ed editionRow
-	err := db.Omit("guide").Where("item_code = ? AND number = ?", code, n).Take(&ed).Error
-	if err != nil {
+	return loadEditionOf[editionRow](db.Omit("guide"), "item", code, n)
+}
+
+// loadEditionOf returns edition n of the kind ("item", "bundle") code from
+// R's table, whose kind_code column names it, or catalog.ErrNotFound.
+func loadEditionOf[R any](db *gorm.DB, kind, code string, n int) (*R, error) {
+	var ed R
+	if err := db.Where(kind+"_code = ? AND number = ?", code, n).Take(&ed).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("item %s edition %d: %w", code, n, catalog.ErrNotFound)
+			return nil, fmt.Errorf("%s %s edition %d: %w", kind, code, n, catalog.ErrNotFound)
 		}
-		return nil, fmt.Errorf("load item %s edition %d: %w", code, n, err)
+		return nil, fmt.Errorf("load %s %s edition %d: %w", kind, code, n, err)
 	}
 	return &ed, nil
 }
@@ -158,15 +156,22 @@ func insertDraft(tx *gorm.DB, item *catalog.Item, number int, deptID uint, now t
 	return nil
 }
 
-// changeState updates the edition id from state from; another writer
-// having changed it first is a conflict.
+// changeState updates the item edition id from state from; another
+// writer having changed it first is a conflict.
 func changeState(tx *gorm.DB, id uint, from string, set map[string]any) error {
-	res := tx.Model(&editionRow{}).Where("id = ? AND state = ?", id, from).Updates(set)
+	return changeStateOf(tx, &editionRow{}, "edition", id, from, set)
+}
+
+// changeStateOf updates the edition id, a row of model's table (named
+// what in errors), from state from; another writer having changed it
+// first is a conflict. Items' and bundles' editions change state alike.
+func changeStateOf(tx *gorm.DB, model any, what string, id uint, from string, set map[string]any) error {
+	res := tx.Model(model).Where("id = ? AND state = ?", id, from).Updates(set)
 	if res.Error != nil {
-		return fmt.Errorf("update edition: %w", res.Error)
+		return fmt.Errorf("update %s: %w", what, res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("edition changed meanwhile: %w", catalog.ErrConflict)
+		return fmt.Errorf("%s changed meanwhile: %w", what, catalog.ErrConflict)
 	}
 	return nil
 }
@@ -175,6 +180,13 @@ func (ed *editionRow) info() EditionInfo {
 	return EditionInfo{Number: ed.Number, State: ed.State, Author: ed.Author, Reviewer: ed.Reviewer,
 		Note: ed.Note, Reason: ed.Reason, CreatedAt: ed.CreatedAt.UTC(), SubmittedAt: utcPtr(ed.SubmittedAt),
 		PublishedAt: utcPtr(ed.PublishedAt), SupersededAt: utcPtr(ed.SupersededAt)}
+}
+
+// working is the WorkingEdition of edition e when the item's or bundle's
+// published edition is published.
+func (e EditionInfo) working(published int) WorkingEdition {
+	return WorkingEdition{Edition: e.Number, State: e.State, Published: published, Note: e.Note, Reason: e.Reason,
+		Author: e.Author, CreatedAt: e.CreatedAt}
 }
 
 func utcPtr(t *time.Time) *time.Time {

@@ -73,15 +73,21 @@ func (s *Store) Siblings(ctx context.Context, baseCode string) ([]Sibling, error
 
 // loadItem returns the row of the item code, or catalog.ErrNotFound.
 func loadItem(db *gorm.DB, code string) (*itemRow, error) {
+	return loadRow[itemRow](db, "item", code)
+}
+
+// loadRow returns the row of the kind ("item", "bundle") code from R's
+// table, or catalog.ErrNotFound.
+func loadRow[R any](db *gorm.DB, kind, code string) (*R, error) {
 	if !storableText(code) {
-		return nil, fmt.Errorf("item %q: %w", code, catalog.ErrNotFound)
+		return nil, fmt.Errorf("%s %q: %w", kind, code, catalog.ErrNotFound)
 	}
-	var row itemRow
+	var row R
 	if err := db.Where("code = ?", code).Take(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, fmt.Errorf("item %s: %w", code, catalog.ErrNotFound)
+			return nil, fmt.Errorf("%s %s: %w", kind, code, catalog.ErrNotFound)
 		}
-		return nil, fmt.Errorf("load item %s: %w", code, err)
+		return nil, fmt.Errorf("load %s %s: %w", kind, code, err)
 	}
 	return &row, nil
 }
@@ -100,11 +106,16 @@ func advanceItem(tx *gorm.DB, code string, base int, seq int64, now time.Time, c
 // oneRow checks that an update of the item code changed exactly one row:
 // none means another writer moved its latest edition first.
 func oneRow(res *gorm.DB, code string) error {
+	return oneRowOf(res, "item", code)
+}
+
+// oneRowOf is oneRow for the kind ("item", "bundle") code.
+func oneRowOf(res *gorm.DB, kind, code string) error {
 	if res.Error != nil {
-		return fmt.Errorf("update item %s: %w", code, res.Error)
+		return fmt.Errorf("update %s %s: %w", kind, code, res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("item %s changed meanwhile: %w", code, catalog.ErrConflict)
+		return fmt.Errorf("%s %s changed meanwhile: %w", kind, code, catalog.ErrConflict)
 	}
 	return nil
 }

@@ -15,6 +15,16 @@ type QueueEntry struct {
 	Region     string `json:"region"`
 	RegionName string `json:"region_name"`
 	Department string `json:"department"`
+	QueueEdition
+	// Findings is the number of guide-quality findings of the latest
+	// edition.
+	Findings int `json:"findings"`
+}
+
+// QueueEdition is what a line of a work queue, of items (QueueEntry) or
+// bundles (BundleQueueEntry), says of the latest edition; in JSON its
+// fields stand among the line's own.
+type QueueEdition struct {
 	// Edition and State are the latest edition's number and state.
 	Edition int    `json:"edition"`
 	State   string `json:"state"`
@@ -25,9 +35,12 @@ type QueueEntry struct {
 	Reason      string     `json:"reason,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	// Findings is the number of guide-quality findings of the latest
-	// edition.
-	Findings int `json:"findings"`
+}
+
+// utc gives the edition's times in UTC, as every API answer has them.
+func (q *QueueEdition) utc() {
+	q.CreatedAt = q.CreatedAt.UTC()
+	q.SubmittedAt = utcPtr(q.SubmittedAt)
 }
 
 // Queue returns the actor's work queue. A reviewer (or an admin) gets the
@@ -84,8 +97,7 @@ func (s *Store) Queue(ctx context.Context, a Actor) ([]QueueEntry, error) {
 		}
 		q := r.QueueEntry
 		q.Name, q.Findings = it.Name, len(catalog.Quality(it))
-		q.CreatedAt = q.CreatedAt.UTC()
-		q.SubmittedAt = utcPtr(q.SubmittedAt)
+		q.utc()
 		out[i] = q
 	}
 	return out, nil

@@ -51,20 +51,42 @@ var openStates = []string{catalog.StateDraft, catalog.StateSubmitted, catalog.St
 // edition's metadata.
 type Working struct {
 	catalog.Item
+	WorkingEdition
+	// Findings are the guide-quality findings of this edition (docs/contract.md#guide-quality-rules);
+	// they do not block saving.
+	Findings []catalog.Finding `json:"findings"`
+}
+
+// WorkingEdition is the metadata of the edition an editor works on, of an
+// item (Working) or a bundle (BundleWorking); in JSON its fields follow
+// the item's or bundle's own.
+type WorkingEdition struct {
 	// Edition is the number of this edition, the value to send back as
-	// If-Match when saving.
+	// If-Match (the base) when saving.
 	Edition int `json:"edition"`
 	// State is the edition's state (draft, submitted, rejected, published).
 	State string `json:"state"`
-	// Published is the item's current published edition, 0 when none.
+	// Published is the item's or bundle's current published edition, 0
+	// when none.
 	Published int       `json:"published"`
 	Note      string    `json:"note"`
 	Reason    string    `json:"reason"` // why the edition was rejected
 	Author    string    `json:"author"`
 	CreatedAt time.Time `json:"created_at"`
-	// Findings are the guide-quality findings of this edition (docs/contract.md#guide-quality-rules);
-	// they do not block saving.
-	Findings []catalog.Finding `json:"findings"`
+}
+
+// workingEdition loads the edition an editor works on by load: the latest
+// edition when it is open (draft, submitted, rejected), else the published
+// one; state is an edition's state.
+func workingEdition[E any](latest, published int, load func(n int) (*E, error), state func(*E) string) (*E, error) {
+	ed, err := load(latest)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(openStates, state(ed)) && published > 0 && published != latest {
+		return load(published)
+	}
+	return ed, nil
 }
 
 // EditionInfo describes one edition of an item: its state and who did
@@ -96,22 +118,16 @@ func (s *Store) Draft(ctx context.Context, a Actor, code string) (*Working, erro
 	if err := s.require(ctx, a.User, catalog.ActionRead, row.DepartmentID, row.Region); err != nil {
 		return nil, err
 	}
-	ed, err := loadEdition(db, code, row.Latest)
+	ed, err := workingEdition(row.Latest, row.Published, func(n int) (*editionRow, error) { return loadEdition(db, code, n) },
+		func(ed *editionRow) string { return ed.State })
 	if err != nil {
 		return nil, err
-	}
-	if !slices.Contains(openStates, ed.State) && row.Published > 0 && row.Published != ed.Number {
-		if ed, err = loadEdition(db, code, row.Published); err != nil {
-			return nil, err
-		}
 	}
 	it, err := catalog.DecodeGuide(ed.Guide)
 	if err != nil {
 		return nil, fmt.Errorf("item %s edition %d: %w", code, ed.Number, err)
 	}
-	w := &Working{Item: *it, Edition: ed.Number, State: ed.State, Published: row.Published,
-		Note: ed.Note, Reason: ed.Reason, Author: ed.Author, CreatedAt: ed.CreatedAt.UTC(),
-		Findings: catalog.Quality(it)}
+	w := &Working{Item: *it, WorkingEdition: ed.info().working(row.Published), Findings: catalog.Quality(it)}
 	if w.Findings == nil {
 		w.Findings = []catalog.Finding{}
 	}
@@ -391,16 +407,7 @@ func (s *Store) Editions(ctx context.Context, a Actor, code string) ([]EditionIn
 	if err := s.readable(ctx, a, code); err != nil {
 		return nil, err
 	}
-	var rows []editionRow
-	err := s.db.WithContext(ctx).Omit("guide").Where("item_code = ?", code).Order("number DESC").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("load editions of %s: %w", code, err)
-	}
-	out := make([]EditionInfo, len(rows))
-	for i := range rows {
-		out[i] = rows[i].info()
-	}
-	return out, nil
+	return editionInfos[editionRow](s.db.WithContext(ctx).Omit("guide").Where("item_code = ?", code))
 }
 
 // Edition returns edition n of the item code with its description, or

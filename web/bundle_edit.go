@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,20 +63,25 @@ func (s *Server) bundleRows(c *gin.Context, u *catalog.User, acc bundleAccess) (
 		var ps []catalog.PublishedBundle
 		if ps, err = s.store.PublishedBundles(ctx); err == nil {
 			for _, p := range ps {
-				q = append(q, store.BundleQueueEntry{Code: p.Code, Name: p.Name, Edition: p.Edition, State: catalog.StatePublished,
-					Published: p.Edition, CreatedAt: p.UpdatedAt})
+				q = append(q, store.BundleQueueEntry{Code: p.Code, Name: p.Name, QueueEdition: store.QueueEdition{Edition: p.Edition,
+					State: catalog.StatePublished, Published: p.Edition, CreatedAt: p.UpdatedAt}})
 			}
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
+	return newBundleEditRows(q), nil
+}
+
+// newBundleEditRows are the lines of a bundle list or review queue.
+func newBundleEditRows(q []store.BundleQueueEntry) []bundleEditRow {
 	out := make([]bundleEditRow, 0, len(q))
 	for _, e := range q {
 		out = append(out, bundleEditRow{BundleQueueEntry: e, StateLabel: stateLabel(e.State), Created: showTime(e.CreatedAt),
 			Submitted: showTimePtr(e.SubmittedAt)})
 	}
-	return out, nil
+	return out
 }
 
 // workbenchBundles adds the bundles to the workbench of a user who may
@@ -93,9 +97,8 @@ func (s *Server) workbenchBundles(c *gin.Context, u *catalog.User, p *workbenchP
 		if err != nil {
 			return err
 		}
-		for _, e := range rows {
-			p.BundleQueue = append(p.BundleQueue, bundleEditRow{BundleQueueEntry: e, StateLabel: stateLabel(e.State),
-				Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt)})
+		if len(rows) > 0 {
+			p.BundleQueue = newBundleEditRows(rows)
 		}
 	}
 	if acc.Edit && u.Role == catalog.RoleBundle {
@@ -159,26 +162,16 @@ type bundleEditListView struct {
 }
 
 type bundleEditPage struct {
-	Code, Name       string
-	New              bool
-	Action           string
-	Base             int
-	State            string
-	StateLabel       string
-	Edition          int
-	Published        int
-	Author           string
-	CreatedAt        string
-	Reason           string
-	Fields           []formField
-	Lists            []bundleEditListView
-	Note             formField
-	Errors           []issue
-	Conflict         *conflictView
-	Busy             bool
-	Saved, Submitted int
-	Created          bool
+	editHead
+	New    bool
+	Fields []formField
+	Lists  []bundleEditListView
+	Note   formField
+	Errors []issue
 }
+
+// Kind is the path segment of bundles (/bundles/, /review/bundles/).
+func (*bundleEditPage) Kind() string { return "bundles" }
 
 // bundleEditView is how one bundle form is drawn.
 type bundleEditView struct {
@@ -256,13 +249,9 @@ func (s *Server) bundlePageData(c *gin.Context, v bundleEditView) (*bundleEditPa
 		}
 		return formField{Name: name, ID: id, Label: lbl, Kind: kind, Value: value, Errors: errs[path], Autofocus: name == v.focus}
 	}
-	p := &bundleEditPage{New: v.w == nil, Base: v.base, Conflict: v.conflict, Busy: v.busy}
+	p := &bundleEditPage{New: v.w == nil, editHead: newEditHead("", "", "/edit/bundles/new", v.base, nil, v.conflict, v.busy)}
 	if w := v.w; w != nil {
-		p.Code, p.Name, p.Action = w.Code, w.Name, "/edit/bundles/"+url.PathEscape(w.Code)
-		p.State, p.StateLabel, p.Edition, p.Published = w.State, stateLabel(w.State), w.Edition, w.Published
-		p.Author, p.CreatedAt, p.Reason = w.Author, showTime(w.CreatedAt), w.Reason
-	} else {
-		p.Action = "/edit/bundles/new"
+		p.editHead = newEditHead(w.Code, w.Name, "/edit/bundles/"+url.PathEscape(w.Code), v.base, &w.WorkingEdition, v.conflict, v.busy)
 	}
 	for _, k := range bundleScalars {
 		kind := "text"
@@ -408,9 +397,7 @@ func (s *Server) bundleEditGet(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Saved, _ = strconv.Atoi(c.Query("saved"))
-	p.Submitted, _ = strconv.Atoi(c.Query("submitted"))
-	p.Created = c.Query("created") != ""
+	p.notices(c)
 	s.render(c, http.StatusOK, "edit-bundle", s.editLayout(c, tf("ebundle.edit.title", w.Name), "page-edit-bundle", p))
 	return nil
 }
@@ -474,10 +461,12 @@ func (s *Server) bundlePost(create bool) pageFunc {
 		if action == actionSubmit {
 			if err := s.store.SubmitBundle(ctx, a, code, n, note); err != nil {
 				if n != v.base {
-					if v.w, err = s.store.BundleDraft(ctx, a, code); err != nil {
-						return err
+					// The draft is saved; the form now stands on it.
+					w, derr := s.store.BundleDraft(ctx, a, code)
+					if derr != nil {
+						return derr
 					}
-					v.base = n
+					v.w, v.base = w, n
 				}
 				return s.bundleFailed(c, v, code, err)
 			}
@@ -525,49 +514,52 @@ func (s *Server) bundleErrors(c *gin.Context, parse []catalog.FieldError, b *cat
 
 // bundleFailed re-renders the form after a refused save or submission.
 func (s *Server) bundleFailed(c *gin.Context, v bundleEditView, code string, err error) error {
-	var verr *catalog.ValidationError
+	status, errs, ok := saveRefusal(c, err)
 	switch {
-	case errors.As(err, &verr):
-		v.errs = verr.Errors
-		return s.renderBundle(c, http.StatusUnprocessableEntity, v)
-	case v.w == nil && errors.Is(err, catalog.ErrConflict):
+	case !ok:
+		return err
+	case errs != nil:
+		v.errs = errs
+	case status == http.StatusConflict && v.w == nil:
 		v.errs = []catalog.FieldError{{Field: "code", Message: tf("ebundle.err.taken", code)}}
-		return s.renderBundle(c, http.StatusConflict, v)
-	case errors.Is(err, catalog.ErrConflict):
+	case status == http.StatusConflict:
 		latest, lerr := s.store.BundleDraft(c.Request.Context(), store.Actor{User: currentUser(c), Remote: clientIP(c)}, code)
 		if lerr != nil {
 			return lerr
 		}
 		v.w = latest
-		v.conflict = &conflictView{Base: v.base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt)}
-		return s.renderBundle(c, http.StatusConflict, v)
-	case store.IsBusy(err):
+		v.conflict = newConflictView(v.base, &latest.WorkingEdition, "")
+	default:
 		v.busy = true
-		toError(err).setHeaders(c)
-		return s.renderBundle(c, http.StatusServiceUnavailable, v)
 	}
-	return err
+	return s.renderBundle(c, status, v)
 }
 
 // ---------------------------------------------------------------- review
 
 type bundleReviewPage struct {
-	Code, Name    string
-	Edition       int
-	Published     int
-	State         string
-	StateLabel    string
-	Author        string
-	Note          string
-	Reviewable    bool
-	CanReview     bool
+	reviewHead
 	CanEdit       bool
-	Diff          *diffView
-	Reason        formField
-	Errors        []issue
-	Conflict      bool
 	Editions      []editionRow
 	NewBundleDiff bool
+}
+
+// Kind is the path segment of bundles (/bundles/, /review/bundles/).
+func (*bundleReviewPage) Kind() string { return "bundles" }
+
+// bundleReviews is the review of bundles.
+func (s *Server) bundleReviews() reviewFlow {
+	return reviewFlow{publish: s.store.PublishBundle, reject: s.store.RejectBundle,
+		done: s.bundles.expire, // this process shows the edition at once; others within bundleCheckEvery
+		list: "/edit/bundles",
+		data: func(c *gin.Context, u *catalog.User, code string) (any, *reviewHead, error) {
+			p, err := s.bundleReviewData(c, u, code)
+			if err != nil {
+				return nil, nil, err
+			}
+			return p, &p.reviewHead, nil
+		},
+		template: "edit-bundle-review", body: "page-review-bundle"}
 }
 
 func (s *Server) bundleReviewData(c *gin.Context, u *catalog.User, code string) (*bundleReviewPage, error) {
@@ -581,9 +573,7 @@ func (s *Server) bundleReviewData(c *gin.Context, u *catalog.User, code string) 
 	if err != nil {
 		return nil, err
 	}
-	p := &bundleReviewPage{Code: code, Name: w.Name, Edition: w.Edition, Published: w.Published, State: w.State,
-		StateLabel: stateLabel(w.State), Author: w.Author, Note: w.Note, Reviewable: w.State == catalog.StateSubmitted,
-		CanReview: acc.Review, CanEdit: acc.Edit}
+	p := &bundleReviewPage{reviewHead: newReviewHead(code, w.Name, &w.WorkingEdition, acc.Review), CanEdit: acc.Edit}
 	var old *catalog.Bundle
 	if w.Published != 0 && w.Published != w.Edition {
 		if old, _, err = s.store.BundleEdition(ctx, a, code, w.Published); err != nil {
@@ -599,90 +589,15 @@ func (s *Server) bundleReviewData(c *gin.Context, u *catalog.User, code string) 
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range eds {
-		p.Editions = append(p.Editions, editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
-			Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt), Published: showTimePtr(e.PublishedAt),
-			Ended: showTimePtr(e.SupersededAt)})
-	}
-	p.Reason = formField{Name: "reason", ID: "f-reason", Label: label("review.reason"), Kind: "textarea", Required: true,
-		Hint: label("review.reason.hint")}
+	p.Editions = editionRows(eds)
 	return p, nil
 }
 
 // bundleReviewGet is GET /review/bundles/{code}.
-func (s *Server) bundleReviewGet(c *gin.Context) error {
-	u := s.signedIn(c)
-	if u == nil {
-		return nil
-	}
-	p, err := s.bundleReviewData(c, u, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	s.render(c, http.StatusOK, "edit-bundle-review", s.editLayout(c, tf("review.title", p.Name), "page-review-bundle", p))
-	return nil
-}
+func (s *Server) bundleReviewGet(c *gin.Context) error { return s.reviewGet(s.bundleReviews())(c) }
 
 // bundleReviewPost is POST /review/bundles/{code}/publish and …/reject.
-func (s *Server) bundleReviewPost(publish bool) pageFunc {
-	return func(c *gin.Context) error {
-		u := s.signedIn(c)
-		if u == nil {
-			return nil
-		}
-		if err := s.readForm(c); err != nil {
-			return err
-		}
-		ctx := c.Request.Context()
-		code := c.Param("code")
-		a := store.Actor{User: u, Remote: clientIP(c)}
-		base, err := formBase(c)
-		if err != nil {
-			return err
-		}
-		reason := formText(c.PostForm("reason"))
-		if publish {
-			err = s.store.PublishBundle(ctx, a, code, base)
-		} else {
-			err = s.store.RejectBundle(ctx, a, code, base, reason)
-		}
-		if err == nil {
-			s.bundles.expire() // this process shows the edition at once; others within bundleCheckEvery
-			param := "rejected"
-			if publish {
-				param = "published"
-			}
-			c.Redirect(http.StatusSeeOther, "/edit/bundles?"+param+"="+url.QueryEscape(code))
-			return nil
-		}
-		var verr *catalog.ValidationError
-		status := http.StatusConflict
-		switch {
-		case errors.As(err, &verr):
-			status = http.StatusUnprocessableEntity
-		case errors.Is(err, catalog.ErrConflict):
-		default:
-			return err
-		}
-		p, derr := s.bundleReviewData(c, u, code)
-		if derr != nil {
-			return derr
-		}
-		p.Reason.Value = reason
-		if verr != nil {
-			for _, e := range verr.Errors {
-				if e.Field == "reason" {
-					p.Reason.Errors = append(p.Reason.Errors, e.Message)
-				}
-				p.Errors = append(p.Errors, issue{Label: pathLabel(e.Field), Message: e.Message, Anchor: "#f-reason"})
-			}
-		} else {
-			p.Conflict = true
-		}
-		s.render(c, status, "edit-bundle-review", s.editLayout(c, label("edit.errors.prefix")+tf("review.title", p.Name), "page-review-bundle", p))
-		return nil
-	}
-}
+func (s *Server) bundleReviewPost(publish bool) pageFunc { return s.decide(publish, s.bundleReviews()) }
 
 // bundleEditDiff compares two bundles field by field (old nil: a new bundle,
 // every field given is shown as added).

@@ -1,9 +1,8 @@
 package web
 
 import (
-	"errors"
+	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,16 +16,13 @@ import (
 // against If-Match or the latest edition. The public read routes
 // (GET /api/v1/bundles, /api/v1/bundles/{code}) are bundle_pages.go's.
 
-// bundleIfMatch is ifMatch for bundles.
-func (s *Server) bundleIfMatch(c *gin.Context, a store.Actor, code string, required bool) (int, error) {
-	if c.GetHeader("If-Match") == "" && !required {
-		w, err := s.store.BundleDraft(c.Request.Context(), a, code)
-		if err != nil {
-			return 0, err
-		}
-		return w.Edition, nil
+// bundleLatest is the latestFunc of bundles.
+func (s *Server) bundleLatest(ctx context.Context, a store.Actor, code string) (*store.WorkingEdition, error) {
+	w, err := s.store.BundleDraft(ctx, a, code)
+	if err != nil {
+		return nil, err
 	}
-	return s.ifMatch(c, a, code, true)
+	return &w.WorkingEdition, nil
 }
 
 // apiCreateBundle is POST /api/v1/bundles: a new bundle, edition 1, a draft.
@@ -40,16 +36,10 @@ func (s *Server) apiCreateBundle(c *gin.Context) error {
 		return err
 	}
 	n, err := s.store.SaveBundle(c.Request.Context(), a, b.Code, 0, &b, c.Query("note"))
-	if errors.Is(err, store.ErrBundleCodeTaken) {
-		return &Error{Status: http.StatusConflict, Code: "code_exists", Message: MsgBundleCodeExists, Field: "code"}
-	}
 	if err != nil {
-		return err
+		return codeTaken(err, store.ErrBundleCodeTaken, MsgBundleCodeExists)
 	}
-	s.changed()
-	c.Header("ETag", strconv.Itoa(n))
-	c.JSON(http.StatusCreated, gin.H{"code": b.Code, "edition": n})
-	return nil
+	return s.saved(c, http.StatusCreated, n, gin.H{"code": b.Code, "edition": n})
 }
 
 // apiBundleDraft is GET /api/v1/bundles/{code}/draft.
@@ -62,9 +52,7 @@ func (s *Server) apiBundleDraft(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("ETag", strconv.Itoa(w.Edition))
-	c.JSON(http.StatusOK, w)
-	return nil
+	return working(c, w, w.Edition)
 }
 
 // apiSaveBundle is PUT /api/v1/bundles/{code}/draft.
@@ -74,7 +62,7 @@ func (s *Server) apiSaveBundle(c *gin.Context) error {
 		return err
 	}
 	code := c.Param("code")
-	base, err := s.bundleIfMatch(c, a, code, true)
+	base, err := ifMatch(c, a, code, true, s.bundleLatest)
 	if err != nil {
 		return err
 	}
@@ -89,20 +77,17 @@ func (s *Server) apiSaveBundle(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.changed()
-	c.Header("ETag", strconv.Itoa(n))
-	c.JSON(http.StatusOK, gin.H{"edition": n})
-	return nil
+	return s.saved(c, http.StatusOK, n, gin.H{"edition": n})
 }
 
 func (s *Server) apiSubmitBundle(c *gin.Context) error {
-	return s.bundleStep(c, func(a store.Actor, code string, base int, b noteBody) error {
+	return s.step(c, s.bundleLatest, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.SubmitBundle(c.Request.Context(), a, code, base, b.Note)
 	})
 }
 
 func (s *Server) apiPublishBundle(c *gin.Context) error {
-	return s.bundleStep(c, func(a store.Actor, code string, base int, _ noteBody) error {
+	return s.step(c, s.bundleLatest, func(a store.Actor, code string, base int, _ noteBody) error {
 		err := s.store.PublishBundle(c.Request.Context(), a, code, base)
 		if err == nil {
 			s.bundles.expire() // this process shows the edition at once; others within bundleCheckEvery
@@ -112,49 +97,12 @@ func (s *Server) apiPublishBundle(c *gin.Context) error {
 }
 
 func (s *Server) apiRejectBundle(c *gin.Context) error {
-	return s.bundleStep(c, func(a store.Actor, code string, base int, b noteBody) error {
+	return s.step(c, s.bundleLatest, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.RejectBundle(c.Request.Context(), a, code, base, b.Reason)
 	})
 }
 
-// bundleStep runs one workflow step of a bundle and answers with its
-// working edition afterwards.
-func (s *Server) bundleStep(c *gin.Context, do func(store.Actor, string, int, noteBody) error) error {
-	a, err := actor(c)
-	if err != nil {
-		return err
-	}
-	var b noteBody
-	if err := optionalJSON(c, &b); err != nil {
-		return err
-	}
-	code := c.Param("code")
-	base, err := s.bundleIfMatch(c, a, code, false)
-	if err != nil {
-		return err
-	}
-	if err := do(a, code, base, b); err != nil {
-		return err
-	}
-	s.changed()
-	w, err := s.store.BundleDraft(c.Request.Context(), a, code)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"edition": w.Edition, "state": w.State})
-	return nil
-}
-
 // apiBundleEditions is GET /api/v1/bundles/{code}/editions.
 func (s *Server) apiBundleEditions(c *gin.Context) error {
-	a, err := actor(c)
-	if err != nil {
-		return err
-	}
-	eds, err := s.store.BundleEditions(c.Request.Context(), a, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"editions": eds})
-	return nil
+	return apiEditionsOf(c, s.store.BundleEditions)
 }

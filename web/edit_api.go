@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -23,15 +24,28 @@ func actor(c *gin.Context) (store.Actor, error) {
 	return store.Actor{User: u, Remote: clientIP(c)}, nil
 }
 
-// ifMatch reads the edition a change is based on from If-Match (a number,
-// quoted or not). Without one, the latest edition is used.
-func (s *Server) ifMatch(c *gin.Context, a store.Actor, code string, required bool) (int, error) {
+// latestFunc gives the working edition of the item or bundle code.
+type latestFunc func(ctx context.Context, a store.Actor, code string) (*store.WorkingEdition, error)
+
+// itemLatest is the latestFunc of items.
+func (s *Server) itemLatest(ctx context.Context, a store.Actor, code string) (*store.WorkingEdition, error) {
+	w, err := s.store.Draft(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	return &w.WorkingEdition, nil
+}
+
+// ifMatch reads the edition a change of the item or bundle code is based
+// on from If-Match (a number, quoted or not). Without one, the working
+// edition latest gives is used, or, when required, it is refused (428).
+func ifMatch(c *gin.Context, a store.Actor, code string, required bool, latest latestFunc) (int, error) {
 	v := strings.Trim(strings.TrimPrefix(c.GetHeader("If-Match"), "W/"), `"`)
 	if v == "" {
 		if required {
 			return 0, &Error{Status: http.StatusPreconditionRequired, Code: "if_match_required", Message: MsgIfMatch, Field: "If-Match"}
 		}
-		w, err := s.store.Draft(c.Request.Context(), a, code)
+		w, err := latest(c.Request.Context(), a, code)
 		if err != nil {
 			return 0, err
 		}
@@ -48,6 +62,33 @@ func (s *Server) ifMatch(c *gin.Context, a store.Actor, code string, required bo
 // searchable at once.
 func (s *Server) changed() { s.index.Notify() }
 
+// codeTaken is the API's error for creating an item or bundle whose code
+// is in use (taken, a store sentinel), with message msg; other errors
+// pass.
+func codeTaken(err, taken error, msg string) error {
+	if errors.Is(err, taken) {
+		return &Error{Status: http.StatusConflict, Code: "code_exists", Message: msg, Field: "code"}
+	}
+	return err
+}
+
+// saved answers a create or save of edition n with status and body, the
+// edition's number as ETag, after telling search.
+func (s *Server) saved(c *gin.Context, status, n int, body gin.H) error {
+	s.changed()
+	c.Header("ETag", strconv.Itoa(n))
+	c.JSON(status, body)
+	return nil
+}
+
+// working answers GET …/draft: the working edition w of an item or bundle,
+// numbered edition, its number as ETag.
+func working(c *gin.Context, w any, edition int) error {
+	c.Header("ETag", strconv.Itoa(edition))
+	c.JSON(http.StatusOK, w)
+	return nil
+}
+
 func (s *Server) apiCreateItem(c *gin.Context) error {
 	a, err := actor(c)
 	if err != nil {
@@ -58,16 +99,10 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 		return err
 	}
 	n, err := s.store.CreateItem(c.Request.Context(), a, &it, c.Query("note"))
-	if errors.Is(err, store.ErrCodeTaken) {
-		return &Error{Status: http.StatusConflict, Code: "code_exists", Message: MsgCodeExists, Field: "code"}
-	}
 	if err != nil {
-		return err
+		return codeTaken(err, store.ErrCodeTaken, MsgCodeExists)
 	}
-	s.changed()
-	c.Header("ETag", strconv.Itoa(n))
-	c.JSON(http.StatusCreated, gin.H{"code": it.Code, "edition": n})
-	return nil
+	return s.saved(c, http.StatusCreated, n, gin.H{"code": it.Code, "edition": n})
 }
 
 func (s *Server) apiDraft(c *gin.Context) error {
@@ -79,9 +114,7 @@ func (s *Server) apiDraft(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("ETag", strconv.Itoa(w.Edition))
-	c.JSON(http.StatusOK, w)
-	return nil
+	return working(c, w, w.Edition)
 }
 
 func (s *Server) apiSaveDraft(c *gin.Context) error {
@@ -90,7 +123,7 @@ func (s *Server) apiSaveDraft(c *gin.Context) error {
 		return err
 	}
 	code := c.Param("code")
-	base, err := s.ifMatch(c, a, code, true)
+	base, err := ifMatch(c, a, code, true, s.itemLatest)
 	if err != nil {
 		return err
 	}
@@ -102,10 +135,7 @@ func (s *Server) apiSaveDraft(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.changed()
-	c.Header("ETag", strconv.Itoa(n))
-	c.JSON(http.StatusOK, gin.H{"edition": n, "findings": nonNil(catalog.Quality(&it))})
-	return nil
+	return s.saved(c, http.StatusOK, n, gin.H{"edition": n, "findings": nonNil(catalog.Quality(&it))})
 }
 
 // noteBody is the body of submit and reject.
@@ -123,26 +153,27 @@ func optionalJSON(c *gin.Context, v any) error {
 }
 
 func (s *Server) apiSubmit(c *gin.Context) error {
-	return s.step(c, func(a store.Actor, code string, base int, b noteBody) error {
+	return s.step(c, s.itemLatest, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.Submit(c.Request.Context(), a, code, base, b.Note)
 	})
 }
 
 func (s *Server) apiPublish(c *gin.Context) error {
-	return s.step(c, func(a store.Actor, code string, base int, _ noteBody) error {
+	return s.step(c, s.itemLatest, func(a store.Actor, code string, base int, _ noteBody) error {
 		return s.store.Publish(c.Request.Context(), a, code, base)
 	})
 }
 
 func (s *Server) apiReject(c *gin.Context) error {
-	return s.step(c, func(a store.Actor, code string, base int, b noteBody) error {
+	return s.step(c, s.itemLatest, func(a store.Actor, code string, base int, b noteBody) error {
 		return s.store.Reject(c.Request.Context(), a, code, base, b.Reason)
 	})
 }
 
-// step runs one workflow step on the edition named by If-Match (or the
-// latest) and answers with the item's working edition afterwards.
-func (s *Server) step(c *gin.Context, do func(store.Actor, string, int, noteBody) error) error {
+// step runs one workflow step on the edition of an item or bundle named by
+// If-Match (or the working edition latest gives) and answers with the
+// working edition afterwards.
+func (s *Server) step(c *gin.Context, latest latestFunc, do func(store.Actor, string, int, noteBody) error) error {
 	a, err := actor(c)
 	if err != nil {
 		return err
@@ -152,7 +183,7 @@ func (s *Server) step(c *gin.Context, do func(store.Actor, string, int, noteBody
 		return err
 	}
 	code := c.Param("code")
-	base, err := s.ifMatch(c, a, code, false)
+	base, err := ifMatch(c, a, code, false, latest)
 	if err != nil {
 		return err
 	}
@@ -160,7 +191,7 @@ func (s *Server) step(c *gin.Context, do func(store.Actor, string, int, noteBody
 		return err
 	}
 	s.changed()
-	w, err := s.store.Draft(c.Request.Context(), a, code)
+	w, err := latest(c.Request.Context(), a, code)
 	if err != nil {
 		return err
 	}
@@ -168,12 +199,16 @@ func (s *Server) step(c *gin.Context, do func(store.Actor, string, int, noteBody
 	return nil
 }
 
-func (s *Server) apiEditions(c *gin.Context) error {
+func (s *Server) apiEditions(c *gin.Context) error { return apiEditionsOf(c, s.store.Editions) }
+
+// apiEditionsOf answers GET …/editions: every edition of an item or
+// bundle, as get gives them.
+func apiEditionsOf(c *gin.Context, get func(context.Context, store.Actor, string) ([]store.EditionInfo, error)) error {
 	a, err := actor(c)
 	if err != nil {
 		return err
 	}
-	eds, err := s.store.Editions(c.Request.Context(), a, c.Param("code"))
+	eds, err := get(c.Request.Context(), a, c.Param("code"))
 	if err != nil {
 		return err
 	}

@@ -172,36 +172,82 @@ func (s *Server) workbench(c *gin.Context) error {
 
 // ---------------------------------------------------------------- edit form
 
+// editHead is what the edit form of an item or a bundle says besides the
+// form: the working edition, the form's base, the notice of the step that
+// led to the page (?saved=, ?submitted=, ?created=), a conflict, a busy
+// store.
+type editHead struct {
+	Code, Name         string
+	Action             string // where the form posts
+	Base               int
+	State, StateLabel  string
+	Edition, Published int
+	Author, CreatedAt  string
+	Reason             string
+	Conflict           *conflictView
+	Busy               bool
+	Saved, Submitted   int
+	Created            bool
+}
+
+// newEditHead is the head of the form of the item or bundle code whose
+// working edition is w (nil for a bundle not yet created).
+func newEditHead(code, name, action string, base int, w *store.WorkingEdition, conflict *conflictView, busy bool) editHead {
+	h := editHead{Code: code, Name: name, Action: action, Base: base, Conflict: conflict, Busy: busy}
+	if w != nil {
+		h.State, h.StateLabel, h.Edition, h.Published = w.State, stateLabel(w.State), w.Edition, w.Published
+		h.Author, h.CreatedAt, h.Reason = w.Author, showTime(w.CreatedAt), w.Reason
+	}
+	return h
+}
+
+// notices reads the notice of the step that redirected to the form.
+func (h *editHead) notices(c *gin.Context) {
+	h.Saved, _ = strconv.Atoi(c.Query("saved"))
+	h.Submitted, _ = strconv.Atoi(c.Query("submitted"))
+	h.Created = c.Query("created") != ""
+}
+
 // editPage is the data of the edit form.
 type editPage struct {
-	Code       string
-	Name       string
-	Action     string
-	Base       int
-	State      string
-	StateLabel string
-	Edition    int
-	Published  int
-	Author     string
-	CreatedAt  string
-	Reason     string
-	Flags      []string
-	Form       *formView
-	Errors     []issue
-	Warnings   []issue
-	Conflict   *conflictView
-	Busy       bool
-	Saved      int
-	Submitted  int
-	Created    bool
-	Note       formField
+	editHead
+	Flags    []string
+	Form     *formView
+	Errors   []issue
+	Warnings []issue
+	Note     formField
 }
+
+// Kind is the path segment of items (/items/, /review/items/).
+func (*editPage) Kind() string { return "items" }
 
 // conflictView explains a save refused because someone else saved first.
 type conflictView struct {
 	Base, Latest int
 	Author, At   string
-	DiffURL      string
+	DiffURL      string // "" when there is no comparison page
+}
+
+func newConflictView(base int, latest *store.WorkingEdition, diffURL string) *conflictView {
+	return &conflictView{Base: base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt), DiffURL: diffURL}
+}
+
+// saveRefusal sorts the error of a save or submission an edit form made:
+// the field errors (422), a conflict (409) or a store busy with another
+// process's import (503, its headers set); ok is false for any other
+// error, which the form does not show.
+func saveRefusal(c *gin.Context, err error) (status int, errs []catalog.FieldError, ok bool) {
+	var verr *catalog.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return http.StatusUnprocessableEntity, verr.Errors, true
+	case errors.Is(err, catalog.ErrConflict):
+		return http.StatusConflict, nil, true
+	case store.IsBusy(err):
+		toError(err).setHeaders(c)
+		return http.StatusServiceUnavailable, nil, true
+	}
+	return 0, nil, false
 }
 
 // editView is how one edit page is drawn.
@@ -251,10 +297,8 @@ func (s *Server) editPageData(c *gin.Context, u *catalog.User, code string, v ed
 	b := newFormBuilder(v.form, formOpts{scopeFixed: u.Role == catalog.RoleEditor, regions: regions,
 		errs: v.errs, warns: warns, extra: v.extra, focus: v.focus, focusName: v.sitFocus})
 	w := v.w
-	p := &editPage{Code: code, Name: w.Name, Action: "/edit/items/" + url.PathEscape(code), Base: v.base,
-		State: w.State, StateLabel: stateLabel(w.State), Edition: w.Edition, Published: w.Published,
-		Author: w.Author, CreatedAt: showTime(w.CreatedAt), Reason: w.Reason, Flags: catalog.Flags(&w.Item),
-		Form: b.build(), Conflict: v.conflict, Busy: v.busy}
+	p := &editPage{editHead: newEditHead(code, w.Name, "/edit/items/"+url.PathEscape(code), v.base, &w.WorkingEdition, v.conflict, v.busy),
+		Flags: catalog.Flags(&w.Item), Form: b.build()}
 	p.Note = b.control("note", "note", label("edit.note"), "textarea", v.note)
 	p.Note.Hint = label("edit.note.hint")
 	p.Errors = b.summary(v.errs)
@@ -299,9 +343,7 @@ func (s *Server) editItemPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Saved, _ = strconv.Atoi(c.Query("saved"))
-	p.Submitted, _ = strconv.Atoi(c.Query("submitted"))
-	p.Created = c.Query("created") != ""
+	p.notices(c)
 	s.render(c, http.StatusOK, "edit-item", s.editLayout(c, tf("edit.item.title", w.Name), "page-edit-item", p))
 	return nil
 }
@@ -456,10 +498,11 @@ func (s *Server) editItemPost(c *gin.Context) error {
 	if err := s.store.Submit(ctx, a, code, n, note); err != nil {
 		if n != base {
 			// The draft is saved; the form now stands on it.
-			if v.w, err = s.store.Draft(ctx, a, code); err != nil {
-				return err
+			w, derr := s.store.Draft(ctx, a, code)
+			if derr != nil {
+				return derr
 			}
-			v.base = n
+			v.w, v.base = w, n
 		}
 		return s.editFailed(c, u, code, v, err)
 	}
@@ -478,26 +521,24 @@ func sameSituations(a, b []catalog.Situation) bool {
 // save or submission: every field error (422), the conflict (409), or a
 // store busy with another process's import (503, the input kept).
 func (s *Server) editFailed(c *gin.Context, u *catalog.User, code string, v editView, err error) error {
-	var verr *catalog.ValidationError
+	status, errs, ok := saveRefusal(c, err)
 	switch {
-	case errors.As(err, &verr):
-		v.errs = verr.Errors
-		return s.renderEdit(c, http.StatusUnprocessableEntity, u, code, v)
-	case errors.Is(err, catalog.ErrConflict):
+	case !ok:
+		return err
+	case errs != nil:
+		v.errs = errs
+	case status == http.StatusConflict:
 		latest, lerr := s.store.Draft(c.Request.Context(), store.Actor{User: u, Remote: clientIP(c)}, code)
 		if lerr != nil {
 			return lerr
 		}
 		v.w = latest
-		v.conflict = &conflictView{Base: v.base, Latest: latest.Edition, Author: latest.Author, At: showTime(latest.CreatedAt),
-			DiffURL: fmt.Sprintf("/edit/items/%s/diff?from=%d&to=%d", url.PathEscape(code), v.base, latest.Edition)}
-		return s.renderEdit(c, http.StatusConflict, u, code, v)
-	case store.IsBusy(err):
+		v.conflict = newConflictView(v.base, &latest.WorkingEdition,
+			fmt.Sprintf("/edit/items/%s/diff?from=%d&to=%d", url.PathEscape(code), v.base, latest.Edition))
+	default:
 		v.busy = true
-		toError(err).setHeaders(c)
-		return s.renderEdit(c, http.StatusServiceUnavailable, u, code, v)
 	}
-	return err
+	return s.renderEdit(c, status, u, code, v)
 }
 
 // ---------------------------------------------------------------- preview
@@ -692,26 +733,154 @@ func (s *Server) newItemPost(c *gin.Context) error {
 
 // ---------------------------------------------------------------- review
 
+// reviewHead is what the review pages of items and bundles show alike:
+// the working edition, whether it is up for review, the comparison with
+// the published edition, and the form to publish or reject it with what a
+// refused decision left in it.
+type reviewHead struct {
+	Code, Name        string
+	Edition           int
+	Published         int
+	State, StateLabel string
+	Author            string
+	Note              string
+	Reviewable        bool // the working edition is submitted
+	CanReview         bool
+	Diff              *diffView
+	Reason            formField
+	Errors            []issue
+	Conflict          bool
+}
+
+// newReviewHead is the head of the review page of the item or bundle code
+// whose working edition is w.
+func newReviewHead(code, name string, w *store.WorkingEdition, canReview bool) reviewHead {
+	return reviewHead{Code: code, Name: name, Edition: w.Edition, Published: w.Published, State: w.State,
+		StateLabel: stateLabel(w.State), Author: w.Author, Note: w.Note, Reviewable: w.State == catalog.StateSubmitted,
+		CanReview: canReview,
+		Reason: formField{Name: "reason", ID: "f-reason", Label: label("review.reason"), Kind: "textarea", Required: true,
+			Hint: label("review.reason.hint")}}
+}
+
 // reviewPage is the data of /review/items/{code}.
 type reviewPage struct {
-	Code        string
-	Name        string
+	reviewHead
 	RegionName  string
 	Department  string
-	Edition     int
-	Published   int
-	State       string
-	StateLabel  string
-	Author      string
-	Note        string
 	SubmittedAt string
-	Reviewable  bool // the working edition is submitted
-	CanReview   bool
-	Diff        *diffView
 	Findings    []issue
-	Reason      formField
-	Errors      []issue
-	Conflict    bool
+}
+
+// Kind is the path segment of items (/items/, /review/items/).
+func (*reviewPage) Kind() string { return "items" }
+
+// reviewFlow is what the review pages of items and bundles differ in.
+type reviewFlow struct {
+	// allowed says whether u reviews at all; nil leaves it to the store.
+	allowed func(u *catalog.User) bool
+	publish func(ctx context.Context, a store.Actor, code string, base int) error
+	reject  func(ctx context.Context, a store.Actor, code string, base int, reason string) error
+	done    func() // after a decision is taken
+	list    string // where a decision leads, with ?published= or ?rejected=
+	// data is the page of the item or bundle code and its head.
+	data     func(c *gin.Context, u *catalog.User, code string) (any, *reviewHead, error)
+	template string
+	body     string // the class of the page's body
+}
+
+// itemReviews is the review of items.
+func (s *Server) itemReviews() reviewFlow {
+	return reviewFlow{allowed: canReview, publish: s.store.Publish, reject: s.store.Reject, done: s.changed, list: "/edit",
+		data: func(c *gin.Context, u *catalog.User, code string) (any, *reviewHead, error) {
+			p, err := s.reviewData(c, u, code)
+			if err != nil {
+				return nil, nil, err
+			}
+			return p, &p.reviewHead, nil
+		},
+		template: "edit-review", body: "page-review"}
+}
+
+// reviewGet is GET /review/items/{code} and /review/bundles/{code}.
+func (s *Server) reviewGet(f reviewFlow) pageFunc {
+	return func(c *gin.Context) error {
+		u := s.signedIn(c)
+		if u == nil {
+			return nil
+		}
+		p, h, err := f.data(c, u, c.Param("code"))
+		if err != nil {
+			return err
+		}
+		s.render(c, http.StatusOK, f.template, s.editLayout(c, tf("review.title", h.Name), f.body, p))
+		return nil
+	}
+}
+
+// decide is POST /review/{items,bundles}/{code}/publish and …/reject: the
+// decision taken, back to the list; refused, the review page with the
+// reason given and why (422) or the conflict (409).
+func (s *Server) decide(publish bool, f reviewFlow) pageFunc {
+	return func(c *gin.Context) error {
+		u := s.signedIn(c)
+		if u == nil {
+			return nil
+		}
+		if err := s.readForm(c); err != nil {
+			return err
+		}
+		if f.allowed != nil && !f.allowed(u) {
+			return catalog.ErrForbidden
+		}
+		ctx := c.Request.Context()
+		code := c.Param("code")
+		a := store.Actor{User: u, Remote: clientIP(c)}
+		base, err := formBase(c)
+		if err != nil {
+			return err
+		}
+		reason := formText(c.PostForm("reason"))
+		if publish {
+			err = f.publish(ctx, a, code, base)
+		} else {
+			err = f.reject(ctx, a, code, base, reason)
+		}
+		if err == nil {
+			f.done()
+			param := "rejected"
+			if publish {
+				param = "published"
+			}
+			c.Redirect(http.StatusSeeOther, f.list+"?"+param+"="+url.QueryEscape(code))
+			return nil
+		}
+		var verr *catalog.ValidationError
+		status := http.StatusConflict
+		switch {
+		case errors.As(err, &verr):
+			status = http.StatusUnprocessableEntity
+		case errors.Is(err, catalog.ErrConflict):
+		default:
+			return err
+		}
+		p, h, derr := f.data(c, u, code)
+		if derr != nil {
+			return derr
+		}
+		h.Reason.Value = reason
+		if verr != nil {
+			for _, e := range verr.Errors {
+				if e.Field == "reason" {
+					h.Reason.Errors = append(h.Reason.Errors, e.Message)
+				}
+				h.Errors = append(h.Errors, issue{Label: pathLabel(e.Field), Message: e.Message, Anchor: "#f-reason"})
+			}
+		} else {
+			h.Conflict = true
+		}
+		s.render(c, status, f.template, s.editLayout(c, label("edit.errors.prefix")+tf("review.title", h.Name), f.body, p))
+		return nil
+	}
 }
 
 func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*reviewPage, error) {
@@ -721,9 +890,8 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 	if err != nil {
 		return nil, err
 	}
-	p := &reviewPage{Code: code, Name: w.Name, RegionName: s.regions.name(w.Region), Department: w.Department,
-		Edition: w.Edition, Published: w.Published, State: w.State, StateLabel: stateLabel(w.State), Author: w.Author,
-		Note: w.Note, Reviewable: w.State == catalog.StateSubmitted, CanReview: canReview(u)}
+	p := &reviewPage{reviewHead: newReviewHead(code, w.Name, &w.WorkingEdition, canReview(u)),
+		RegionName: s.regions.name(w.Region), Department: w.Department}
 	if eds, err := s.store.Editions(ctx, a, code); err == nil {
 		for _, e := range eds {
 			if e.Number == w.Edition {
@@ -745,88 +913,14 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 	}
 	b := newFormBuilder(newGuideForm(), formOpts{})
 	p.Findings = b.findings(w.Findings)
-	p.Reason = formField{Name: "reason", ID: "f-reason", Label: label("review.reason"), Kind: "textarea", Required: true,
-		Hint: label("review.reason.hint")}
 	return p, nil
 }
 
 // reviewItemPage is GET /review/items/{code}.
-func (s *Server) reviewItemPage(c *gin.Context) error {
-	u := s.signedIn(c)
-	if u == nil {
-		return nil
-	}
-	p, err := s.reviewData(c, u, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	s.render(c, http.StatusOK, "edit-review", s.editLayout(c, tf("review.title", p.Name), "page-review", p))
-	return nil
-}
+func (s *Server) reviewItemPage(c *gin.Context) error { return s.reviewGet(s.itemReviews())(c) }
 
 // reviewPost is POST /review/items/{code}/publish and …/reject.
-func (s *Server) reviewPost(publish bool) pageFunc {
-	return func(c *gin.Context) error {
-		u := s.signedIn(c)
-		if u == nil {
-			return nil
-		}
-		if err := s.readForm(c); err != nil {
-			return err
-		}
-		if !canReview(u) {
-			return catalog.ErrForbidden
-		}
-		ctx := c.Request.Context()
-		code := c.Param("code")
-		a := store.Actor{User: u, Remote: clientIP(c)}
-		base, err := formBase(c)
-		if err != nil {
-			return err
-		}
-		reason := formText(c.PostForm("reason"))
-		if publish {
-			err = s.store.Publish(ctx, a, code, base)
-		} else {
-			err = s.store.Reject(ctx, a, code, base, reason)
-		}
-		if err == nil {
-			s.changed()
-			param := "rejected"
-			if publish {
-				param = "published"
-			}
-			c.Redirect(http.StatusSeeOther, "/edit?"+param+"="+url.QueryEscape(code))
-			return nil
-		}
-		var verr *catalog.ValidationError
-		status := http.StatusConflict
-		switch {
-		case errors.As(err, &verr):
-			status = http.StatusUnprocessableEntity
-		case errors.Is(err, catalog.ErrConflict):
-		default:
-			return err
-		}
-		p, derr := s.reviewData(c, u, code)
-		if derr != nil {
-			return derr
-		}
-		p.Reason.Value = reason
-		if verr != nil {
-			for _, e := range verr.Errors {
-				if e.Field == "reason" {
-					p.Reason.Errors = append(p.Reason.Errors, e.Message)
-				}
-				p.Errors = append(p.Errors, issue{Label: pathLabel(e.Field), Message: e.Message, Anchor: "#f-reason"})
-			}
-		} else {
-			p.Conflict = true
-		}
-		s.render(c, status, "edit-review", s.editLayout(c, label("edit.errors.prefix")+tf("review.title", p.Name), "page-review", p))
-		return nil
-	}
-}
+func (s *Server) reviewPost(publish bool) pageFunc { return s.decide(publish, s.itemReviews()) }
 
 // ---------------------------------------------------------------- history
 
@@ -847,6 +941,17 @@ type editionRow struct {
 	Created, Submitted, Published, Ended string
 }
 
+// editionRows are the lines of a table of editions.
+func editionRows(eds []store.EditionInfo) []editionRow {
+	var out []editionRow
+	for _, e := range eds {
+		out = append(out, editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
+			Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt), Published: showTimePtr(e.PublishedAt),
+			Ended: showTimePtr(e.SupersededAt)})
+	}
+	return out
+}
+
 func (s *Server) historyData(c *gin.Context, u *catalog.User, code string) (*historyPage, error) {
 	ctx := c.Request.Context()
 	a := store.Actor{User: u, Remote: clientIP(c)}
@@ -858,11 +963,8 @@ func (s *Server) historyData(c *gin.Context, u *catalog.User, code string) (*his
 	if err != nil {
 		return nil, err
 	}
-	p := &historyPage{Code: code, Name: w.Name, CanEdit: canEdit(u)}
+	p := &historyPage{Code: code, Name: w.Name, CanEdit: canEdit(u), Editions: editionRows(eds)}
 	for _, e := range eds {
-		p.Editions = append(p.Editions, editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
-			Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt), Published: showTimePtr(e.PublishedAt),
-			Ended: showTimePtr(e.SupersededAt)})
 		p.Numbers = append(p.Numbers, e.Number)
 	}
 	if len(p.Numbers) > 0 {
