@@ -92,26 +92,6 @@ func bundleFormOf(b *catalog.Bundle) *bundleForm {
 	return f
 }
 
-// values encodes the form as the page posts it (empty values left out).
-func (f *bundleForm) values() url.Values {
-	v := url.Values{}
-	for _, k := range bundleScalars {
-		if s := f.Values[k]; s != "" {
-			v.Set(k, s)
-		}
-	}
-	for _, l := range bundleLists {
-		for i, r := range f.Rows[l.Key] {
-			for _, sub := range l.Subs {
-				if s := r[sub]; s != "" {
-					v.Set(rowName(l.Key, i, sub), s)
-				}
-			}
-		}
-	}
-	return v
-}
-
 // bundle converts the form, leaving blank rows out. A step without a
 // stage takes the next one after the previous step's (the first step 1):
 // steps follow each other unless the editor gives two the same stage.

@@ -347,7 +347,7 @@ func (s *Server) withBundles(c *gin.Context, r search.Request, body []byte) ([]b
 	}
 	hits := make([]apiBundleHit, len(cards))
 	for i, b := range cards {
-		hits[i] = apiBundleHit{Code: b.Code, Name: b.Name, Description: b.Description, Steps: b.Steps}
+		hits[i] = apiBundleHit(b)
 	}
 	extra, err := json.Marshal(hits)
 	if err != nil {

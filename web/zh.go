@@ -347,7 +347,7 @@ var labels = map[string]string{
 	"punct.colon":                  "：",
 
 	// The situation guide (情形引导) of the edit form (form.go, form_view.go,
-	// edit-partials.html).
+	// partials.html).
 	"form.section.situations":    "情形引导",
 	"form.hint.situations":       "一个事项有多种情形（如本人办理或委托办理、首次申领或补领）时，群众先回答几个问题，再看到适用于自己情形的材料。每个问题至少要有两个选项；没有情形差别的事项不用填写。",
 	"form.err.fee":               "此选项的收费规定无法读取，请重新打开编辑页面",
