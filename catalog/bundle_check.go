@@ -13,7 +13,7 @@ const (
 	// MaxBundles is the most bundles a catalogue holds: national and
 	// provincial lists name a few dozen life events; the limit keeps the
 	// in-memory matcher and the pages' cache small.
-	MaxBundles = 500
+	MaxBundles = 200
 	// MaxBundleSteps is the most steps of a bundle; a real life event
 	// joins a handful of entries (出生一件事: 5).
 	MaxBundleSteps    = 20

@@ -34,7 +34,7 @@ const (
 // heldOutBundles are the seed bundles as the web server hands them to the
 // matcher (web/bundles.go newBundleSet): published, each step labelled by
 // its own name, else its catalogue entry's name, else its base code.
-func heldOutBundles(t *testing.T, f *fixture) []catalog.PublishedBundle {
+func heldOutBundles(t testing.TB, f *fixture) []catalog.PublishedBundle {
 	t.Helper()
 	entries := make(map[string]string, len(f.cat.Entries))
 	for _, e := range f.cat.Entries {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ type bundleCase struct {
 	ambiguous bool
 }
 
-func readBundleCases(t *testing.T, file string) []bundleCase {
+func readBundleCases(t testing.TB, file string) []bundleCase {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -151,5 +152,33 @@ func (sc *bundleScore) check(t *testing.T, name string, minHit1, maxFalseShow fl
 	}
 	if falseShow > maxFalseShow {
 		t.Errorf("false-show rate %.3f above the ceiling %.2f", falseShow, maxFalseShow)
+	}
+}
+
+// BenchmarkMatchBundles measures the bundle matcher a results page runs on
+// every typed query (first page), over the queries of the tuning set in
+// turn: over the seed bundles, and over catalog.MaxBundles of them (the seed
+// bundles repeated under other codes), the most a catalogue may hold. Its
+// cost adds to each search's.
+func BenchmarkMatchBundles(b *testing.B) {
+	f := seedFixture(b)
+	seed := heldOutBundles(b, f)
+	cases := readBundleCases(b, bundleTuneFile)
+	most := make([]catalog.PublishedBundle, 0, catalog.MaxBundles)
+	for i := 0; len(most) < catalog.MaxBundles; i++ {
+		bd := seed[i%len(seed)]
+		bd.Code = fmt.Sprintf("%s-%d", bd.Code, i)
+		most = append(most, bd)
+	}
+	for _, set := range []struct {
+		name    string
+		bundles []catalog.PublishedBundle
+	}{{"seeds", seed}, {"max", most}} {
+		b.Run(set.name, func(b *testing.B) {
+			bs := NewBundles(set.bundles)
+			for i := 0; b.Loop(); i++ {
+				f.index.MatchBundles(bs, cases[i%len(cases)].query)
+			}
+		})
 	}
 }

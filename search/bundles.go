@@ -237,6 +237,13 @@ func (ix *Index) MatchBundles(bs *Bundles, q string) []BundleMatch {
 		return nil
 	}
 	p := ix.parse(q)
+	p.keys = make([][]string, len(p.groups))
+	for gi, g := range p.groups {
+		p.keys[gi] = make([]string, len(g))
+		for ai, a := range g {
+			p.keys[gi][ai] = exactKey(a)
+		}
+	}
 	p.weights = bs.weigh(p, ix.t)
 	ix.mu.RUnlock()
 	return bs.match(p)
@@ -251,7 +258,7 @@ func (bs *Bundles) weigh(p plan, t *table) []float64 {
 		if len(g) != 1 {
 			continue
 		}
-		k := exactKey(g[0])
+		k := p.keys[gi][0]
 		switch {
 		case k == "" || bundleProcessWords[k]:
 			out[gi] = 0
@@ -353,8 +360,8 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 	joint := map[int]bool{} // the steps the query's words name
 	named := 0              // the groups that name a step
 	precision = bundleStepPrecision
-	for gi, g := range p.groups {
-		other[gi], hits[gi] = t.themesAndSteps(p, g)
+	for gi := range p.groups {
+		other[gi], hits[gi] = t.themesAndSteps(p, gi)
 		if other[gi] >= bundleStepsMore && p.weights[gi] >= weightWord && t.firstStage(hits[gi]) {
 			// A rule's terms name several steps, from the first stage on:
 			// the life event itself.
@@ -392,8 +399,8 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 		typed := make([]bool, len(p.groups)) // found as typed, not by a rule's term
 		var found []string                   // the alternatives found in it
 		for gi, g := range p.groups {
-			for ai, a := range g {
-				k := exactKey(a)
+			for ai := range g {
+				k := p.keys[gi][ai]
 				if k == "" {
 					continue
 				}
@@ -445,8 +452,8 @@ func (t *bundleText) score(p plan) (score, precision float64, strong bool) {
 		}
 		in := make([]float64, len(p.groups))
 		var found []string
-		for gi, g := range p.groups {
-			k := exactKey(g[0])
+		for gi := range p.groups {
+			k := p.keys[gi][0]
 			if k == "" || p.weights[gi] < weightWord || !bundleContains(p, t.steps[si], k) {
 				continue
 			}
@@ -496,15 +503,14 @@ func scaled(s, precision float64) float64 {
 	return s * (1 - bundlePrecisionShare + bundlePrecisionShare*precision)
 }
 
-// themesAndSteps is what the group g counts in the bundle's themes and
+// themesAndSteps is what the group gi counts in the bundle's themes and
 // steps: the themes half; the steps by how many steps a rule's official
 // terms name (step 食品经营许可 in the term 食品经营许可（新办） too), little
 // for a typed word in step names.
-func (t *bundleText) themesAndSteps(p plan, g []string) (float64, map[int]bool) {
+func (t *bundleText) themesAndSteps(p plan, gi int) (float64, map[int]bool) {
 	best := 0.0
 	typedSteps, ruleSteps, named := map[int]bool{}, map[int]bool{}, map[int]bool{}
-	for ai, a := range g {
-		k := exactKey(a)
+	for ai, k := range p.keys[gi] {
 		if k == "" {
 			continue
 		}
@@ -565,7 +571,7 @@ func (t *bundleText) laterStepOnly(p plan) bool {
 			if p.weights[gi] == 0 {
 				continue
 			}
-			if len(g) != 1 || !bundleContains(p, s, exactKey(g[0])) {
+			if len(g) != 1 || !bundleContains(p, s, p.keys[gi][0]) {
 				all = false
 				break
 			}

@@ -130,8 +130,12 @@ type plan struct {
 	// only then do ex-officio items rank with the others.
 	enforcement bool
 	pins        []string // best-bet item names
-	browse      bool     // empty query
-	none        bool     // a query with nothing searchable in it (only punctuation)
+	// keys are the groups' alternatives as exact keys (exactKey), made
+	// once per query for the bundle matcher, which compares them with
+	// every bundle's texts.
+	keys   [][]string
+	browse bool // empty query
+	none   bool // a query with nothing searchable in it (only punctuation)
 }
 
 // Weights of the groups of a query (see plan.weights).
