@@ -87,3 +87,16 @@ func AllowedBundle(u *User, action string, wholeCatalogue bool) bool {
 	}
 	return false
 }
+
+// AccessError is the ErrForbidden of an item the user may not act on: it
+// names the department and region that own the item, so that a page can
+// say why (errors.Is(err, ErrForbidden) holds).
+type AccessError struct {
+	Department string // the owning department's name
+	Region     string // the item's region code
+}
+
+func (e *AccessError) Error() string { return "forbidden: the item is " + e.Department + "'s" }
+
+// Is makes an AccessError an ErrForbidden.
+func (e *AccessError) Is(target error) bool { return target == ErrForbidden }

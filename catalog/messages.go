@@ -304,6 +304,63 @@ var ruleTitles = [...]string{
 	"因情形而异的材料设情形引导",
 }
 
+// Messages of the publishing checks (publish_check.go,
+// docs/contract.md#publishing-checks).
+const (
+	// MsgPublishMissing: an element a published guide must state is
+	// absent; %s is its label.
+	MsgPublishMissing = "发布前须填写%s"
+	// MsgPublishOptionOverLegal: a situation option's promised days exceed
+	// the legal days; the option (问题：选项), its days and the legal days.
+	MsgPublishOptionOverLegal = "情形“%s”的承诺办结时限（%d个工作日）超过法定办结时限（%d个工作日）"
+	// MsgPublishPathStepDays: on the path of the answers listed (%s), the
+	// steps add up to more than that path's promised days.
+	MsgPublishPathStepDays = "选择“%s”时，各环节时限合计%d个工作日，超过该情形的承诺办结时限%d个工作日"
+	// MsgPublishPlaceholder: a required text holds placeholders; the
+	// field's label and the placeholders found.
+	MsgPublishPlaceholder = "%s含有占位内容（%s），发布前应写明实际内容"
+	// MsgPublishOnlineURL: online depth ≥ 3 without an online address; the
+	// depth and its name.
+	MsgPublishOnlineURL = "网办深度为%d（%s），应填写网上办理地址"
+	// MsgPublishOptionOnlineURL: a situation option sets online depth ≥ 3
+	// but the guide has no online address; the option, the depth and its
+	// name.
+	MsgPublishOptionOnlineURL = "情形“%s”的网办深度为%d（%s），应填写网上办理地址"
+	// MsgOverrideMissing: a warning rule without the reviewer's reason; %s
+	// is the rule's title.
+	MsgOverrideMissing = "存在“%s”提醒，发布须填写放行理由"
+	// MsgOverrideUnknown: a reason for a rule that is no warning of this
+	// edition.
+	MsgOverrideUnknown = "本版本没有此项提醒，无需填写放行理由（阻止发布的问题不能放行）"
+	// MsgPublishBlocked: PublishRefusal.Error's head when errors block
+	// publishing; %d is their number, followed by each joined with
+	// ListSep2.
+	MsgPublishBlocked = "不能发布：有%d个问题须修改："
+	// MsgPublishNeedsReasons: PublishRefusal.Error's head when warnings
+	// lack reasons; %d is the number of warning rules.
+	MsgPublishNeedsReasons = "不能发布：有%d项提醒须逐项填写放行理由："
+	// MsgOverrideLog: one override in the change log of a publish; the
+	// rule's title, its id and the reason.
+	MsgOverrideLog = "放行“%s”（%s）：%s"
+)
+
+// checkTitles names the publishing check rules.
+var checkTitles = map[string]string{
+	CheckMissing:           "发布必备要素缺失",
+	CheckPromisedOverLegal: "承诺时限超过法定时限",
+	CheckStepsOverPromised: "环节时限之和超过承诺时限",
+	CheckPlaceholder:       "必备要素含占位内容",
+	CheckOnlineURL:         "可网办事项缺少网上办理地址",
+	CheckIncomplete:        "要素不齐全",
+	CheckHandling:          "即办件与承诺时限不一致",
+	CheckZeroVisit:         "零跑路但不能网办或快递",
+	CheckFullOnline:        "全程网办但须到现场",
+	CheckVisitReason:       "多次跑未说明原因",
+	CheckVagueText:         "含有含糊表述",
+	CheckMaterialInfo:      "材料重名或缺少形式、来源",
+	CheckLocation:          "办理地点不具体",
+}
+
 // Messages of bundles (一件事一次办, bundle_check.go).
 const (
 	// MsgBundleMissing: a bundle record without its content.

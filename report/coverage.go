@@ -61,7 +61,10 @@ type Coverage struct {
 	// for a report as of an earlier day than today, like the rows' bundle
 	// counts.
 	PublishedBundles Count `json:"published_bundles"`
-	Rows             []Row `json:"rows"`
+	// Filter, when set, says which rows a filtered report (an /audit
+	// download) kept; the API's document has none.
+	Filter *Filter `json:"filter,omitempty"`
+	Rows   []Row   `json:"rows"`
 }
 
 // RateIDs are the rates of a row, in report order.
@@ -416,6 +419,9 @@ func (c *Coverage) Tables() []Table {
 	title := fmt.Sprintf(coverageTitle, by, c.AsOf.In(ChinaTime).Format(time.DateOnly))
 	if c.PublishedBundles != nil {
 		title = fmt.Sprintf(coverageTitleBundles, by, c.AsOf.In(ChinaTime).Format(time.DateOnly), *c.PublishedBundles)
+	}
+	if c.Filter != nil {
+		title = strings.TrimSuffix(title, "）") + c.Filter.describe() + "）"
 	}
 	return []Table{{
 		Name:    title,

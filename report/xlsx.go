@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -11,10 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// PercentFormat is the number format of percent cells in XLSX. A cell
-// holds the percentage itself, the very number of the JSON (91.36, not
-// 0.9136), and the format only adds the sign: 91.36%.
-const PercentFormat = `0.00"%"`
+// PercentFormat is the number format of percent cells in XLSX (Excel's
+// built-in format 10). A cell holds the rate as a real fraction, the JSON's
+// percentage divided by 100 (0.9136 for 91.36), so that formulas on it
+// work; the format shows it as 91.36%.
+const PercentFormat = `0.00%`
+
+// percentNumFmt is the id of Excel's built-in PercentFormat.
+const percentNumFmt = 10
 
 // Sheet limits.
 const (
@@ -35,8 +40,8 @@ const (
 // WriteXLSX writes tables as an XLSX workbook, one worksheet per table
 // named after it. The header row is bold, shaded and frozen; column widths
 // fit the content (汉字 count double); numbers are numeric cells; percent
-// cells are numbers equal to the JSON's with the PercentFormat format, and
-// empty when there is no rate; booleans are 是/否. A table with a Chart gets
+// cells are real fractions (the JSON's percentage / 100: 0.9136 for
+// 91.36) with the PercentFormat format, and empty when there is no rate; booleans are 是/否. A table with a Chart gets
 // a clustered bar chart of the chart's columns by its label column, with
 // the chart's title, beside the data (when the charted rows are not
 // consecutive in the table, their values are copied to a hidden 图表数据
@@ -109,8 +114,7 @@ func newXLSXWriter(f *excelize.File) (*xlsxWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	format := PercentFormat
-	if x.percent, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+	if x.percent, err = f.NewStyle(&excelize.Style{NumFmt: percentNumFmt}); err != nil {
 		return nil, err
 	}
 	if x.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
@@ -177,7 +181,7 @@ func (x *xlsxWriter) cell(v any, kind string) any {
 	switch kind {
 	case KindPercent:
 		if f, ok := percentValue(v); ok {
-			return excelize.Cell{StyleID: x.percent, Value: f}
+			return excelize.Cell{StyleID: x.percent, Value: Fraction(f)}
 		}
 		return nil
 	case KindInt:
@@ -195,6 +199,14 @@ func (x *xlsxWriter) cell(v any, kind string) any {
 		return excelize.Cell{StyleID: x.wrap, Value: s}
 	}
 	return s
+}
+
+// Fraction is a percentage of two decimals (79.32) as the fraction an
+// XLSX rate cell holds (0.7932): the double nearest the exact quotient,
+// whose shortest decimal form has at most four decimals, so that the
+// cell's value × 100 is the JSON's percentage exactly.
+func Fraction(percent float64) float64 {
+	return math.Round(percent*100) / 10000
 }
 
 // xmlText drops the characters XML cannot carry (control characters other
@@ -345,8 +357,8 @@ func (x *xlsxWriter) addChart(sheet string, t *Table, taken map[string]bool) err
 		// The first row at the top, as in the table.
 		XAxis: excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: axisColor, Size: 9}},
 		YAxis: excelize.ChartAxis{
-			Minimum: floatPtr(0), Maximum: floatPtr(100), MajorUnit: 20, MajorGridLines: true,
-			NumFmt: excelize.ChartNumFmt{CustomNumFmt: `0"%"`},
+			Minimum: floatPtr(0), Maximum: floatPtr(1), MajorUnit: 0.2, MajorGridLines: true,
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: `0%`},
 			Font:   excelize.Font{Color: axisColor, Size: 9},
 		},
 		PlotArea: excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: PercentFormat}},

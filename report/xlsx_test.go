@@ -43,6 +43,8 @@ func xlsxDump(t *testing.T, data []byte) string {
 				format := ""
 				if st != nil && st.CustomNumFmt != nil {
 					format = *st.CustomNumFmt
+				} else if st != nil && st.NumFmt != 0 {
+					format = "numFmt " + strconv.Itoa(st.NumFmt)
 				}
 				fmt.Fprintf(&b, "%s=%q %s\n", cell, v, format)
 			}
@@ -86,8 +88,9 @@ func zipParts(t *testing.T, data []byte) map[string]string {
 }
 
 // TestCoverageXLSXEqualsJSON reads the XLSX of a report back and finds the
-// JSON's numbers in its cells: counts as integers, rates as the very
-// numbers with the percent format, no rate as an empty cell.
+// JSON's numbers in its cells: counts as integers, rates as real fractions
+// (the JSON's percentage / 100) with the percent format, no rate as an
+// empty cell.
 func TestCoverageXLSXEqualsJSON(t *testing.T) {
 	rep := goldenReports(t)["region"]
 	var js, xl bytes.Buffer
@@ -136,12 +139,12 @@ func TestCoverageXLSXEqualsJSON(t *testing.T) {
 					continue
 				}
 				got, err := strconv.ParseFloat(cell, 64)
-				if err != nil || got != v.(float64) {
+				if err != nil || got != Fraction(v.(float64)) || got > 1 {
 					t.Errorf("%s %s: cell %q, JSON %v", ref, col.ID, cell, v)
 				}
 				style, _ := f.GetCellStyle(sheet, ref)
 				st, _ := f.GetStyle(style)
-				if st == nil || st.CustomNumFmt == nil || *st.CustomNumFmt != PercentFormat {
+				if st == nil || st.NumFmt != percentNumFmt {
 					t.Errorf("%s: not formatted as a percentage", ref)
 				}
 				// What a spreadsheet shows.
@@ -272,7 +275,7 @@ func TestChartDataSheet(t *testing.T) {
 		t.Error("the chart data sheet is visible")
 	}
 	rows, _ := f.GetRows(list[1], excelize.Options{RawCellValue: true})
-	if fmt.Sprint(rows) != "[[名称 比例 另一比例] [甲 50 25] [丙 33.33]]" {
+	if fmt.Sprint(rows) != "[[名称 比例 另一比例] [甲 0.5 0.25] [丙 0.3333]]" {
 		t.Fatalf("chart data %v", rows)
 	}
 	chart := html.UnescapeString(zipParts(t, buf.Bytes())["xl/charts/chart1.xml"])

@@ -64,6 +64,12 @@ const (
 	coverageChartTitle = "各%s%s"
 	// labelRegion heads a department's region column.
 	labelRegion = "所属区划"
+	// listComma separates the parts of a title.
+	listComma = "，"
+	// labelFilterDepartment and labelFilterBelow name the filters of a
+	// filtered coverage report in its title.
+	labelFilterDepartment = "部门："
+	labelFilterBelow      = "仅未达目标"
 )
 
 // byLabels name the groupings of a coverage report in titles.

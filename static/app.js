@@ -9,7 +9,8 @@
  *      print button in the ?print=1 view;
  *   4. the region chooser applies itself and keeps the citizen on the page;
  *   5. on a guide with situations (情形引导), an answer updates the
- *      applicant's checklist in place, and the address keeps the answers.
+ *      applicant's checklist in place, and the address keeps the answers;
+ *   6. on the edit form, the rows of a list are dragged into order.
  *
  * No dependency, no module, no inline code (the CSP forbids it). Text that
  * comes from the server is always set with textContent, never innerHTML.
@@ -372,16 +373,19 @@
         return;
       }
       var url = new URL(a.href, location.href);
-      if (url.origin !== location.origin || !RESULT_PATH.test(url.pathname)) {
-        return;
+      if (url.origin !== location.origin || !RESULT_PATH.test(url.pathname) ||
+          a.getAttribute('href').charAt(0) === '#') {
+        return; // a place in this page, e.g. the filter sheet's 关闭
       }
       e.preventDefault();
       load(url.href, true);
     });
 
-    window.addEventListener('popstate', function (e) {
-      if (!e.state || !e.state.zhinanResults || withoutHash(location.href) === shown) {
-        return; // e.g. only the #fragment changed
+    window.addEventListener('popstate', function () {
+      // Entries made by a #fragment link (the filter sheet, #filters) have
+      // no state but are results pages of this document all the same.
+      if (withoutHash(location.href) === shown) {
+        return; // only the #fragment changed
       }
       load(location.href, false);
     });
@@ -702,6 +706,163 @@
     });
   }
 
+  /* ------------------------------------------- 6. edit form rows */
+
+  // The rows of the edit form's lists (data-rows) move and go with buttons
+  // that post the form (name="row"); the server draws the form again, and
+  // saves nothing. Here a handle also drags a row to another place in its
+  // list: the rows are numbered afresh, their controls' names and ids
+  // too (materials.3.name → materials.1.name), so that the form posts the
+  // order shown — what pressing 上移 and 下移 would give. The buttons stay
+  // for the keyboard.
+  function initRowDrag() {
+    var lists = doc.querySelectorAll('form.guide-form [data-rows]');
+    if (!lists.length || !('draggable' in doc.createElement('div'))) {
+      return;
+    }
+    Array.prototype.forEach.call(lists, bindRows);
+  }
+
+  function rowsOf(list) {
+    return Array.prototype.filter.call(list.children, function (el) {
+      return el.hasAttribute('data-row');
+    });
+  }
+
+  // Renames the controls of the rows of list after their new places.
+  function renumberRows(list) {
+    var key = list.getAttribute('data-rows');
+    var fmt = list.getAttribute('data-legend') || '';
+    var rows = rowsOf(list);
+    var names = key + '.';
+    var ids = 'f-' + key.replace(/\./g, '-') + '-';
+    rows.forEach(function (row, j) {
+      var i = row.getAttribute('data-index');
+      var oldName = names + i + '.';
+      var newName = names + j + '.';
+      var oldID = ids + i + '-';
+      var newID = ids + j + '-';
+      var swap = function (v, from, to) {
+        return v && v.indexOf(from) === 0 ? to + v.slice(from.length) : v;
+      };
+      Array.prototype.forEach.call(row.querySelectorAll('[name], [id], [for], [aria-describedby]'), function (el) {
+        if (el.name && el.getAttribute('name') !== 'row') {
+          el.setAttribute('name', swap(el.getAttribute('name'), oldName, newName));
+        }
+        ['id', 'for'].forEach(function (a) {
+          if (el.hasAttribute(a)) {
+            el.setAttribute(a, swap(el.getAttribute(a), oldID, newID));
+          }
+        });
+        if (el.hasAttribute('aria-describedby')) {
+          el.setAttribute('aria-describedby', el.getAttribute('aria-describedby').split(' ').map(function (x) {
+            return swap(x, oldID, newID);
+          }).join(' '));
+        }
+      });
+      Array.prototype.forEach.call(row.querySelectorAll('button[name="row"]'), function (b) {
+        var parts = b.value.split(':');
+        if (parts.length === 3 && parts[1] === key) {
+          b.value = parts[0] + ':' + key + ':' + j;
+        }
+        if (parts[0] === 'up') {
+          b.disabled = j === 0;
+        } else if (parts[0] === 'down') {
+          b.disabled = j === rows.length - 1;
+        }
+      });
+      var legend = fmt.replace('%d', String(j + 1));
+      var title = row.querySelector('.row-title');
+      if (title && fmt) {
+        title.textContent = legend;
+      }
+      Array.prototype.forEach.call(row.querySelectorAll('.row-name'), function (el) {
+        el.textContent = ' ' + legend;
+      });
+      row.setAttribute('data-index', String(j));
+    });
+  }
+
+  function bindRows(list) {
+    var dragging = null;
+    var label = list.getAttribute('data-drag-label') || '';
+    var clear = function () {
+      rowsOf(list).forEach(function (r) {
+        r.classList.remove('drop-before', 'drop-after');
+      });
+    };
+    var after = function (row, e) {
+      var box = row.getBoundingClientRect();
+      return e.clientY > box.top + box.height / 2;
+    };
+    rowsOf(list).forEach(function (row, i) {
+      row.setAttribute('data-index', String(i));
+      var legend = row.querySelector('legend');
+      if (legend) {
+        var handle = doc.createElement('span');
+        handle.className = 'drag-handle';
+        handle.setAttribute('aria-hidden', 'true');
+        handle.title = label;
+        handle.textContent = '\u2630';
+        legend.insertBefore(handle, legend.firstChild);
+        // Only the handle starts a drag: text in the fields stays
+        // selectable.
+        handle.addEventListener('mousedown', function () {
+          row.draggable = true;
+        });
+        handle.addEventListener('touchstart', function () {
+          row.draggable = true;
+        }, {passive: true});
+      }
+    });
+    list.addEventListener('dragstart', function (e) {
+      var row = e.target;
+      if (!row || row.parentNode !== list || !row.hasAttribute('data-row')) {
+        return;
+      }
+      dragging = row;
+      row.classList.add('dragging');
+      if (e.dataTransfer) {
+        e.dataTransfer.effectAllowed = 'move';
+        e.dataTransfer.setData('text/plain', row.getAttribute('data-index'));
+      }
+    });
+    list.addEventListener('dragover', function (e) {
+      var row = e.target && e.target.closest ? e.target.closest('[data-row]') : null;
+      if (!dragging || !row || row.parentNode !== list) {
+        return;
+      }
+      e.preventDefault();
+      if (e.dataTransfer) {
+        e.dataTransfer.dropEffect = 'move';
+      }
+      clear();
+      if (row !== dragging) {
+        row.classList.add(after(row, e) ? 'drop-after' : 'drop-before');
+      }
+    });
+    list.addEventListener('drop', function (e) {
+      var row = e.target && e.target.closest ? e.target.closest('[data-row]') : null;
+      if (!dragging || !row || row.parentNode !== list) {
+        return;
+      }
+      e.preventDefault();
+      if (row !== dragging) {
+        list.insertBefore(dragging, after(row, e) ? row.nextSibling : row);
+        renumberRows(list);
+      }
+      clear();
+    });
+    list.addEventListener('dragend', function () {
+      if (dragging) {
+        dragging.classList.remove('dragging');
+        dragging.draggable = false;
+        dragging = null;
+      }
+      clear();
+    });
+  }
+
   function init() {
     safely(initSuggest);
     safely(initResults);
@@ -710,6 +871,7 @@
     safely(initPrint);
     safely(initRegion);
     safely(initSituations);
+    safely(initRowDrag);
   }
 
   if (doc.readyState === 'loading') {

@@ -24,16 +24,27 @@ func (s *Store) require(ctx context.Context, u *catalog.User, action string, dep
 		return nil
 	}
 	if !catalog.Allowed(u, action, deptID, true) {
-		return catalog.ErrForbidden
+		return s.forbidden(ctx, deptID, region)
 	}
 	in, err := s.Within(ctx, region, u.Region)
 	if err != nil {
 		return fmt.Errorf("resolve region %s: %w", region, err)
 	}
 	if !in {
-		return catalog.ErrForbidden
+		return s.forbidden(ctx, deptID, region)
 	}
 	return nil
+}
+
+// forbidden is the refusal of an item of department deptID in region: a
+// *catalog.AccessError naming the owner, or plain catalog.ErrForbidden
+// when the department cannot be read.
+func (s *Store) forbidden(ctx context.Context, deptID uint, region string) error {
+	d, err := s.Department(ctx, deptID)
+	if err != nil {
+		return catalog.ErrForbidden
+	}
+	return &catalog.AccessError{Department: d.Name, Region: region}
 }
 
 // readable loads the item code and checks that the actor may read it.

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"zhinan/catalog"
 )
 
 // The change log (操作日志, the table audit_log) records every change of
@@ -65,6 +67,22 @@ func appendChange(tx *gorm.DB, e ChangeEntry) error {
 		return fmt.Errorf("write change log: %w", err)
 	}
 	return nil
+}
+
+// publishDetail is the change-log detail of a publish: the edition's
+// change note, then one line per warning rule (in rules' order) the
+// reviewer overrode, with the reason.
+func publishDetail(note string, rules []string, overrides map[string]string) string {
+	lines := []string{}
+	if note != "" {
+		lines = append(lines, note)
+	}
+	for _, r := range rules {
+		if reason, ok := overrides[r]; ok {
+			lines = append(lines, fmt.Sprintf(catalog.MsgOverrideLog, catalog.CheckTitle(r), r, reason))
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // MaxChangeLogInputRunes bounds a text an unauthenticated client chose (the

@@ -103,6 +103,11 @@ func fillCopySource(t *testing.T) *copySource {
 		}
 		it := w.Item
 		it.Name += "（修订）"
+		if code == "TEST0001" {
+			// A location naming no hall or window: a publishing warning
+			// the reviewer overrides, so edition_overrides has a row.
+			it.Location = "汉滨区"
+		}
 		n, err := st.SaveDraft(ctx, src.editor, code, w.Edition, &it, "修订名称")
 		if err != nil {
 			t.Fatalf("save %s: %v", code, err)
@@ -112,7 +117,8 @@ func fillCopySource(t *testing.T) *copySource {
 		}
 		return n
 	}
-	if err := st.Publish(ctx, src.reviewer, "TEST0001", edit("TEST0001")); err != nil {
+	if err := st.PublishWith(ctx, src.reviewer, "TEST0001", edit("TEST0001"),
+		map[string]string{catalog.CheckLocation: "窗口调整中，暂按区县公布"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Reject(ctx, src.reviewer, "TEST0002", edit("TEST0002"), "名称不规范"); err != nil {

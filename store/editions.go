@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -195,4 +197,53 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// overrideRow is a row of edition_overrides: the reason a reviewer gave
+// for publishing edition Number of an item despite the publishing-check
+// warnings of one rule (docs/contract.md#publishing-checks).
+type overrideRow struct {
+	ItemCode string `gorm:"primaryKey"`
+	Number   int    `gorm:"primaryKey"`
+	Rule     string `gorm:"primaryKey"`
+	Reason   string
+}
+
+func (overrideRow) TableName() string { return "edition_overrides" }
+
+// insertOverrides keeps the reasons, by warning rule, of publishing
+// edition number of the item code.
+func insertOverrides(tx *gorm.DB, code string, number int, overrides map[string]string) error {
+	if len(overrides) == 0 {
+		return nil
+	}
+	rows := make([]overrideRow, 0, len(overrides))
+	for _, rule := range slices.Sorted(maps.Keys(overrides)) {
+		rows = append(rows, overrideRow{ItemCode: code, Number: number, Rule: rule, Reason: overrides[rule]})
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("store override reasons of %s edition %d: %w", code, number, err)
+	}
+	return nil
+}
+
+// loadOverrides returns the override reasons of the editions of the item
+// code, by edition number and rule; only numbers when any are given.
+func loadOverrides(db *gorm.DB, code string, numbers ...int) (map[int]map[string]string, error) {
+	q := db.Where("item_code = ?", code)
+	if len(numbers) > 0 {
+		q = q.Where("number IN ?", numbers)
+	}
+	var rows []overrideRow
+	if err := q.Order("number, rule").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load override reasons of %s: %w", code, err)
+	}
+	out := map[int]map[string]string{}
+	for _, r := range rows {
+		if out[r.Number] == nil {
+			out[r.Number] = map[string]string{}
+		}
+		out[r.Number][r.Rule] = r.Reason
+	}
+	return out, nil
 }

@@ -159,6 +159,19 @@ var migrations = []migration{
 			`CREATE INDEX bundle_editions_state ON bundle_editions (state)`,
 		)
 	}},
+	{5, "publish overrides", func(tx *gorm.DB, d dialect) error {
+		// The reasons a reviewer gave for publishing an edition despite
+		// publishing-check warnings, one row per warning rule
+		// (docs/contract.md#publishing-checks).
+		return d.execDDL(tx,
+			`CREATE TABLE edition_overrides (
+				item_code TEXT NOT NULL,
+				number INTEGER NOT NULL,
+				rule TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				PRIMARY KEY (item_code, number, rule))`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {

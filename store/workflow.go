@@ -55,6 +55,11 @@ type Working struct {
 	// Findings are the guide-quality findings of this edition (docs/contract.md#guide-quality-rules);
 	// they do not block saving.
 	Findings []catalog.Finding `json:"findings"`
+	// Checks are the publishing checks of this edition
+	// (docs/contract.md#publishing-checks): errors a reviewer cannot
+	// publish it with, warnings they publish only with a reason. They do
+	// not block saving or submitting.
+	Checks []catalog.PublishCheck `json:"checks"`
 }
 
 // WorkingEdition is the metadata of the edition an editor works on, of an
@@ -102,6 +107,10 @@ type EditionInfo struct {
 	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
 	PublishedAt  *time.Time `json:"published_at,omitempty"`
 	SupersededAt *time.Time `json:"superseded_at,omitempty"`
+	// Overrides are the reasons, by publishing-check warning rule, the
+	// reviewer gave for publishing the edition despite its warnings
+	// (docs/contract.md#publishing-checks); none for most editions.
+	Overrides map[string]string `json:"overrides,omitempty"`
 }
 
 // Draft returns the edition an editor works on (see Working). It needs
@@ -130,6 +139,9 @@ func (s *Store) Draft(ctx context.Context, a Actor, code string) (*Working, erro
 	w := &Working{Item: *it, WorkingEdition: ed.info().working(row.Published), Findings: catalog.Quality(it)}
 	if w.Findings == nil {
 		w.Findings = []catalog.Finding{}
+	}
+	if w.Checks = catalog.PublishChecks(it); w.Checks == nil {
+		w.Checks = []catalog.PublishCheck{}
 	}
 	return w, nil
 }
@@ -324,12 +336,27 @@ func (s *Store) Submit(ctx context.Context, a Actor, code string, base int, note
 	})
 }
 
-// Publish publishes the submitted edition base of the item code: it
+// Publish publishes the submitted edition base of the item code without
+// overriding any publishing-check warning: PublishWith with no reasons.
+func (s *Store) Publish(ctx context.Context, a Actor, code string, base int) error {
+	return s.PublishWith(ctx, a, code, base, nil)
+}
+
+// PublishWith publishes the submitted edition base of the item code: it
 // becomes the edition the public sees, the previous published edition is
 // superseded, and the item takes its name, base code, region and
 // department from the guide. base must be the latest edition and
 // submitted, else catalog.ErrConflict. It needs catalog.ActionReview.
-func (s *Store) Publish(ctx context.Context, a Actor, code string, base int) error {
+//
+// The edition must pass the publishing checks (catalog.PublishChecks,
+// docs/contract.md#publishing-checks): an error refuses it, and so does a
+// warning unless overrides give a reason for its rule (by rule id); the
+// refusal is a *catalog.PublishRefusal carrying the checks, and nothing is
+// written. The reasons are kept with the edition (EditionInfo.Overrides)
+// and in the change-log entry of the publish. Refusals come in this
+// order: access (catalog.ErrForbidden), the edition (catalog.ErrConflict),
+// the checks.
+func (s *Store) PublishWith(ctx context.Context, a Actor, code string, base int, overrides map[string]string) error {
 	if a.User == nil {
 		return catalog.ErrForbidden
 	}
@@ -341,6 +368,14 @@ func (s *Store) Publish(ctx context.Context, a Actor, code string, base int) err
 		it, err := catalog.DecodeGuide(ed.Guide)
 		if err != nil {
 			return fmt.Errorf("item %s edition %d: %w", code, base, err)
+		}
+		checks := catalog.PublishChecks(it)
+		if err := catalog.RefusePublish(checks, overrides); err != nil {
+			return err
+		}
+		kept := catalog.TrimOverrides(overrides)
+		if err := insertOverrides(tx, code, base, kept); err != nil {
+			return err
 		}
 		now := s.Now().UTC()
 		seq, err := nextSeq(tx, 1)
@@ -362,7 +397,8 @@ func (s *Store) Publish(ctx context.Context, a Actor, code string, base int) err
 			return err
 		}
 		return appendChange(tx, ChangeEntry{At: now, UserName: a.name(), Action: OpPublish,
-			ItemCode: code, Edition: base, Detail: ed.Note, Remote: a.Remote})
+			ItemCode: code, Edition: base, Detail: publishDetail(ed.Note, catalog.WarningRules(checks), kept),
+			Remote: a.Remote})
 	})
 }
 
@@ -407,7 +443,19 @@ func (s *Store) Editions(ctx context.Context, a Actor, code string) ([]EditionIn
 	if err := s.readable(ctx, a, code); err != nil {
 		return nil, err
 	}
-	return editionInfos[editionRow](s.db.WithContext(ctx).Omit("guide").Where("item_code = ?", code))
+	db := s.db.WithContext(ctx)
+	eds, err := editionInfos[editionRow](db.Omit("guide").Where("item_code = ?", code))
+	if err != nil {
+		return nil, err
+	}
+	ov, err := loadOverrides(db, code)
+	if err != nil {
+		return nil, err
+	}
+	for i := range eds {
+		eds[i].Overrides = ov[eds[i].Number]
+	}
+	return eds, nil
 }
 
 // Edition returns edition n of the item code with its description, or
@@ -425,6 +473,11 @@ func (s *Store) Edition(ctx context.Context, a Actor, code string, n int) (*cata
 		return nil, nil, fmt.Errorf("item %s edition %d: %w", code, n, err)
 	}
 	info := ed.info()
+	ov, err := loadOverrides(s.db.WithContext(ctx), code, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	info.Overrides = ov[n]
 	return it, &info, nil
 }
 

@@ -237,8 +237,7 @@ func (s *Server) refuse(c *gin.Context, e *Error) {
 		writeAPIError(c, e)
 		return
 	}
-	e.setHeaders(c)
-	s.render(c, e.Status, "error", s.layout(c, label("error.title"), "page-error", e))
+	s.renderError(c, e)
 	c.Abort()
 }
 

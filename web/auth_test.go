@@ -36,6 +36,9 @@ func do(t testing.TB, h http.Handler, method, target, body string, header map[st
 // Every page and API answer of the web tests passes through it.
 func checkNoFormatErrors(t testing.TB, what string, r response) {
 	t.Helper()
+	if strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
+		return // a zipped workbook: any two bytes may read "%!"
+	}
 	if i := strings.Index(r.body, "%!"); i >= 0 {
 		t.Errorf("%s shows a format error: …%s…", what, r.body[max(0, i-80):min(len(r.body), i+80)])
 	}

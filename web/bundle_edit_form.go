@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,67 +135,26 @@ func (f *bundleForm) bundle() (*catalog.Bundle, []catalog.FieldError) {
 // formPath turns an error's path into the rows of the bundle into the
 // path of the same row in the form.
 func (f *bundleForm) formPath(path string) string {
-	for _, l := range bundleLists {
-		rest, ok := strings.CutPrefix(path, l.Key+"[")
-		if !ok {
-			continue
-		}
-		idx, tail, ok := strings.Cut(rest, "]")
-		n, err := strconv.Atoi(idx)
-		if !ok || err != nil {
-			return path
-		}
-		for fi, r := range f.Rows[l.Key] {
-			if r.blank() {
-				continue
-			}
-			if n == 0 {
-				return l.Key + "[" + strconv.Itoa(fi) + "]" + tail
-			}
-			n--
-		}
-	}
-	return path
+	p, _ := listFormPath(bundleLists, f.Rows, path)
+	return p
 }
 
-// rowAction applies a row button (name="row"): add:LIST, and del:, up: and
-// down:LIST:I. It returns the form name of the control to focus, and false
-// for a value that names no row.
-func (f *bundleForm) rowAction(action string) (string, bool) {
-	parts := strings.Split(action, ":")
-	var spec *formList
-	for i := range bundleLists {
-		if len(parts) > 1 && bundleLists[i].Key == parts[1] {
-			spec = &bundleLists[i]
-		}
-	}
-	if spec == nil {
+// rowAction applies a row button (name="row", see guideForm.rowAction):
+// add:LIST, and del:, up: and down:LIST:I. It returns the form name of the
+// control to focus (none when the last row was deleted), and false for a
+// value that names no row.
+func (f *bundleForm) rowAction(value string) (string, bool) {
+	b, ok := parseRowButton(value)
+	i := slices.IndexFunc(bundleLists, func(l formList) bool { return l.Key == b.List })
+	if !ok || i < 0 {
 		return "", false
 	}
+	spec := bundleLists[i]
 	rows := f.Rows[spec.Key]
-	if parts[0] == "add" && len(parts) == 2 {
-		if len(rows) >= maxSitRows {
-			return "", false
-		}
-		f.Rows[spec.Key] = append(rows, formRow{})
-		return rowName(spec.Key, len(rows), spec.Subs[0]), true
+	at, ok := rowOp(&rows, b, maxSitRows, func() formRow { return formRow{} })
+	f.Rows[spec.Key] = rows
+	if !ok || at < 0 {
+		return "", ok
 	}
-	if len(parts) != 3 {
-		return "", false
-	}
-	i, ok := rowIndex(parts[2])
-	if !ok || i >= len(rows) {
-		return "", false
-	}
-	switch parts[0] {
-	case "del":
-		f.Rows[spec.Key] = append(rows[:i:i], rows[i+1:]...)
-		return "", true
-	case "up", "down":
-		if to, ok := moved(parts[0]+"-", i, len(rows)); ok {
-			rows[i], rows[to] = rows[to], rows[i]
-			return rowName(spec.Key, to, spec.Subs[0]), true
-		}
-	}
-	return "", false
+	return rowName(spec.Key, at, spec.Subs[0]), true
 }

@@ -12,12 +12,14 @@ import (
 // apiCoverage serves GET /api/v1/coverage?by=&region=&as_of=: the
 // coverage report (docs/contract.md#coverage-ratios) grouped by region (the default),
 // department or type, within a region and its descendants, as of the end
-// of a day in China time (default now). It is public: these are published
+// of a day in China time (default now). Without region it is the site's
+// region (Options.HomeRegion), the one /audit and `zhinan report` default
+// to; region= (empty) is every region. It is public: these are published
 // figures. The body is the very document `zhinan report coverage --format
 // json` prints (report.WriteJSON). An unknown region, a bad grouping and a
 // malformed or future date are 400 naming the parameter.
 func (s *Server) apiCoverage(c *gin.Context) error {
-	req := report.Request{By: c.Query("by"), Region: c.Query("region")}
+	req := report.Request{By: c.Query("by"), Region: c.DefaultQuery("region", s.opts.HomeRegion)}
 	if v := c.Query("as_of"); v != "" {
 		t, err := report.AsOfDate(v, s.store.Now())
 		if err != nil {

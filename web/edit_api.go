@@ -158,10 +158,60 @@ func (s *Server) apiSubmit(c *gin.Context) error {
 	})
 }
 
+// publishBody is the body of an item's publish: the reasons for
+// publishing despite the publishing-check warnings, by rule id
+// (docs/contract.md#publishing-checks). The note and reason of noteBody
+// are accepted and unused, as before.
+type publishBody struct {
+	noteBody
+	Overrides map[string]string `json:"overrides"`
+}
+
 func (s *Server) apiPublish(c *gin.Context) error {
-	return s.step(c, s.itemLatest, func(a store.Actor, code string, base int, _ noteBody) error {
-		return s.store.Publish(c.Request.Context(), a, code, base)
+	return stepWith(s, c, s.itemLatest, func(a store.Actor, code string, base int, b publishBody) error {
+		return publishRefused(s.store.PublishWith(c.Request.Context(), a, code, base, b.Overrides))
 	})
+}
+
+// checkJSON is one publishing check in a refused publish's details.
+type checkJSON struct {
+	Rule    string `json:"rule"`
+	Quality int    `json:"quality,omitempty"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// refusalDetails are the details of a refused publish (422
+// publish_refused): the errors that block it, the warnings that need a
+// reason, and what is wrong with the reasons given (field
+// overrides.<rule>).
+type refusalDetails struct {
+	Errors    []checkJSON          `json:"errors"`
+	Warnings  []checkJSON          `json:"warnings"`
+	Overrides []catalog.FieldError `json:"overrides"`
+}
+
+// publishRefused maps a publish the checks refused to its API error (422
+// publish_refused, with refusalDetails); other errors pass.
+func publishRefused(err error) error {
+	var r *catalog.PublishRefusal
+	if !errors.As(err, &r) {
+		return err
+	}
+	d := refusalDetails{Errors: []checkJSON{}, Warnings: []checkJSON{}, Overrides: nonNil(r.Overrides)}
+	for _, ch := range r.Checks {
+		j := checkJSON{Rule: ch.Rule, Quality: ch.Quality, Field: ch.Field, Message: ch.Message}
+		if ch.Severity == catalog.SeverityError {
+			d.Errors = append(d.Errors, j)
+		} else {
+			d.Warnings = append(d.Warnings, j)
+		}
+	}
+	msg := MsgPublishNeedsReasons
+	if r.Blocked() {
+		msg = MsgPublishBlocked
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "publish_refused", Message: msg, Details: d}
 }
 
 func (s *Server) apiReject(c *gin.Context) error {
@@ -174,11 +224,16 @@ func (s *Server) apiReject(c *gin.Context) error {
 // If-Match (or the working edition latest gives) and answers with the
 // working edition afterwards.
 func (s *Server) step(c *gin.Context, latest latestFunc, do func(store.Actor, string, int, noteBody) error) error {
+	return stepWith(s, c, latest, do)
+}
+
+// stepWith is step with a body of type B.
+func stepWith[B any](s *Server, c *gin.Context, latest latestFunc, do func(store.Actor, string, int, B) error) error {
 	a, err := actor(c)
 	if err != nil {
 		return err
 	}
-	var b noteBody
+	var b B
 	if err := optionalJSON(c, &b); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -30,7 +31,6 @@ const (
 	actionSave    = "save"
 	actionPreview = "preview"
 	actionSubmit  = "submit"
-	actionAdd     = "add"
 	actionEdit    = "edit" // back from the preview to the form
 )
 
@@ -113,6 +113,37 @@ type queueRow struct {
 	StateLabel string
 	Submitted  string
 	Created    string
+	// FindingsURL is where the guide's quality findings are listed (the
+	// edit form's or the review page's); FindingsBrief are the first of
+	// them, FindingsMore how many more there are.
+	FindingsURL   string
+	FindingsBrief []issue
+	FindingsMore  int
+}
+
+// workbenchFindings is how many findings a line of the workbench spells
+// out.
+const workbenchFindings = 2
+
+// findingsBrief fills in what a line with findings says of them: the
+// first ones, read from the working edition, and the link to them all.
+func (s *Server) findingsBrief(ctx context.Context, a store.Actor, r *queueRow, review bool) error {
+	if r.Findings == 0 {
+		return nil
+	}
+	code := url.PathEscape(r.Code)
+	r.FindingsURL = "/edit/items/" + code + "#findings"
+	if review {
+		r.FindingsURL = "/review/items/" + code + "#findings-h"
+	}
+	w, err := s.store.Draft(ctx, a, r.Code)
+	if err != nil {
+		return err
+	}
+	all := newFormBuilder(newGuideForm(), formOpts{}).findings(w.Findings)
+	r.FindingsBrief = all[:min(len(all), workbenchFindings)]
+	r.FindingsMore = len(all) - len(r.FindingsBrief)
+	return nil
 }
 
 type workbenchPage struct {
@@ -142,8 +173,12 @@ func (s *Server) workbench(c *gin.Context) error {
 		if err != nil && !errors.Is(err, catalog.ErrForbidden) {
 			return err
 		}
+		a := store.Actor{User: u, Remote: clientIP(c)}
 		for _, e := range q {
 			r := queueRow{QueueEntry: e, StateLabel: stateLabel(e.State), Submitted: showTimePtr(e.SubmittedAt), Created: showTime(e.CreatedAt)}
+			if err := s.findingsBrief(ctx, a, &r, p.CanReview); err != nil {
+				return err
+			}
 			if p.CanReview {
 				p.Review = append(p.Review, r)
 			} else {
@@ -257,9 +292,7 @@ type editView struct {
 	base     int
 	note     string
 	errs     []catalog.FieldError
-	extra    map[string]int
-	focus    string
-	sitFocus string // the control a button of the situations added or moved
+	focus    string // the control or row button a row button left the focus at
 	conflict *conflictView
 	busy     bool // the save waited in vain for the write lock
 }
@@ -295,7 +328,7 @@ func (s *Server) editPageData(c *gin.Context, u *catalog.User, code string, v ed
 	it, _ := v.form.item()
 	warns := catalog.Quality(it)
 	b := newFormBuilder(v.form, formOpts{scopeFixed: u.Role == catalog.RoleEditor, regions: regions,
-		errs: v.errs, warns: warns, extra: v.extra, focus: v.focus, focusName: v.sitFocus})
+		errs: v.errs, warns: warns, focus: v.focus})
 	w := v.w
 	p := &editPage{editHead: newEditHead(code, w.Name, "/edit/items/"+url.PathEscape(code), v.base, &w.WorkingEdition, v.conflict, v.busy),
 		Flags: catalog.Flags(&w.Item), Form: b.build()}
@@ -392,21 +425,8 @@ func allErrors(parse []catalog.FieldError, it *catalog.Item) []catalog.FieldErro
 	return errs
 }
 
-// blankRows is how many blank rows to draw per list: those posted, and
-// one more for the list whose "add a row" button was pressed.
-func blankRows(f *guideForm, add string) map[string]int {
-	out := map[string]int{}
-	for k, n := range f.Blank {
-		out[k] = n
-	}
-	if add != "" {
-		out[add] = max(out[add], 1) + 1
-	}
-	return out
-}
-
-// editItemPost is POST /edit/items/{code}: save, preview, submit or add a
-// row, by the button pressed.
+// editItemPost is POST /edit/items/{code}: save, preview, submit, or add,
+// delete or move a row, by the button pressed.
 func (s *Server) editItemPost(c *gin.Context) error {
 	u := s.signedIn(c)
 	if u == nil {
@@ -432,22 +452,15 @@ func (s *Server) editItemPost(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := editView{w: w, form: form, base: base, note: note, extra: blankRows(form, "")}
-	if act := c.PostForm("sit"); act != "" {
-		// A button of the situation guide: add, remove or move a
-		// question, an option or a step; nothing is saved.
-		focus, ok := form.sitAction(act)
+	v := editView{w: w, form: form, base: base, note: note}
+	if act := c.PostForm("row"); act != "" {
+		// A row button: add, delete or move a row of a list, the
+		// situations' included; the form is drawn again, nothing saved.
+		focus, ok := form.rowAction(act)
 		if !ok {
-			return badRequest("sit", label("form.err.sit"))
+			return badRequest("row", label("form.err.row"))
 		}
-		v.sitFocus = focus
-		return s.renderEdit(c, http.StatusOK, u, code, v)
-	}
-	if add := c.PostForm("add"); add != "" || c.PostForm("action") == actionAdd {
-		if !slices.ContainsFunc(formLists, func(l formList) bool { return l.Key == add }) {
-			return badRequest("add", label("form.err.action"))
-		}
-		v.extra, v.focus = blankRows(form, add), add
+		v.focus = focus
 		return s.renderEdit(c, http.StatusOK, u, code, v)
 	}
 	if c.PostForm("action") == actionEdit {
@@ -750,6 +763,104 @@ type reviewHead struct {
 	Reason            formField
 	Errors            []issue
 	Conflict          bool
+	// Checks are the publishing checks of the edition (items only).
+	Checks publishChecksView
+}
+
+// publishChecksView is what the review page of an item shows of its
+// edition's publishing checks (docs/contract.md#publishing-checks): the
+// errors that block publishing, and per warning rule its warnings and the
+// reason the reviewer must give to publish despite them.
+type publishChecksView struct {
+	Errors    []issue
+	Overrides []overrideView
+}
+
+// Blocked reports whether errors block publishing.
+func (v publishChecksView) Blocked() bool { return len(v.Errors) > 0 }
+
+// overrideView is one warning rule of an edition: its warnings and the
+// reviewer's reason for publishing despite them.
+type overrideView struct {
+	Rule, Title string
+	Warnings    []issue
+	Reason      formField
+}
+
+// overrideParam prefixes a warning rule's reason field on the review page
+// (override.location).
+const overrideParam = "override."
+
+// checkIssue is a publishing check as a line of the review page: its
+// message, after the field's name when the message does not name it.
+func checkIssue(ch catalog.PublishCheck) issue {
+	is := issue{Message: ch.Message}
+	if l := pathLabel(ch.Field); !strings.Contains(ch.Message, l) {
+		is.Label = l
+	}
+	return is
+}
+
+// newPublishChecksView shows checks, the publishing checks of an edition.
+func newPublishChecksView(checks []catalog.PublishCheck) publishChecksView {
+	var v publishChecksView
+	for _, ch := range catalog.CheckErrors(checks) {
+		v.Errors = append(v.Errors, checkIssue(ch))
+	}
+	for _, rule := range catalog.WarningRules(checks) {
+		o := overrideView{Rule: rule, Title: catalog.CheckTitle(rule),
+			Reason: formField{Name: overrideParam + rule, ID: "f-override-" + rule, Kind: "textarea", Required: true,
+				Label: tf("review.override.reason", catalog.CheckTitle(rule)),
+				Hint:  tf("review.override.hint", catalog.MaxOverrideRunes)}}
+		for _, ch := range catalog.CheckWarnings(checks) {
+			if ch.Rule == rule {
+				o.Warnings = append(o.Warnings, checkIssue(ch))
+			}
+		}
+		v.Overrides = append(v.Overrides, o)
+	}
+	return v
+}
+
+// formOverrides reads the reasons for overriding warnings from a posted
+// review form: the fields override.<rule>, blank ones included (the
+// store says they are missing).
+func formOverrides(c *gin.Context) map[string]string {
+	out := map[string]string{}
+	for k, vs := range c.Request.PostForm {
+		if rule, ok := strings.CutPrefix(k, overrideParam); ok && len(vs) > 0 {
+			out[rule] = formText(vs[0])
+		}
+	}
+	return out
+}
+
+// refused shows on the page why the checks refused a publish: the
+// reasons as posted, each with what is wrong with it, and the summary —
+// the blocking errors, or the reasons missing.
+func (h *reviewHead) refused(r *catalog.PublishRefusal, overrides map[string]string) {
+	for i := range h.Checks.Overrides {
+		o := &h.Checks.Overrides[i]
+		o.Reason.Value = overrides[o.Rule]
+		for _, e := range r.Overrides {
+			if e.Field == catalog.OverrideField(o.Rule) {
+				o.Reason.Errors = append(o.Reason.Errors, e.Message)
+				h.Errors = append(h.Errors, issue{Label: o.Title, Message: e.Message, Anchor: "#" + o.Reason.ID})
+			}
+		}
+	}
+	if r.Blocked() {
+		for _, e := range h.Checks.Errors {
+			e.Anchor = "#publish-checks"
+			h.Errors = append(h.Errors, e)
+		}
+	}
+	for _, e := range r.Overrides {
+		if !strings.HasPrefix(e.Field, overrideParam) || !slices.ContainsFunc(h.Checks.Overrides,
+			func(o overrideView) bool { return catalog.OverrideField(o.Rule) == e.Field }) {
+			h.Errors = append(h.Errors, issue{Label: pathLabel(e.Field), Message: e.Message})
+		}
+	}
 }
 
 // newReviewHead is the head of the review page of the item or bundle code
@@ -779,9 +890,12 @@ type reviewFlow struct {
 	// allowed says whether u reviews at all; nil leaves it to the store.
 	allowed func(u *catalog.User) bool
 	publish func(ctx context.Context, a store.Actor, code string, base int) error
-	reject  func(ctx context.Context, a store.Actor, code string, base int, reason string) error
-	done    func() // after a decision is taken
-	list    string // where a decision leads, with ?published= or ?rejected=
+	// publishWith, when set, publishes instead of publish with the
+	// reviewer's reasons for overriding publishing-check warnings.
+	publishWith func(ctx context.Context, a store.Actor, code string, base int, overrides map[string]string) error
+	reject      func(ctx context.Context, a store.Actor, code string, base int, reason string) error
+	done        func() // after a decision is taken
+	list        string // where a decision leads, with ?published= or ?rejected=
 	// data is the page of the item or bundle code and its head.
 	data     func(c *gin.Context, u *catalog.User, code string) (any, *reviewHead, error)
 	template string
@@ -790,7 +904,7 @@ type reviewFlow struct {
 
 // itemReviews is the review of items.
 func (s *Server) itemReviews() reviewFlow {
-	return reviewFlow{allowed: canReview, publish: s.store.Publish, reject: s.store.Reject, done: s.changed, list: "/edit",
+	return reviewFlow{allowed: canReview, publishWith: s.store.PublishWith, reject: s.store.Reject, done: s.changed, list: "/edit",
 		data: func(c *gin.Context, u *catalog.User, code string) (any, *reviewHead, error) {
 			p, err := s.reviewData(c, u, code)
 			if err != nil {
@@ -840,9 +954,13 @@ func (s *Server) decide(publish bool, f reviewFlow) pageFunc {
 			return err
 		}
 		reason := formText(c.PostForm("reason"))
-		if publish {
+		overrides := formOverrides(c)
+		switch {
+		case publish && f.publishWith != nil:
+			err = f.publishWith(ctx, a, code, base, overrides)
+		case publish:
 			err = f.publish(ctx, a, code, base)
-		} else {
+		default:
 			err = f.reject(ctx, a, code, base, reason)
 		}
 		if err == nil {
@@ -855,9 +973,10 @@ func (s *Server) decide(publish bool, f reviewFlow) pageFunc {
 			return nil
 		}
 		var verr *catalog.ValidationError
+		var refusal *catalog.PublishRefusal
 		status := http.StatusConflict
 		switch {
-		case errors.As(err, &verr):
+		case errors.As(err, &verr), errors.As(err, &refusal):
 			status = http.StatusUnprocessableEntity
 		case errors.Is(err, catalog.ErrConflict):
 		default:
@@ -868,7 +987,9 @@ func (s *Server) decide(publish bool, f reviewFlow) pageFunc {
 			return derr
 		}
 		h.Reason.Value = reason
-		if verr != nil {
+		if refusal != nil {
+			h.refused(refusal, overrides)
+		} else if verr != nil {
 			for _, e := range verr.Errors {
 				if e.Field == "reason" {
 					h.Reason.Errors = append(h.Reason.Errors, e.Message)
@@ -892,6 +1013,7 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 	}
 	p := &reviewPage{reviewHead: newReviewHead(code, w.Name, &w.WorkingEdition, canReview(u)),
 		RegionName: s.regions.name(w.Region), Department: w.Department}
+	p.Checks = newPublishChecksView(w.Checks)
 	if eds, err := s.store.Editions(ctx, a, code); err == nil {
 		for _, e := range eds {
 			if e.Number == w.Edition {
@@ -939,15 +1061,25 @@ type editionRow struct {
 	store.EditionInfo
 	StateLabel                           string
 	Created, Submitted, Published, Ended string
+	// OverrideLines are the reasons the reviewer gave for publishing
+	// despite warnings, in rule order.
+	OverrideLines []overrideLine
 }
+
+// overrideLine is one reason for publishing despite a warning rule.
+type overrideLine struct{ Rule, Title, Reason string }
 
 // editionRows are the lines of a table of editions.
 func editionRows(eds []store.EditionInfo) []editionRow {
 	var out []editionRow
 	for _, e := range eds {
-		out = append(out, editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
+		r := editionRow{EditionInfo: e, StateLabel: stateLabel(e.State),
 			Created: showTime(e.CreatedAt), Submitted: showTimePtr(e.SubmittedAt), Published: showTimePtr(e.PublishedAt),
-			Ended: showTimePtr(e.SupersededAt)})
+			Ended: showTimePtr(e.SupersededAt)}
+		for _, rule := range slices.Sorted(maps.Keys(e.Overrides)) {
+			r.OverrideLines = append(r.OverrideLines, overrideLine{Rule: rule, Title: catalog.CheckTitle(rule), Reason: e.Overrides[rule]})
+		}
+		out = append(out, r)
 	}
 	return out
 }

@@ -311,7 +311,7 @@ func TestEditFormShowsEverySection(t *testing.T) {
 		for _, sub := range l.Subs {
 			mustContain(t, "edit form", r.body, `name="`+rowName(l.Key, 0, sub)+`"`)
 		}
-		mustContain(t, "edit form", r.body, `name="add" value="`+l.Key+`"`)
+		mustContain(t, "edit form", r.body, `name="row" value="add:`+l.Key+`"`)
 	}
 	// Every existing material plus one blank row.
 	n := len(it.Materials)
@@ -334,7 +334,7 @@ func TestEditFormShowsEverySection(t *testing.T) {
 	}
 	// "Add a row" works without script: one more blank material row, with
 	// the focus on it, nothing saved.
-	v.Set("add", "materials")
+	v.Set("row", "add:materials")
 	r = ed.post("/edit/items/"+it.Code, v)
 	mustStatus(t, "add a row", r, 200)
 	mustContain(t, "add a row", r.body, `name="`+rowName("materials", n+1, "name")+`"`)
@@ -578,7 +578,7 @@ func TestEditFormsRefuseCrossSitePosts(t *testing.T) {
 	huge.Set("conditions", strings.Repeat("长", maxBodyBytes/3+1))
 	mustStatus(t, "huge form", ed.post("/edit/items/"+code, huge), http.StatusRequestEntityTooLarge)
 	bad := cloneValues(v)
-	bad.Set("add", "nonsense")
+	bad.Set("row", "add:nonsense")
 	mustStatus(t, "unknown list", ed.post("/edit/items/"+code, bad), http.StatusBadRequest)
 	bad = cloneValues(v)
 	bad.Set("action", "destroy")

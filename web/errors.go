@@ -5,7 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -106,4 +110,120 @@ func (e *Error) setHeaders(c *gin.Context) {
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
+}
+
+// errorView is the data of the error page (templates/error.html): what
+// went wrong, in plain words, and the ways back from here.
+type errorView struct {
+	Status  int
+	Heading string
+	Reasons []string // the paragraphs that say why
+	// Guide is the address of the public guide of the item the page was
+	// about, when it is published; GuideName its name.
+	Guide, GuideName string
+	Search           string // 404: words to search for instead
+	SearchURL        string
+	Workbench        bool // the visitor is signed in: back to 工作台
+}
+
+// renderError answers a page request that failed with err: the error page,
+// with the status toError gives err.
+func (s *Server) renderError(c *gin.Context, err error) {
+	e := toError(err)
+	e.setHeaders(c)
+	v := s.errorView(c, e, err)
+	s.render(c, e.Status, "error", s.layout(c, v.Heading, "page-error", v))
+}
+
+// errorView says why a page failed: for a refused item, which department
+// owns it and whose account the visitor uses; for a missing item or page,
+// what to search for instead.
+func (s *Server) errorView(c *gin.Context, e *Error, err error) *errorView {
+	u := currentUser(c)
+	v := &errorView{Status: e.Status, Heading: label("error.title"), Workbench: u != nil}
+	code, route := c.Param("code"), c.FullPath()
+	isItem := code != "" && strings.Contains(route, "/items/:code")
+	switch e.Status {
+	case http.StatusNotFound:
+		v.Heading = label("error.notfound")
+		switch {
+		case isItem:
+			v.Reasons = append(v.Reasons, tf("error.notfound.item", code))
+			v.Search = code
+		case code != "" && strings.Contains(route, "/bundles/:code"):
+			v.Reasons = append(v.Reasons, tf("error.notfound.bundle", code))
+			v.Search = code
+		default:
+			v.Search = pathWords(c.Request.URL.Path)
+		}
+		v.Reasons = append(v.Reasons, label("error.notfound.tip"))
+	case http.StatusForbidden:
+		v.Heading = label("error.forbidden")
+		var ae *catalog.AccessError
+		switch {
+		case errors.As(err, &ae):
+			v.Reasons = append(v.Reasons, tf("error.forbidden.owner", ae.Department, s.regions.name(ae.Region)))
+			v.Reasons = append(v.Reasons, s.accountReason(u))
+			v.Reasons = append(v.Reasons, label("error.forbidden.help"))
+		case e.Message != MsgForbidden:
+			v.Reasons = append(v.Reasons, e.Message) // a refusal that says why itself (cross-site)
+		default:
+			v.Reasons = append(v.Reasons, s.accountReason(u))
+		}
+	case http.StatusInternalServerError:
+		v.Heading = label("error.internal")
+	case http.StatusServiceUnavailable:
+		v.Heading = label("error.unavailable")
+		v.Reasons = append(v.Reasons, e.Message, label("error.retry"))
+	case http.StatusBadRequest:
+		v.Heading = label("error.badrequest")
+		v.Reasons = append(v.Reasons, e.Message)
+	case http.StatusConflict:
+		v.Heading = label("error.conflict")
+		v.Reasons = append(v.Reasons, e.Message)
+	default:
+		v.Reasons = append(v.Reasons, e.Message)
+	}
+	if v.Search != "" {
+		v.SearchURL = "/search?q=" + url.QueryEscape(v.Search)
+	}
+	if isItem && (e.Status == http.StatusForbidden || e.Status == http.StatusConflict) {
+		// The public guide of the item, when there is one: a way back for
+		// an editor refused the draft and for a citizen alike.
+		if p, err := s.store.Published(c.Request.Context(), code); err == nil {
+			v.Guide, v.GuideName = "/items/"+url.PathEscape(p.Code), p.Name
+		}
+	}
+	return v
+}
+
+// accountReason says whose account the visitor uses and what it may do.
+func (s *Server) accountReason(u *catalog.User) string {
+	switch {
+	case u == nil:
+		return label("error.forbidden.anon")
+	case u.Role == catalog.RoleEditor && u.Department != "":
+		return tf("error.forbidden.editor", u.Name, u.Department)
+	case u.Role == catalog.RoleReviewer && u.Region != "":
+		return tf("error.forbidden.reviewer", u.Name, s.regions.name(u.Region))
+	}
+	return tf("error.forbidden.role", u.Name, label("role."+u.Role))
+}
+
+// maxSearchWords bounds the words a 404 page offers to search for.
+const maxSearchWords = 40
+
+// pathWords are the words of an unknown address (as decoded) worth
+// searching for: its last segment, when it holds a letter (/banshi/身份证 →
+// 身份证), else "".
+func pathWords(p string) string {
+	p = strings.Trim(p, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	p = strings.TrimSpace(p)
+	if p == "" || !utf8.ValidString(p) || utf8.RuneCountInString(p) > maxSearchWords || !strings.ContainsFunc(p, unicode.IsLetter) {
+		return ""
+	}
+	return p
 }

@@ -19,8 +19,11 @@ import (
 // re-rendered after an error shows the editor's own input; turning it into
 // an Item reports values that are not numbers or booleans as field errors on
 // the interchange path ("materials[1].copies") instead of failing. Blank
-// list rows are dropped and the remaining rows renumbered, so that row i of
-// a re-rendered form is element i of the item and its errors.
+// list rows stay in the form where they are drawn, so that the row buttons
+// (rowAction: add, delete, move up and down) work on the rows as drawn;
+// item leaves them out, and formPath turns the paths of the item's errors
+// back into the rows of the form. A re-rendered form numbers its rows
+// afresh from 0.
 
 // Boolean select values; the empty value is 未填写 (absent).
 const (
@@ -76,15 +79,14 @@ type guideForm struct {
 	Themes   []string             // checked, in order
 	Other    string               // further themes, separated by 、 or commas
 	Phrases  []string             // ask phrases, in order
-	Lists    map[string][]formRow // non-blank rows by list key
-	Blank    map[string]int       // blank rows posted per list
+	Lists    map[string][]formRow // rows by list key, blank ones included
 	// Situations are the questions of the situation guide (情形引导) in
 	// the order of the form, blank ones included (see sitForm).
 	Situations []sitForm
 }
 
 func newGuideForm() *guideForm {
-	return &guideForm{Values: map[string]string{}, Lists: map[string][]formRow{}, Blank: map[string]int{}}
+	return &guideForm{Values: map[string]string{}, Lists: map[string][]formRow{}}
 }
 
 // rowName is the form name of a row's field: materials.2.form.
@@ -137,10 +139,6 @@ func parseGuideForm(v url.Values) *guideForm {
 		}
 		sort.Ints(order)
 		for _, i := range order {
-			if rows[i].blank() {
-				f.Blank[l.Key]++
-				continue
-			}
 			f.Lists[l.Key] = append(f.Lists[l.Key], rows[i])
 		}
 	}
@@ -150,6 +148,17 @@ func parseGuideForm(v url.Values) *guideForm {
 // formText normalises a posted value: browsers send textarea line breaks
 // as CRLF.
 func formText(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+
+// rows are the non-blank rows of a list: the elements of the item.
+func (f *guideForm) rows(key string) []formRow {
+	var out []formRow
+	for _, r := range f.Lists[key] {
+		if !r.blank() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 func (r formRow) blank() bool {
 	for _, v := range r {
@@ -373,23 +382,25 @@ func (f *guideForm) item() (*catalog.Item, []catalog.FieldError) {
 	if len(it.AskPhrases) == 0 {
 		it.AskPhrases = nil
 	}
-	for _, r := range f.Lists["basis"] {
+	for _, r := range f.rows("basis") {
 		it.Basis = append(it.Basis, catalog.Basis{Title: r["title"], Clause: r["clause"], Text: r["text"]})
 	}
-	for i, r := range f.Lists["materials"] {
+	for _, r := range f.rows("materials") {
+		i := len(it.Materials)
 		it.Materials = append(it.Materials, catalog.Material{Name: r["name"], Required: strings.TrimSpace(r["required"]),
 			Form: strings.TrimSpace(r["form"]), Copies: number(rowPath("materials", i, "copies"), r["copies"]),
 			Source: strings.TrimSpace(r["source"]), Notes: r["notes"]})
 	}
-	for i, r := range f.Lists["steps"] {
+	for _, r := range f.rows("steps") {
+		i := len(it.Steps)
 		it.Steps = append(it.Steps, catalog.Step{Name: r["name"], Description: r["description"],
 			Days: number(rowPath("steps", i, "days"), r["days"])})
 	}
-	for _, r := range f.Lists["faq"] {
+	for _, r := range f.rows("faq") {
 		it.FAQ = append(it.FAQ, catalog.FAQ{Q: r["q"], A: r["a"]})
 	}
 	var fees []catalog.FeeItem
-	for _, r := range f.Lists["fee.items"] {
+	for _, r := range f.rows("fee.items") {
 		fees = append(fees, catalog.FeeItem{Name: r["name"], Standard: r["standard"], Basis: r["basis"]})
 	}
 	if charged := flag("fee.charged"); charged != nil {
@@ -428,9 +439,9 @@ func foldDigits(s string) string {
 //	situations.0.options.1.label … .add (repeated) .remove (repeated) .fee (JSON, hidden)
 //	situations.0.options.1.steps.2.name
 //
-// Unlike the lists above, blank questions, options and steps stay in the
+// As in the lists above, blank questions, options and steps stay in the
 // form where they are, so that the buttons that add, remove and move them
-// (sitAction) work on the rows as drawn; item leaves them out, and
+// (rowAction) work on the rows as drawn; item leaves them out, and
 // formPath turns the paths of the item's errors back into the rows of the
 // form.
 
@@ -713,13 +724,44 @@ func (f *guideForm) sitIndex() sitIndex {
 	return x
 }
 
+// listFormPath turns a path into one of lists of the item (whose blank rows
+// the item lacks) into the path of the same row in the form's rows; false
+// when the path is in none of the lists.
+func listFormPath(lists []formList, rows map[string][]formRow, path string) (string, bool) {
+	for _, l := range lists {
+		rest, ok := strings.CutPrefix(path, l.Key+"[")
+		if !ok {
+			continue
+		}
+		idx, tail, ok := strings.Cut(rest, "]")
+		n, err := strconv.Atoi(idx)
+		if !ok || err != nil || n < 0 {
+			return path, true
+		}
+		for fi, r := range rows[l.Key] {
+			if r.blank() {
+				continue
+			}
+			if n == 0 {
+				return l.Key + "[" + strconv.Itoa(fi) + "]" + tail, true
+			}
+			n--
+		}
+		return path, true
+	}
+	return path, false
+}
+
 // sitPathRE reads a path into the situations.
 var sitPathRE = regexp.MustCompile(`^situations\[(\d+)\](?:\.options\[(\d+)\](?:\.steps\[(\d+)\])?)?(.*)$`)
 
-// formPath turns an error's path into the situations of the item into the
-// path of the same element in the form; other paths are returned as they
-// are.
+// formPath turns an error's path into the lists or the situations of the
+// item into the path of the same element in the form (whose blank rows the
+// item lacks); other paths are returned as they are.
 func (f *guideForm) formPath(path string) string {
+	if p, ok := listFormPath(formLists, f.Lists, path); ok {
+		return p
+	}
 	m := sitPathRE.FindStringSubmatch(path)
 	if m == nil {
 		return path
@@ -822,74 +864,156 @@ func freeID(ids []string, i int, prefix string) string {
 	}
 }
 
-// sitAction applies a button of the situations (name="sit"): add-q,
-// add-o:Q, add-s:Q:O, and del-, up- and down- of q:Q and o:Q:O. It returns
-// the form name of the control to focus ("" for none), and false for a
-// value that names no row.
-func (f *guideForm) sitAction(action string) (string, bool) {
-	verb, args, _ := strings.Cut(action, ":")
-	var n []int
-	if args != "" {
-		for _, a := range strings.Split(args, ":") {
-			i, ok := rowIndex(a)
-			if !ok {
-				return "", false
-			}
-			n = append(n, i)
-		}
+// ---------------------------------------------------------------- row buttons
+
+// The buttons that add, delete and move the rows of every list of the form
+// (name="row") work without script: the form is posted, the change is
+// applied to the rows as drawn and the form is drawn again with its rows
+// numbered afresh; nothing is saved. A button's value is
+//
+//	add:LIST  del:LIST:I  up:LIST:I  down:LIST:I
+//
+// where LIST is the form name of the list: materials, fee.items,
+// situations, situations.0.options, situations.0.options.1.steps. The
+// bundle form's row buttons have the same values.
+
+// rowButton is a parsed row button.
+type rowButton struct {
+	Verb, List string
+	Index      int // -1 for add
+}
+
+// value is the button's form value.
+func (b rowButton) value() string {
+	if b.Index < 0 {
+		return b.Verb + ":" + b.List
 	}
-	qs := f.Situations
+	return b.Verb + ":" + b.List + ":" + strconv.Itoa(b.Index)
+}
+
+// rowValue is the value of the button verb of row i of list.
+func rowValue(verb, list string, i int) string {
+	return rowButton{Verb: verb, List: list, Index: i}.value()
+}
+
+// parseRowButton reads a button's value; false for one that is malformed.
+func parseRowButton(v string) (rowButton, bool) {
+	parts := strings.Split(v, ":")
+	b := rowButton{Verb: parts[0], Index: -1}
+	if len(parts) > 1 {
+		b.List = parts[1]
+	}
 	switch {
-	case verb == "add-q" && len(n) == 0:
-		if len(qs) >= maxSitRows {
-			return "", false
+	case b.List == "":
+		return b, false
+	case b.Verb == "add":
+		return b, len(parts) == 2
+	case b.Verb != "del" && b.Verb != "up" && b.Verb != "down" || len(parts) != 3:
+		return b, false
+	}
+	i, err := strconv.Atoi(parts[2])
+	b.Index = i
+	return b, err == nil && i >= 0 && i < maxFormRows && strconv.Itoa(i) == parts[2]
+}
+
+// rowOp applies a button to rows (of at most limit); at is the row the
+// change leaves the focus at (-1 for none).
+func rowOp[T any](rows *[]T, b rowButton, limit int, blank func() T) (at int, ok bool) {
+	if b.Verb == "add" {
+		if len(*rows) >= limit {
+			return -1, false
 		}
-		f.Situations = append(qs, newSitForm())
-		return sitName(len(f.Situations)-1, -1, -1, "question"), true
-	case len(n) == 0 || n[0] >= len(qs):
+		*rows = append(*rows, blank())
+		return len(*rows) - 1, true
+	}
+	i := b.Index
+	if i < 0 || i >= len(*rows) {
+		return -1, false
+	}
+	switch b.Verb {
+	case "del":
+		*rows = slices.Delete(*rows, i, i+1)
+		return min(i, len(*rows)-1), true
+	case "up", "down":
+		to, ok := moved(b.Verb+"-", i, len(*rows))
+		if !ok {
+			return -1, false
+		}
+		(*rows)[i], (*rows)[to] = (*rows)[to], (*rows)[i]
+		return to, true
+	}
+	return -1, false
+}
+
+// sitListRE reads the form name of a list within the situations.
+var sitListRE = regexp.MustCompile(`^situations\.(\d+)\.options(?:\.(\d+)\.steps)?$`)
+
+// rowAction applies a row button (name="row"). It returns what takes the
+// focus in the form drawn again: the first control of an added row or of
+// the row that took a deleted one's place (its form name), or the same
+// button of a moved row (its value); false for a value that names no row.
+func (f *guideForm) rowAction(value string) (string, bool) {
+	b, ok := parseRowButton(value)
+	if !ok {
 		return "", false
 	}
-	q := &qs[n[0]]
-	if len(n) == 1 {
-		switch verb {
-		case "add-o":
-			if len(q.Options) >= maxSitRows {
+	var (
+		at    int
+		n     int
+		first func(i int) string // the form name of row i's first control
+	)
+	if i := slices.IndexFunc(formLists, func(l formList) bool { return l.Key == b.List }); i >= 0 {
+		spec := formLists[i]
+		rows := f.Lists[b.List]
+		at, ok = rowOp(&rows, b, maxFormRows, func() formRow { return formRow{} })
+		f.Lists[b.List], n = rows, len(rows)
+		first = func(i int) string { return rowName(spec.Key, i, spec.Subs[0]) }
+	} else if b.List == "situations" {
+		at, ok = rowOp(&f.Situations, b, maxSitRows, newSitForm)
+		n = len(f.Situations)
+		first = func(i int) string { return sitName(i, -1, -1, "question") }
+	} else {
+		m := sitListRE.FindStringSubmatch(b.List)
+		if m == nil {
+			return "", false
+		}
+		qi, ok1 := rowIndex(m[1])
+		if !ok1 || qi >= len(f.Situations) {
+			return "", false
+		}
+		q := &f.Situations[qi]
+		if m[2] == "" {
+			at, ok = rowOp(&q.Options, b, maxSitRows, newOptForm)
+			n = len(q.Options)
+			first = func(i int) string { return sitName(qi, i, -1, "label") }
+		} else {
+			oi, ok2 := rowIndex(m[2])
+			if !ok2 || oi >= len(q.Options) {
 				return "", false
 			}
-			q.Options = append(q.Options, newOptForm())
-			return sitName(n[0], len(q.Options)-1, -1, "label"), true
-		case "del-q":
-			f.Situations = slices.Delete(qs, n[0], n[0]+1)
-			return "", true
-		case "up-q", "down-q":
-			if to, ok := moved(verb, n[0], len(qs)); ok {
-				qs[n[0]], qs[to] = qs[to], qs[n[0]]
-				return sitName(to, -1, -1, "question"), true
-			}
+			o := &q.Options[oi]
+			at, ok = rowOp(&o.Steps, b, maxSitRows, func() formRow { return formRow{} })
+			n = len(o.Steps)
+			first = func(i int) string { return sitName(qi, oi, i, "name") }
 		}
-		return "", false
 	}
-	if n[1] >= len(q.Options) || len(n) != 2 {
+	switch {
+	case !ok:
 		return "", false
-	}
-	switch verb {
-	case "add-s":
-		o := &q.Options[n[1]]
-		if len(o.Steps) >= maxSitRows {
-			return "", false
+	case b.Verb == "up" || b.Verb == "down":
+		// The same button of the moved row, or the other one where the
+		// row cannot move further so.
+		verb := b.Verb
+		if verb == "up" && at == 0 {
+			verb = "down"
+		} else if verb == "down" && at == n-1 {
+			verb = "up"
 		}
-		o.Steps = append(o.Steps, formRow{})
-		return sitName(n[0], n[1], len(o.Steps)-1, "name"), true
-	case "del-o":
-		q.Options = slices.Delete(q.Options, n[1], n[1]+1)
+		return rowValue(verb, b.List, at), true
+	case at < 0:
 		return "", true
-	case "up-o", "down-o":
-		if to, ok := moved(verb, n[1], len(q.Options)); ok {
-			q.Options[n[1]], q.Options[to] = q.Options[to], q.Options[n[1]]
-			return sitName(n[0], to, -1, "label"), true
-		}
 	}
-	return "", false
+	return first(at), true
 }
 
 // moved is where an up- or down- button moves row i of n.

@@ -111,20 +111,28 @@ func TestFormDropsBlankRows(t *testing.T) {
 		"materials.99999999999.name": {"大"},
 	}
 	f := parseGuideForm(v)
-	if n := len(f.Lists["materials"]); n != 2 {
-		t.Fatalf("%d material rows, want 2", n)
+	// The form keeps the blank rows where they were drawn (rows 0, 1, 2
+	// and 7 become 0 to 3); the guide leaves them out.
+	if n := len(f.Lists["materials"]); n != 4 || !f.Lists["materials"][1].blank() || f.Lists["materials"][2]["name"] != "乙" {
+		t.Fatalf("material rows %v, want 4 with the blank ones in place", f.Lists["materials"])
 	}
-	if f.Blank["materials"] != 2 || f.Blank["steps"] != 1 {
-		t.Fatalf("blank rows %v", f.Blank)
+	if n := len(f.Lists["steps"]); n != 1 {
+		t.Fatalf("%d step rows, want 1", n)
 	}
 	it, errs := f.item()
 	if len(it.Materials) != 2 || it.Materials[1].Name != "乙" || it.Steps != nil || len(it.FAQ) != 1 || it.FAQ[0].Q != "问" {
 		t.Fatalf("rows: %+v %+v %+v", it.Materials, it.Steps, it.FAQ)
 	}
-	// The bad number is reported on its row's path after renumbering.
+	// The bad number is reported on the guide's path, and shown at the
+	// row of the form it was typed in.
 	want := []catalog.FieldError{{Field: "materials[1].copies", Message: label("form.err.integer")}}
 	if !reflect.DeepEqual(errs, want) {
 		t.Fatalf("errors %+v, want %+v", errs, want)
+	}
+	b := newFormBuilder(f, formOpts{errs: errs})
+	b.build()
+	if is := b.summary(errs); is[0].Anchor != "#f-materials-2-copies" {
+		t.Fatalf("summary link %+v, want the form's row 2", is[0])
 	}
 }
 
@@ -378,7 +386,10 @@ func TestEditAskPhrases(t *testing.T) {
 	v.Set("action", "submit")
 	mustStatus(t, "submit", ed.post("/edit/items/"+code, v), http.StatusSeeOther)
 	rv := formLogin(t, f, "reviewer-city")
-	mustStatus(t, "publish", rv.post("/review/items/"+code+"/publish", url.Values{"base": {strconv.Itoa(w.Edition)}}), http.StatusSeeOther)
+	// The seed guide is flawed on purpose (即办件 promising 3 days): a
+	// publishing warning the reviewer overrides with a reason.
+	mustStatus(t, "publish", rv.post("/review/items/"+code+"/publish", url.Values{"base": {strconv.Itoa(w.Edition)},
+		"override." + catalog.CheckHandling: {"受理即办，3个工作日为制证时间"}}), http.StatusSeeOther)
 	r = get(t, f.srv, "/items/"+code)
 	mustStatus(t, "guide page", r, 200)
 	mustContain(t, "guide page", r.body, `<a href="#faq">常见问题</a>`,
@@ -442,8 +453,14 @@ func TestFormRoundTripOfSituations(t *testing.T) {
 	if len(urgent.Hidden) != 1 || urgent.Hidden[0].Name != "situations.1.options.1.fee" || !strings.Contains(urgent.Hidden[0].Value, "加急费") {
 		t.Fatalf("fee not carried: %+v", urgent.Hidden)
 	}
-	if sv.Questions[0].Up != "" || sv.Questions[0].Down != "down-q:0" || sv.Questions[1].Up != "up-q:1" || sv.Questions[1].Down != "" {
-		t.Fatalf("move buttons %+v %+v", sv.Questions[0], sv.Questions[1])
+	q0, q1 := sv.Questions[0].Buttons, sv.Questions[1].Buttons
+	if !q0.First || q0.Last || q0.Down != "down:situations:0" || q1.First || !q1.Last || q1.Up != "up:situations:1" ||
+		q1.Del != "del:situations:1" || sv.Questions[1].AddOption != "add:situations.1.options" {
+		t.Fatalf("move buttons %+v %+v", q0, q1)
+	}
+	if o := sv.Questions[0].Options[1]; o.Buttons.Up != "up:situations.0.options:1" || o.AddStep != "add:situations.0.options.1.steps" ||
+		o.Steps[1].Buttons.Del != "del:situations.0.options.1.steps:1" {
+		t.Fatalf("option buttons %+v", o.Buttons)
 	}
 }
 
@@ -525,30 +542,42 @@ func TestFormSituationIDsAreFilledIn(t *testing.T) {
 
 func TestFormSituationButtons(t *testing.T) {
 	f := formFromItem(situationGuide())
-	focus, ok := f.sitAction("add-q")
+	focus, ok := f.rowAction("add:situations")
 	if !ok || len(f.Situations) != 3 || len(f.Situations[2].Options) != 2 || focus != "situations.2.question" {
-		t.Fatalf("add-q: %v %q %d", ok, focus, len(f.Situations))
+		t.Fatalf("add a question: %v %q %d", ok, focus, len(f.Situations))
 	}
-	if focus, ok = f.sitAction("up-q:2"); !ok || focus != "situations.1.question" || !f.Situations[1].blank() {
-		t.Fatalf("up-q: %v %q", ok, focus)
+	// A moved row keeps the focus on its button, or on the other one at
+	// the end of the list.
+	if focus, ok = f.rowAction("up:situations:2"); !ok || focus != "up:situations:1" || !f.Situations[1].blank() {
+		t.Fatalf("move a question up: %v %q", ok, focus)
 	}
-	if _, ok = f.sitAction("del-q:1"); !ok || len(f.Situations) != 2 || f.Situations[1].Values["id"] != "case" {
-		t.Fatalf("del-q: %v %+v", ok, f.Situations)
+	if _, ok = f.rowAction("del:situations:1"); !ok || len(f.Situations) != 2 || f.Situations[1].Values["id"] != "case" {
+		t.Fatalf("delete a question: %v %+v", ok, f.Situations)
 	}
-	if focus, ok = f.sitAction("add-o:0"); !ok || len(f.Situations[0].Options) != 3 || focus != "situations.0.options.2.label" {
-		t.Fatalf("add-o: %v %q", ok, focus)
+	if focus, ok = f.rowAction("add:situations.0.options"); !ok || len(f.Situations[0].Options) != 3 || focus != "situations.0.options.2.label" {
+		t.Fatalf("add an option: %v %q", ok, focus)
 	}
-	if _, ok = f.sitAction("down-o:0:0"); !ok || f.Situations[0].Options[1].Values["id"] != "self" {
-		t.Fatalf("down-o: %v", ok)
+	if _, ok = f.rowAction("down:situations.0.options:0"); !ok || f.Situations[0].Options[1].Values["id"] != "self" {
+		t.Fatalf("move an option down: %v", ok)
 	}
-	if _, ok = f.sitAction("del-o:0:2"); !ok || len(f.Situations[0].Options) != 2 {
-		t.Fatalf("del-o: %v", ok)
+	if _, ok = f.rowAction("del:situations.0.options:2"); !ok || len(f.Situations[0].Options) != 2 {
+		t.Fatalf("delete an option: %v", ok)
 	}
-	if focus, ok = f.sitAction("add-s:0:0"); !ok || len(f.Situations[0].Options[0].Steps) != 3 || focus != "situations.0.options.0.steps.2.name" {
-		t.Fatalf("add-s: %v %q", ok, focus)
+	if focus, ok = f.rowAction("add:situations.0.options.0.steps"); !ok || len(f.Situations[0].Options[0].Steps) != 3 || focus != "situations.0.options.0.steps.2.name" {
+		t.Fatalf("add a step: %v %q", ok, focus)
 	}
-	for _, bad := range []string{"", "add-q:1", "del-q:9", "up-q:0", "down-q:1", "up-o:0:0", "del-o:0:5", "nope:0", "del-q:-1", "del-q:01", "add-s:0"} {
-		if _, ok := f.sitAction(bad); ok {
+	if focus, ok = f.rowAction("down:situations.0.options.0.steps:1"); !ok || focus != "up:situations.0.options.0.steps:2" ||
+		!f.Situations[0].Options[0].Steps[1].blank() || f.Situations[0].Options[0].Steps[2]["name"] != "电话回访" {
+		t.Fatalf("move a step down: %v %q", ok, focus)
+	}
+	if _, ok = f.rowAction("del:situations.0.options.0.steps:1"); !ok || len(f.Situations[0].Options[0].Steps) != 2 {
+		t.Fatalf("delete a step: %v", ok)
+	}
+	for _, bad := range []string{"", "add", "add:situations:1", "del:situations:9", "up:situations:0", "down:situations:1",
+		"up:situations.0.options:0", "del:situations.0.options:5", "nope:situations:0", "del:situations:-1", "del:situations:01",
+		"add:situations.0", "add:situations.5.options", "add:situations.0.options.9.steps", "del:nonsense:0", "add:materials.0",
+		"del:materials", "up:materials:x"} {
+		if _, ok := f.rowAction(bad); ok {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -580,20 +609,20 @@ func TestEditSituations(t *testing.T) {
 	ed := formLogin(t, f, "editor-police")
 	r := ed.get("/edit/items/" + code)
 	mustStatus(t, "edit form", r, 200)
-	mustContain(t, "edit form", r.body, ">情形引导<", `name="sit" value="add-q"`)
+	mustContain(t, "edit form", r.body, ">情形引导<", `name="row" value="add:situations"`)
 	before := draftOf(t, f, code)
 
 	// Add a question: drawn with two blank options, the focus on it,
 	// nothing saved.
 	v := formValues(t, r.body, "guide-form")
-	v.Set("sit", "add-q")
+	v.Set("row", "add:situations")
 	r = ed.post("/edit/items/"+code, v)
 	mustStatus(t, "add a question", r, 200)
 	editorPageRules(t, "add a question", r)
 	checkLabels(t, "add a question", r.body)
 	mustContain(t, "add a question", r.body, `name="situations.0.question" type="text" value="" aria-required="true" autofocus`,
 		`name="situations.0.options.1.label"`, `name="situations.0.options.1.add" value="`+it.Materials[1].Name+`"`,
-		`name="sit" value="del-q:0"`, `name="sit" value="add-o:0"`)
+		`name="row" value="del:situations:0"`, `name="row" value="add:situations.0.options"`)
 	if draftOf(t, f, code).Edition != before.Edition {
 		t.Fatal("adding a question saved")
 	}

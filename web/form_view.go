@@ -57,14 +57,33 @@ func (f formField) DescribedBy() string {
 
 // rowView is one row of a repeatable list, drawn as a fieldset.
 type rowView struct {
-	Legend string
-	Fields []formField
-	Blank  bool
+	Legend  string
+	Fields  []formField
+	Blank   bool
+	Buttons rowButtons
+}
+
+// rowButtons are the buttons of row i of a list of n rows that delete it
+// and move it up and down (name="row", see guideForm.rowAction).
+type rowButtons struct {
+	Up, Down, Del string // the buttons' values
+	First, Last   bool   // the row cannot move up, down
+	Legend        string // the row's legend, which names the buttons
+	DelLabel      string // the delete button's text when not 删除此项
+	Focus         string // the value of the button that takes the focus
+}
+
+// newRowButtons are the buttons of row i of n of list.
+func newRowButtons(list string, i, n int, legend, focus string) rowButtons {
+	return rowButtons{Up: rowValue("up", list, i), Down: rowValue("down", list, i), Del: rowValue("del", list, i),
+		First: i == 0, Last: i == n-1, Legend: legend, Focus: focus}
 }
 
 // listView is a repeatable list with its "add a row" button.
 type listView struct {
 	Key, ID, Title, AddLabel string
+	Add                      string // the value of the "add a row" button
+	LegendFormat             string // a row's legend with %d for its number (for the page's script)
 	Rows                     []rowView
 	Errors, Warnings         []string
 }
@@ -110,9 +129,9 @@ type formOpts struct {
 	regions      []catalog.Region
 	errs         []catalog.FieldError
 	warns        []catalog.Finding
-	extra        map[string]int // blank rows to draw per list (at least one)
-	focus        string         // the list whose last blank row takes the focus
-	focusName    string         // the control (form name) that takes the focus
+	// focus is what takes the focus: a control (its form name) or a row
+	// button (its value), as rowAction returns it.
+	focus string
 }
 
 // formBuilder draws a guideForm.
@@ -172,7 +191,7 @@ func (b *formBuilder) control(path, name, lbl, kind, value string) formField {
 		kind = "textarea" // a one-line input would drop the line breaks
 	}
 	return formField{Name: name, ID: id, Label: lbl, Kind: kind, Value: value, Errors: b.errs[path], Warnings: b.warns[path],
-		Autofocus: name != "" && name == b.o.focusName}
+		Autofocus: name != "" && name == b.o.focus}
 }
 
 // scalar makes the control of a scalar guide field.
@@ -234,7 +253,8 @@ func (b *formBuilder) checks(path string, checked, standard []string) formField 
 	return ff
 }
 
-// list draws a repeatable list: the rows of the form and its blank rows.
+// list draws a repeatable list: the rows of the form, blank ones where
+// they are, and a blank row at the end unless the last one is blank.
 func (b *formBuilder) list(key string) *listView {
 	var spec formList
 	for _, l := range formLists {
@@ -243,16 +263,21 @@ func (b *formBuilder) list(key string) *listView {
 		}
 	}
 	lv := &listView{Key: key, ID: fieldID(key), Title: catalog.Label(key), AddLabel: label("form.add." + key),
+		Add: "add:" + key, LegendFormat: catalog.Label(key) + " " + label("form.row"),
 		Errors: b.errs[key], Warnings: b.warns[key]}
 	b.ids[key] = lv.ID
 	rows := b.f.Lists[key]
-	blank := max(1, b.o.extra[key])
-	for i := 0; i < len(rows)+blank; i++ {
-		var row formRow
+	n := len(rows)
+	if n == 0 || !rows[n-1].blank() {
+		n++
+	}
+	for i := 0; i < n; i++ {
+		row := formRow{}
 		if i < len(rows) {
 			row = rows[i]
 		}
-		rv := rowView{Legend: lv.Title + " " + tf("form.row", i+1), Blank: i >= len(rows)}
+		legend := lv.Title + " " + tf("form.row", i+1)
+		rv := rowView{Legend: legend, Blank: row.blank(), Buttons: newRowButtons(key, i, n, legend, b.o.focus)}
 		for _, sub := range spec.Subs {
 			ff := b.control(rowPath(key, i, sub), rowName(key, i, sub), catalog.SubLabel(sub), subKind(key, sub), row[sub])
 			switch {
@@ -264,9 +289,6 @@ func (b *formBuilder) list(key string) *listView {
 				ff.Options = choices(catalog.MaterialSources, ff.Value, label("item.notgiven"))
 			}
 			rv.Fields = append(rv.Fields, ff)
-		}
-		if b.o.focus == key && i == len(rows)+blank-1 && len(rv.Fields) > 0 {
-			rv.Fields[0].Autofocus = true
 		}
 		lv.Rows = append(lv.Rows, rv)
 	}
@@ -394,6 +416,11 @@ func (b *formBuilder) issue(path, msg string) issue {
 	is := issue{Label: pathLabel(path), Message: msg}
 	if id, ok := b.ids[b.f.sitAnchor(anchorPath(path))]; ok {
 		is.Anchor = "#" + id
+	} else if top, _, _ := strings.Cut(path, "["); top != path {
+		// An element the form does not draw: its list.
+		if id, ok := b.ids[top]; ok {
+			is.Anchor = "#" + id
+		}
 	}
 	return is
 }
@@ -433,7 +460,7 @@ func tf(key string, args ...any) string { return fmt.Sprintf(label(key), args...
 
 // situationsView is the situation guide (情形引导) part of the form: its
 // questions with their options, and the buttons that add, remove and move
-// them (name="sit", see guideForm.sitAction).
+// them (name="row", see guideForm.rowAction).
 type situationsView struct {
 	ID               string
 	Hint             string
@@ -449,23 +476,23 @@ type sitQuestionView struct {
 	Errors         []string    // about the question as a whole
 	Options        []sitOptionView
 	Blank          bool
-	Up, Down, Del  string // button values; Up and Down "" when the row cannot move so
-	AddOption      string
+	Buttons        rowButtons
+	AddOption      string // the value of its "add an option" button
 	OptionsErrorID string
 }
 
 // sitOptionView is one option of a question, drawn as a fieldset.
 type sitOptionView struct {
-	ID, Legend    string
-	Fields        []formField // id, label, note
-	Add, Remove   formField   // checkboxes of the guide's materials
-	Overrides     []formField // promised days, visits, online depth
-	Steps         []rowView
-	Hidden        []hiddenField // what the form carries without showing it (the fee override)
-	Errors        []string
-	Blank         bool
-	Up, Down, Del string
-	AddStep       string
+	ID, Legend  string
+	Fields      []formField // id, label, note
+	Add, Remove formField   // checkboxes of the guide's materials
+	Overrides   []formField // promised days, visits, online depth
+	Steps       []rowView
+	Hidden      []hiddenField // what the form carries without showing it (the fee override)
+	Errors      []string
+	Blank       bool
+	Buttons     rowButtons
+	AddStep     string // the value of its "add a step" button
 }
 
 // ErrorID names the messages about a question or an option as a whole.
@@ -577,16 +604,13 @@ func (b *formBuilder) situations() *situationsView {
 	for qi := range qs {
 		q := &qs[qi]
 		qp := sitPath(qi, -1, -1, "")
-		qv := sitQuestionView{ID: fieldID(sitName(qi, -1, -1, "q")), Legend: tf("form.sit.q.legend", qi+1), Errors: b.errs[qp],
-			Blank: q.blank(), Del: "del-q:" + strconv.Itoa(qi), AddOption: "add-o:" + strconv.Itoa(qi)}
+		legend := tf("form.sit.q.legend", qi+1)
+		qv := sitQuestionView{ID: fieldID(sitName(qi, -1, -1, "q")), Legend: legend, Errors: b.errs[qp],
+			Blank: q.blank(), Buttons: newRowButtons("situations", qi, len(qs), legend, b.o.focus),
+			AddOption: "add:situations." + strconv.Itoa(qi) + ".options"}
+		qv.Buttons.DelLabel = label("form.sit.del.question")
 		qv.ID = strings.TrimSuffix(qv.ID, "-q")
 		b.ids[qp] = qv.ID
-		if qi > 0 {
-			qv.Up = "up-q:" + strconv.Itoa(qi)
-		}
-		if qi+1 < len(qs) {
-			qv.Down = "down-q:" + strconv.Itoa(qi)
-		}
 		id := b.control(sitPath(qi, -1, -1, "id"), sitName(qi, -1, -1, "id"), label("form.sit.id"), "text", q.Values["id"])
 		id.Hint = tf("form.sit.hint.id", qi+1)
 		question := b.control(sitPath(qi, -1, -1, "question"), sitName(qi, -1, -1, "question"), label("form.sit.question"), "text", q.Values["question"])
@@ -605,16 +629,13 @@ func (b *formBuilder) situations() *situationsView {
 // option draws option oi of question qi.
 func (b *formBuilder) option(qi, oi int, o *optForm, n int, mats []string) sitOptionView {
 	op := sitPath(qi, oi, -1, "")
-	key := strconv.Itoa(qi) + ":" + strconv.Itoa(oi)
-	ov := sitOptionView{ID: strings.TrimSuffix(fieldID(sitName(qi, oi, -1, "o")), "-o"), Legend: tf("form.sit.o.legend", qi+1, oi+1),
-		Errors: b.errs[op], Blank: o.blank(), Del: "del-o:" + key, AddStep: "add-s:" + key}
+	list := "situations." + strconv.Itoa(qi) + ".options"
+	legend := tf("form.sit.o.legend", qi+1, oi+1)
+	ov := sitOptionView{ID: strings.TrimSuffix(fieldID(sitName(qi, oi, -1, "o")), "-o"), Legend: legend,
+		Errors: b.errs[op], Blank: o.blank(), Buttons: newRowButtons(list, oi, n, legend, b.o.focus),
+		AddStep: "add:" + list + "." + strconv.Itoa(oi) + ".steps"}
+	ov.Buttons.DelLabel = label("form.sit.del.option")
 	b.ids[op] = ov.ID
-	if oi > 0 {
-		ov.Up = "up-o:" + key
-	}
-	if oi+1 < n {
-		ov.Down = "down-o:" + key
-	}
 	field := func(sub, kind string) formField {
 		return b.control(sitPath(qi, oi, -1, sub), sitName(qi, oi, -1, sub), label("form.sit.opt."+sub), kind, o.Values[sub])
 	}
@@ -655,7 +676,9 @@ func (b *formBuilder) option(qi, oi int, o *optForm, n int, mats []string) sitOp
 	depth.Options = labelled(opts, depth.Value)
 	ov.Overrides = []formField{days, visits, depth}
 	for si, st := range o.Steps {
-		rv := rowView{Legend: tf("form.sit.s.legend", qi+1, oi+1, si+1), Blank: st.blank()}
+		legend := tf("form.sit.s.legend", qi+1, oi+1, si+1)
+		rv := rowView{Legend: legend, Blank: st.blank(),
+			Buttons: newRowButtons(list+"."+strconv.Itoa(oi)+".steps", si, len(o.Steps), legend, b.o.focus)}
 		for _, sub := range optSteps {
 			rv.Fields = append(rv.Fields, b.control(sitPath(qi, oi, si, sub), sitName(qi, oi, si, sub), catalog.SubLabel(sub),
 				subKind("steps", sub), st[sub]))

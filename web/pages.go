@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,7 +33,8 @@ const (
 // layout builds the layout data every page needs.
 func (s *Server) layout(c *gin.Context, title, body string, page any) layoutData {
 	d := layoutData{Title: title, Body: body, Page: page, Q: clipQuery(c.Query("q")), Regions: s.homeRegions(),
-		User: currentUser(c), CSRF: s.csrfToken(c), Here: c.Request.URL.RequestURI()}
+		User: currentUser(c), CSRF: s.csrfToken(c), Here: c.Request.URL.RequestURI(), Elder: elderMode(c)}
+	d.ElderURL = elderSwitch(d.Elder, d.Here)
 	if code := s.chosenRegion(c); code != "" {
 		r := s.regions.get(code)
 		d.Region = &r
@@ -98,6 +100,9 @@ type deptLink struct {
 
 type hotItem struct {
 	Code, Name, RegionName, Department string
+	// URL is where a 热门 link goes: the item's guide, or (with no region
+	// chosen and no city item) the service's items in every region.
+	URL string
 }
 
 func (s *Server) home(c *gin.Context) error {
@@ -182,7 +187,11 @@ func (s *Server) departmentLinks(ctx context.Context, region string, facet []sea
 }
 
 // hotItems are the most viewed items, completed with the items citizens
-// most often come for (the best bets) while there are few views yet.
+// most often come for (the best bets) while there are few views yet. With
+// a region chosen they are that region's items; without one a county's
+// copy would be the wrong place for most citizens, so each links the
+// city's own item (s.opts.HomeRegion) when the city offers the service,
+// else the list of the service's items in every region.
 func (s *Server) hotItems(ctx context.Context, region string) ([]hotItem, error) {
 	var out []hotItem
 	seen := map[string]bool{}
@@ -197,12 +206,21 @@ func (s *Server) hotItems(ctx context.Context, region string) ([]hotItem, error)
 		if region != "" && v.Region != region || seen[v.Name] {
 			continue
 		}
+		if region == "" && v.Region != s.opts.HomeRegion {
+			h, ok, err := s.hotService(ctx, v.Name)
+			if err != nil {
+				return nil, err
+			}
+			if !ok { // not found by its name: the search for it
+				h = hotItem{Name: v.Name, URL: "/search?q=" + url.QueryEscape(v.Name)}
+			}
+			seen[v.Name] = true
+			out = append(out, h)
+			continue
+		}
 		seen[v.Name] = true
-		out = append(out, hotItem{Code: v.Code, Name: v.Name, RegionName: s.regions.name(v.Region), Department: v.Department})
-	}
-	scope := region
-	if scope == "" {
-		scope = s.opts.HomeRegion
+		out = append(out, hotItem{Code: v.Code, Name: v.Name, RegionName: s.regions.name(v.Region), Department: v.Department,
+			URL: "/items/" + url.PathEscape(v.Code)})
 	}
 	for _, name := range search.PopularNames() {
 		if len(out) == hotItems {
@@ -211,17 +229,50 @@ func (s *Server) hotItems(ctx context.Context, region string) ([]hotItem, error)
 		if seen[name] {
 			continue
 		}
-		res, err := s.index.Search(ctx, search.Request{Q: name, Region: scope, Prefer: scope, Size: 1})
-		if err != nil {
-			return nil, err
+		var h hotItem
+		ok := false
+		if region == "" {
+			if h, ok, err = s.hotService(ctx, name); err != nil {
+				return nil, err
+			}
+		} else {
+			res, err := s.index.Search(ctx, search.Request{Q: name, Region: region, Prefer: region, Size: 1})
+			if err != nil {
+				return nil, err
+			}
+			if ok = len(res.Hits) == 1 && res.Hits[0].Name == name; ok {
+				x := res.Hits[0]
+				h = hotItem{Code: x.Code, Name: x.Name, RegionName: x.RegionName, Department: x.Department, URL: "/items/" + url.PathEscape(x.Code)}
+			}
 		}
-		if len(res.Hits) == 1 && res.Hits[0].Name == name {
-			h := res.Hits[0]
+		if ok {
 			seen[name] = true
-			out = append(out, hotItem{Code: h.Code, Name: h.Name, RegionName: h.RegionName, Department: h.Department})
+			out = append(out, h)
 		}
 	}
 	return out, nil
+}
+
+// hotService is the hot item of the service named name for a citizen who
+// chose no region: the city's own item when the city offers the service,
+// else the list of its items in every region (or, for a service of one
+// region only, that item). ok is false when no service has that name.
+func (s *Server) hotService(ctx context.Context, name string) (hotItem, bool, error) {
+	city := s.opts.HomeRegion
+	res, err := s.index.Search(ctx, search.Request{Q: name, Region: city, Prefer: city, Size: 1})
+	if err != nil {
+		return hotItem{}, false, err
+	}
+	if len(res.Hits) != 1 || res.Hits[0].Name != name {
+		return hotItem{}, false, nil
+	}
+	h := res.Hits[0]
+	if h.Region == city || h.Regions < 2 || h.Service == "" {
+		return hotItem{Code: h.Code, Name: h.Name, RegionName: h.RegionName, Department: h.Department,
+			URL: "/items/" + url.PathEscape(h.Code)}, true, nil
+	}
+	v := url.Values{"service": {h.Service}, "group": {search.GroupNone}}
+	return hotItem{Name: h.Name, RegionName: fmt.Sprintf(label("search.regions"), h.Regions), URL: "/search?" + v.Encode()}, true, nil
 }
 
 // searchPage is the data of /search and the browse pages.
@@ -553,6 +604,11 @@ type itemPage struct {
 	Sit *situationView
 	// Bundles are the life events (一件事) the guide's entry belongs to.
 	Bundles []catalog.PublishedBundle
+	// The footer of the printed sheet (item_page.go): the guide's address
+	// with the answers, as a QR code too, and the date; unset on a preview.
+	PageURL   string
+	QR        template.HTML
+	PrintDate string
 }
 
 func (s *Server) itemHandler(view string) pageFunc {
@@ -570,10 +626,9 @@ func (s *Server) itemHandler(view string) pageFunc {
 		d := itemPage{Published: p, RegionName: s.regions.name(p.Region), Print: c.Query("print") != "",
 			Sit: newSituationView(&p.Item, c.Request.URL.Query())}
 		d.Bundles = s.bundlesOf(ctx, p.BaseCode) // the life events of the entry: 属于：出生一件事
-		for _, sib := range sibs {
-			if sib.Code != p.Code {
-				d.Siblings = append(d.Siblings, hotItem{Code: sib.Code, Name: sib.Name, RegionName: s.regions.name(sib.Region), Department: sib.Department})
-			}
+		d.Siblings = s.otherRegions(d, sibs)
+		if err := s.sheetFooter(c, &d, d.Print || view == "brief"); err != nil {
+			return err
 		}
 		title := fmt.Sprintf("%s - %s", p.Name, d.RegionName)
 		body := "page-item"

@@ -111,6 +111,10 @@ type layoutData struct {
 	Here string        // this page's path and query, where the region chooser returns to
 	User *catalog.User // the signed-in user, if any
 	CSRF string        // the form token of the session
+	// Elder is the 长辈版 (web/elder.go): the body's class "elder";
+	// ElderURL is the link that switches it on or off.
+	Elder    bool
+	ElderURL string
 }
 
 // render executes a page template into a buffer first, so that a template
@@ -131,13 +135,11 @@ func (s *Server) render(c *gin.Context, status int, page string, d layoutData) {
 type pageFunc func(c *gin.Context) error
 
 // page wraps a pageFunc: a returned error becomes an HTML error page with
-// the status toError gives it, and the search box.
+// the status toError gives it, saying why and linking back (renderError).
 func (s *Server) page(h pageFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h(c); err != nil {
-			e := toError(err)
-			e.setHeaders(c)
-			s.render(c, e.Status, "error", s.layout(c, label("error.title"), "page-error", e))
+			s.renderError(c, err)
 		}
 	}
 }

@@ -24,8 +24,12 @@ var downloadFormats = map[string]string{
 }
 
 // reportDownload is GET /audit/download?report=&format=&by=&region=&as_of=
-// for reviewers, auditors and admins (catalog.ActionReport; coverage is
-// public anyway): the same files `zhinan report` writes.
+// (&department=&below= for coverage) for reviewers, auditors and admins
+// (catalog.ActionReport; coverage is public anyway): the files `zhinan
+// report` writes, of the region (default the site's). Coverage takes the
+// /audit page's query and filters: as XLSX without by, one workbook with a
+// sheet each by region, department and type, the rows the page's tables
+// hold; with by (CSV and JSON: default region), that grouping's report.
 func (s *Server) reportDownload(c *gin.Context) error {
 	u := currentUser(c)
 	if u == nil {
@@ -44,24 +48,40 @@ func (s *Server) reportDownload(c *gin.Context) error {
 		return badRequest("format", MsgReportFormat)
 	}
 	ctx := c.Request.Context()
-	region := c.Query("region")
+	region := c.DefaultQuery("region", s.opts.HomeRegion)
+	name := kind
 	var doc any
 	var tables []report.Table
 	switch kind {
 	case "coverage":
-		req := report.Request{By: c.DefaultQuery("by", store.ByRegion), Region: region}
-		if v := c.Query("as_of"); v != "" {
-			t, err := report.AsOfDate(v, s.store.Now())
+		q, err := s.readAuditQuery(c)
+		if err != nil {
+			return err
+		}
+		req := report.Request{By: c.Query("by"), Region: q.Region, AsOf: q.AsOf}
+		if req.By == "" && format == report.FormatXLSX {
+			reps, err := report.BuildCoverageSet(ctx, s.store, req, s.opts.Targets)
 			if err != nil {
 				return coverageError(err)
 			}
-			req.AsOf = t
+			for i := range reps {
+				reps[i] = reps[i].Filtered(q.Filter)
+			}
+			tables = report.CoverageTables(reps)
+			break
+		}
+		if req.By == "" {
+			req.By = store.ByRegion
 		}
 		rep, err := report.BuildCoverage(ctx, s.store, req, s.opts.Targets)
 		if err != nil {
 			return coverageError(err)
 		}
+		rep = rep.Filtered(q.Filter)
 		doc, tables = rep, rep.Tables()
+		if c.Query("by") != "" {
+			name += "-" + req.By
+		}
 	case "conformance":
 		rep, err := report.BuildConformance(ctx, s.store, region)
 		if err != nil {
@@ -85,7 +105,7 @@ func (s *Server) reportDownload(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+kind+"."+format+`"`)
+	c.Header("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 	return nil
 }

@@ -30,6 +30,8 @@ import (
 type Options struct {
 	// HomeRegion is the city whose catalogue the pages present first
 	// (安康市 610900); its children are offered in the region chooser.
+	// It is the site's own region (serve --site-region): /audit and GET
+	// /api/v1/coverage default to it, as `zhinan report` does.
 	HomeRegion string
 	// Targets are the coverage targets reports mark groups against.
 	Targets report.Targets
@@ -110,6 +112,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/themes/:name", s.page(s.themePage))
 	r.GET("/regions/:code", s.page(s.regionPage))
 	r.GET("/region", s.page(s.setRegion))
+	r.GET("/elder", s.page(s.setElder))
 	r.GET("/bundles", s.page(s.bundlesListPage))
 	r.GET("/bundles/:code", s.page(s.bundlePageHandler))
 	r.GET("/login", s.page(s.loginPage))

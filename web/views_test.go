@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -19,10 +20,18 @@ func TestMostViewedItemsLeadTheHomePage(t *testing.T) {
 	if err != nil || len(top) != 1 || top[0].Code != it.Code {
 		t.Fatalf("most viewed: %+v %v", top, err)
 	}
-	home := get(t, f.srv, "/")
-	hot := home.body[strings.Index(home.body, `id="hot-h"`):]
-	first := hot[strings.Index(hot, "<li>"):]
-	if !strings.Contains(first[:strings.Index(first, "</li>")], "/items/"+it.Code) {
-		t.Fatalf("the most viewed item is not first among 热门事项: %s", first[:200])
+	firstHot := func(cookies ...*http.Cookie) string {
+		home := get(t, f.srv, "/", cookies...)
+		hot := home.body[strings.Index(home.body, `id="hot-h"`):]
+		first := hot[strings.Index(hot, "<li>"):]
+		return first[:strings.Index(first, "</li>")]
+	}
+	// With no region chosen it links the city's copy of the service (or
+	// its items in every region): TestHotItemsWithoutRegion.
+	if first := firstHot(); !strings.Contains(first, ">"+it.Name+"</a>") {
+		t.Fatalf("the most viewed service is not first among 热门事项: %s", first)
+	}
+	if first := firstHot(&http.Cookie{Name: regionCookie, Value: it.Region}); !strings.Contains(first, "/items/"+it.Code) {
+		t.Fatalf("with its region chosen, the most viewed item is not first among 热门事项: %s", first)
 	}
 }

@@ -53,6 +53,7 @@ type reportFlags struct {
 	fs     *flag.FlagSet
 	loc    *location
 	region *string
+	site   *string
 	format *string
 	out    *string
 }
@@ -61,7 +62,8 @@ func newReportFlags(name string, stderr io.Writer) *reportFlags {
 	fs, loc := newFlags("report "+name, stderr)
 	return &reportFlags{
 		fs: fs, loc: loc,
-		region: fs.String("region", "", "only this region code and the regions below it"),
+		region: fs.String("region", "", "only this region code and the regions below it (default: the site's region, --site-region; --region '' for every region)"),
+		site:   siteRegionFlag(fs),
 		format: fs.String("format", "", "table, csv, xlsx or json (default: from the -o file's extension, else table)"),
 		out:    fs.String("o", "", "output file, written whole or not at all (default standard output)"),
 	}
@@ -75,6 +77,10 @@ func (r *reportFlags) parse(args []string) (string, error) {
 	}
 	if len(pos) > 0 {
 		return "", usagef(msgReportArgs, strings.Join(pos, " "))
+	}
+	// The same default as the /audit page's: the site's own region.
+	if !flagGiven(r.fs, "region") {
+		*r.region = *r.site
 	}
 	f := *r.format
 	if f == "" {
@@ -167,6 +173,9 @@ func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer)
 	format, err := r.parse(args)
 	if err != nil {
 		return err
+	}
+	if *dept != "" && !flagGiven(r.fs, "region") {
+		*r.region = "" // every department of that name, wherever it is
 	}
 	st, err := openData(ctx, r.loc)
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 
 	"zhinan/report"
 	"zhinan/search"
-	"zhinan/seeds"
 	"zhinan/web"
 )
 
@@ -61,6 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
 	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
+	siteRegion := siteRegionFlag(fs)
 	secureCookies := fs.Bool("secure-cookies", false, "mark the session cookie Secure: TLS ends in a proxy in front of zhinan")
 	var proxies cidrList
 	fs.Var(&proxies, "trusted-proxy", "CIDR (or address) of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable")
@@ -104,7 +104,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: seeds.CityRegion, Targets: targets,
+	if err := checkSiteRegion(ctx, st, *siteRegion); err != nil {
+		return err
+	}
+	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: *siteRegion, Targets: targets,
 		SecureCookies: *secureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return err

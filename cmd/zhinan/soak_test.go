@@ -939,7 +939,16 @@ func (e *soakEditor) cycle() {
 		}
 		return
 	}
-	if status, _ = e.step("POST …/publish", "POST", path+"/publish", e.review, ifMatch, "", 200); status == 200 {
+	pub, ok := publishRequest(&it)
+	if !ok {
+		// The guide fails a publishing check (a flawed template): the
+		// reviewer sends it back.
+		if status, _ = e.step("POST …/reject", "POST", path+"/reject", e.review, ifMatch, `{"reason":"发布前检查未通过"}`, 200); status == 200 {
+			e.rejected++
+		}
+		return
+	}
+	if status, _ = e.step("POST …/publish", "POST", path+"/publish", e.review, ifMatch, pub, 200); status == 200 {
 		e.published++
 		if marker != "" {
 			e.edits.wrote(marker, code, kind == 0)
@@ -957,6 +966,8 @@ func (e *soakEditor) createItem() {
 	days := 5
 	it := catalog.Item{Code: code, BaseCode: "000000000098", Name: name, Type: "行政许可", Region: "610900", Department: "市公安局",
 		Conditions: "巡检新建事项", PromisedDays: &days}
+	loadTestGuide(&it)
+	pub, _ := publishRequest(&it)
 	b, _ := json.Marshal(&it)
 	status, body := e.c.do("POST /api/v1/items", "POST", "/api/v1/items", e.edit, nil, string(b), http.StatusCreated)
 	if status != http.StatusCreated {
@@ -970,7 +981,7 @@ func (e *soakEditor) createItem() {
 	if status, _ = e.step("POST …/submit", "POST", path+"/submit", e.edit, ifMatch, "", 200); status != 200 {
 		return
 	}
-	if status, _ = e.step("POST …/publish", "POST", path+"/publish", e.review, ifMatch, "", 200); status == 200 {
+	if status, _ = e.step("POST …/publish", "POST", path+"/publish", e.review, ifMatch, pub, 200); status == 200 {
 		e.published++
 		e.edits.wrote(marker, code, true)
 		e.edits.mu.Lock()
