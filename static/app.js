@@ -494,8 +494,10 @@
           var heading = section ? section.querySelector('h2') : null;
           wrap.setAttribute('tabindex', '0');
           wrap.setAttribute('role', 'region');
+          // Named by the section's heading and the hint (layout.html),
+          // so that the region's name differs from its section's.
           if (heading && heading.id) {
-            wrap.setAttribute('aria-labelledby', heading.id);
+            wrap.setAttribute('aria-labelledby', heading.id + ' table-scroll-hint');
           }
         } else {
           wrap.removeAttribute('tabindex');

@@ -35,7 +35,7 @@ func TestReportPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, row := range rep.Rows {
-		cell := regexp.MustCompile(`data-group="` + row.Group + `" data-rollup="` + boolText(row.Rollup) + `"><th scope="row">[^<]*</th><td class="num">(\d+)</td>`).FindStringSubmatch(r.body)
+		cell := regexp.MustCompile(`data-group="` + row.Group + `" data-rollup="` + boolText(row.Rollup) + `"><th scope="row">[^<]*</th><td class="num" data-col="items">(\d+)</td>`).FindStringSubmatch(r.body)
 		if cell == nil || cell[1] != itoa(row.Items) {
 			t.Errorf("row %s rollup %v: page %v, report %d items", row.Group, row.Rollup, cell, row.Items)
 		}

@@ -26,6 +26,7 @@ var labels = map[string]string{
 	"site.short":               "安康政务服务指南",
 	"site.tagline":             "查事项、看指南、知道带什么、去哪办、多久办结",
 	"nav.skip":                 "跳到主要内容",
+	"table.scroll":             "表格，可左右滑动",
 	"nav.home":                 "首页",
 	"nav.account":              "账号",
 	"nav.login":                "部门登录",

@@ -42,17 +42,7 @@ func TestBrowserSituationChecklist(t *testing.T) {
 	findChromium(t) // before the server: skip at once
 	srv := startServer(t, t.TempDir())
 
-	var code string
-	for _, h := range apiSearchFor(t, srv, url.Values{"q": {"居民身份证补领"}}).Hits {
-		if h.Name == "居民身份证补领" {
-			code = h.Code
-			break
-		}
-	}
-	if code == "" {
-		t.Fatal("no 居民身份证补领 in the seed catalogue")
-	}
-	guide := "/items/" + url.PathEscape(code)
+	guide, _ := idCardGuide(t, srv)
 
 	tb := newTab(t, srv, tabOptions{width: desktopWidth, height: desktopHeight})
 	if status := tb.navigate(guide); status != 200 {
