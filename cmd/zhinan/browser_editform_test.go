@@ -157,13 +157,6 @@ func editFormTab(t *testing.T) (*tab, formItem) {
 	srv := startServer(t, data)
 	addUser(t, data, "form-editor", "--role", "editor", "--department", "市公安局", "--region", "610900")
 	tb := newTab(t, srv, tabOptions{width: desktopWidth, height: desktopHeight})
-	// No smooth scrolling (html is scroll-behavior: smooth otherwise): a
-	// click must not land where a button was before a scroll ended.
-	tb.do("prefers-reduced-motion", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
-		return err
-	}))
 	tb.login("form-editor")
 
 	// A published guide of the department with three materials or more,

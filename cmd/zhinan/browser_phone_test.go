@@ -30,15 +30,6 @@ func (tb *tab) withoutScripts(off bool) {
 	}))
 }
 
-// media emulates a CSS media type ("print"), or none ("").
-func (tb *tab) media(m string) {
-	tb.t.Helper()
-	tb.do("media "+m, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-		return err
-	}))
-}
-
 // sheetShown is a JavaScript condition: the 筛选 sheet covers the screen.
 const sheetShown = `(() => {
 	const f = document.getElementById('filters');

@@ -91,10 +91,7 @@ func TestBrowserSituationChecklist(t *testing.T) {
 	if status := tb.follow("clicking 打印办事指南", chromedp.Click(chromedp.Search(`//a[normalize-space(.)='打印办事指南']`))); status != 200 {
 		t.Fatalf("the print view: HTTP %d", status)
 	}
-	tb.do("print media", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-		return err
-	}))
+	tb.media("print")
 	if got := sitMaterials(tb); strings.Join(got, "|") != strings.Join(mine, "|") {
 		t.Errorf("the print view lists %q, the checklist was %q", got, mine)
 	}
@@ -106,10 +103,7 @@ func TestBrowserSituationChecklist(t *testing.T) {
 		t.Errorf("printed, the answers read %q, want 是否委托他人办理 委托他人办理", answers)
 	}
 	tb.shot("print")
-	tb.do("screen media", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
-		return err
-	}))
+	tb.media("")
 
 	// Without JavaScript, the shared address gives the same checklist.
 	tb.do("disable JavaScript", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {

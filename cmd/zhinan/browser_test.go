@@ -219,6 +219,7 @@ func newTab(t *testing.T, srv *server, o tabOptions) *tab {
 	} else {
 		setup = append(setup, chromedp.EmulateViewport(int64(o.width), int64(o.height)))
 	}
+	setup = append(setup, emulateMedia(""))
 	if o.bypassCSP {
 		setup = append(setup, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
 			_, err := cdp.Call(ctx, target, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
@@ -229,6 +230,25 @@ func newTab(t *testing.T, srv *server, o tabOptions) *tab {
 		t.Fatalf("set up the tab: %v", err)
 	}
 	return tb
+}
+
+// emulateMedia emulates a CSS media type ("print"), or none (""), always
+// with prefers-reduced-motion: no smooth scrolling (html is
+// scroll-behavior: smooth otherwise), so that a click, which scrolls its
+// element into view first, never lands where another element was before
+// the scroll ended.
+func emulateMedia(m string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m,
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return err
+	})
+}
+
+// media emulates a CSS media type ("print"), or none ("").
+func (tb *tab) media(m string) {
+	tb.t.Helper()
+	tb.do("media "+m, emulateMedia(m))
 }
 
 // checkConsole fails the test for what the page's scripts got wrong: an
@@ -664,10 +684,7 @@ func TestBrowserSearchFlow(t *testing.T) {
 	if got := eval[string](tb, `location.pathname + location.search`); got != "/items/"+code+"?print=1" {
 		t.Errorf("打印办事指南 went to %s, want /items/%s?print=1", got, code)
 	}
-	tb.do("print media", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-		return err
-	}))
+	tb.media("print")
 	if !eval[bool](tb, `matchMedia('print').matches`) {
 		t.Fatal("print media emulation is not on")
 	}
