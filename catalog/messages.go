@@ -379,3 +379,21 @@ const (
 	// MsgTooManyBundles: %d is MaxBundles.
 	MsgTooManyBundles = "一件事已达上限（最多%d件），请先合并或停用不再需要的一件事"
 )
+
+// Messages of the working-day calendar (calendar.go).
+const (
+	// MsgCalendarLine: %d is the 1-based line, %s what is wrong with it.
+	MsgCalendarLine = "节假日日历第%d行：%s"
+	// MsgCalendarDate: a date or range that does not read.
+	MsgCalendarDate = "日期应写作 2026-10-01，或区间 2026-10-01..2026-10-07"
+	// MsgCalendarKind: the second field is neither 休 nor 班.
+	MsgCalendarKind = "第二项应为“休”（放假）或“班”（调休上班）"
+	// MsgCalendarRange: %d is MaxCalendarRange.
+	MsgCalendarRange = "区间应从早到晚，且不超过%d天"
+	// MsgCalendarTwice: %s is the date, %d the line that gave it first.
+	MsgCalendarTwice = "%s 已在第%d行写过"
+	// MsgCalendarLines: %d is MaxCalendarLines.
+	MsgCalendarLines = "超过%d行"
+	// MsgCalendarLong: %d is MaxCalendarLineBytes.
+	MsgCalendarLong = "一行超过%d字节"
+)
