@@ -522,13 +522,20 @@ func bidiControl(r rune) bool {
 // reason, named field: clean text (line breaks allowed), of at most
 // MaxNoteLen characters, not blank when required.
 func CheckNote(field, s string, required bool) []FieldError {
+	return CheckText(field, s, MaxNoteLen, required)
+}
+
+// CheckText checks a free text a user typed, named field: clean text (line
+// breaks allowed, see textProblem), of at most maxRunes characters, not
+// blank when required.
+func CheckText(field, s string, maxRunes int, required bool) []FieldError {
 	switch msg := textProblem(s); {
 	case msg != "":
 		return []FieldError{{Field: field, Message: msg}}
 	case required && strings.TrimSpace(s) == "":
 		return []FieldError{{Field: field, Message: MsgRequired}}
-	case utf8.RuneCountInString(s) > MaxNoteLen:
-		return []FieldError{{Field: field, Message: fmt.Sprintf(MsgTooLong, MaxNoteLen)}}
+	case utf8.RuneCountInString(s) > maxRunes:
+		return []FieldError{{Field: field, Message: fmt.Sprintf(MsgTooLong, maxRunes)}}
 	}
 	return nil
 }
