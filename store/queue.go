@@ -17,8 +17,9 @@ type QueueEntry struct {
 	Department string `json:"department"`
 	QueueEdition
 	// Findings is the number of guide-quality findings of the latest
-	// edition.
-	Findings int `json:"findings"`
+	// edition; FindingList are they.
+	Findings    int               `json:"findings"`
+	FindingList []catalog.Finding `json:"-" gorm:"-"`
 }
 
 // QueueEdition is what a line of a work queue, of items (QueueEntry) or
@@ -96,7 +97,8 @@ func (s *Store) Queue(ctx context.Context, a Actor) ([]QueueEntry, error) {
 			return nil, fmt.Errorf("item %s edition %d: %w", r.Code, r.Edition, err)
 		}
 		q := r.QueueEntry
-		q.Name, q.Findings = it.Name, len(catalog.Quality(it))
+		q.Name, q.FindingList = it.Name, catalog.Quality(it)
+		q.Findings = len(q.FindingList)
 		q.utc()
 		out[i] = q
 	}

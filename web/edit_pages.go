@@ -126,24 +126,20 @@ type queueRow struct {
 const workbenchFindings = 2
 
 // findingsBrief fills in what a line with findings says of them: the
-// first ones, read from the working edition, and the link to them all.
-func (s *Server) findingsBrief(ctx context.Context, a store.Actor, r *queueRow, review bool) error {
+// first ones, as the queue read them from the latest edition, and the link
+// to them all.
+func findingsBrief(r *queueRow, review bool) {
 	if r.Findings == 0 {
-		return nil
+		return
 	}
 	code := url.PathEscape(r.Code)
 	r.FindingsURL = "/edit/items/" + code + "#findings"
 	if review {
 		r.FindingsURL = "/review/items/" + code + "#findings-h"
 	}
-	w, err := s.store.Draft(ctx, a, r.Code)
-	if err != nil {
-		return err
-	}
-	all := newFormBuilder(newGuideForm(), formOpts{}).findings(w.Findings)
+	all := newFormBuilder(newGuideForm(), formOpts{}).findings(r.FindingList)
 	r.FindingsBrief = all[:min(len(all), workbenchFindings)]
 	r.FindingsMore = len(all) - len(r.FindingsBrief)
-	return nil
 }
 
 type workbenchPage struct {
@@ -173,12 +169,9 @@ func (s *Server) workbench(c *gin.Context) error {
 		if err != nil && !errors.Is(err, catalog.ErrForbidden) {
 			return err
 		}
-		a := store.Actor{User: u, Remote: clientIP(c)}
 		for _, e := range q {
 			r := queueRow{QueueEntry: e, StateLabel: stateLabel(e.State), Submitted: showTimePtr(e.SubmittedAt), Created: showTime(e.CreatedAt)}
-			if err := s.findingsBrief(ctx, a, &r, p.CanReview); err != nil {
-				return err
-			}
+			findingsBrief(&r, p.CanReview)
 			if p.CanReview {
 				p.Review = append(p.Review, r)
 			} else {
