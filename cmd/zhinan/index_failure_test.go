@@ -1,6 +1,8 @@
 package main
 
 import (
+	"zhinan/catalog"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -189,13 +191,25 @@ func (s *watchedServer) health(t *testing.T) healthDoc {
 // step must answer as usual whatever the index's state.
 func (s *watchedServer) publish(t *testing.T, code, name string) {
 	t.Helper()
-	item := fmt.Sprintf(`{"code":%q,"base_code":"000000000098","name":%q,"type":"行政许可","region":"610900","department":"市公安局"}`, code, name)
-	if status := s.call(t, "POST", "/api/v1/items", item, nil); status != http.StatusCreated {
+	it, err := catalog.DecodeGuide(fmt.Sprintf(`{"code":%q,"base_code":"000000000098","name":%q,"type":"行政许可","region":"610900","department":"市公安局","legal_days":20,"promised_days":10}`, code, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadTestGuide(it) // what publishing needs (docs/contract.md#publishing-checks)
+	item, err := json.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish, ok := publishRequest(it)
+	if !ok {
+		t.Fatalf("%s: the test's guide fails a publishing check", code)
+	}
+	if status := s.call(t, "POST", "/api/v1/items", string(item), nil); status != http.StatusCreated {
 		t.Fatalf("create %s: %d", code, status)
 	}
-	for _, step := range []string{"submit", "publish"} {
-		if status := s.call(t, "POST", "/api/v1/items/"+code+"/"+step, "", nil); status != http.StatusOK {
-			t.Fatalf("%s %s: %d", step, code, status)
+	for _, step := range []struct{ name, body string }{{"submit", ""}, {"publish", publish}} {
+		if status := s.call(t, "POST", "/api/v1/items/"+code+"/"+step.name, step.body, nil); status != http.StatusOK {
+			t.Fatalf("%s %s: %d", step.name, code, status)
 		}
 	}
 }
