@@ -9,10 +9,14 @@ const (
 	// RoleBundle (一件事编辑) edits the city's bundles (一件事一次办) and
 	// nothing else: bundles are city-wide, not a department's.
 	RoleBundle = "bundle"
+	// RoleDesk (办不成事窗口) is a clerk of the hall's 办不成事 window: files
+	// 办不成事 reports for citizens and answers the tickets no department
+	// owns (reports naming no item, ratings of bundles).
+	RoleDesk = "desk"
 )
 
 // Roles lists every role.
-var Roles = []string{RoleAdmin, RoleReviewer, RoleEditor, RoleAuditor, RoleBundle}
+var Roles = []string{RoleAdmin, RoleReviewer, RoleEditor, RoleAuditor, RoleBundle, RoleDesk}
 
 // User is an account as the domain sees it: who acts, in which role and
 // scope. Editors are scoped to one department, reviewers to a region and
@@ -86,6 +90,43 @@ func AllowedBundle(u *User, action string, wholeCatalogue bool) bool {
 		return action == ActionRead
 	}
 	return false
+}
+
+// ActionHandle is the action of answering a feedback ticket: taking it up,
+// settling it (整改 or not) and recording the return visit (回访).
+const ActionHandle = "handle"
+
+// AllowedTicket is the access policy of feedback tickets (好差评,
+// 指南有误, 办不成事; docs/contract.md#feedback): whether u may take
+// action (ActionRead or ActionHandle) on a ticket of department deptID —
+// 0 for the hall's 办不成事 desk — in a region inRegion reports as within
+// the user's. The owning department's editors read and handle its
+// tickets, the desk's clerks (RoleDesk) the desk's; reviewers read those
+// of their region; auditors read all; admins do everything.
+func AllowedTicket(u *User, action string, deptID uint, inRegion bool) bool {
+	if u == nil || action != ActionRead && action != ActionHandle {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleAuditor:
+		return action == ActionRead
+	case RoleReviewer:
+		return action == ActionRead && (u.Region == "" || inRegion)
+	case RoleEditor:
+		return deptID != 0 && u.DepartmentID != 0 && deptID == u.DepartmentID
+	case RoleDesk:
+		return deptID == 0
+	}
+	return false
+}
+
+// SeesContact says whether u may read the contact (phone) a citizen left
+// on a ticket of department deptID: only those who answer it and the
+// auditors (issue 17: never the public, never another department).
+func SeesContact(u *User, deptID uint) bool {
+	return u != nil && (u.Role == RoleAuditor || AllowedTicket(u, ActionHandle, deptID, false))
 }
 
 // AccessError is the ErrForbidden of an item the user may not act on: it

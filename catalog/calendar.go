@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -46,14 +47,17 @@ func dayOf(t time.Time) civilDay {
 	return civilDay{y, m, d}
 }
 
-// BuiltinCalendar is the calendar of data/holidays.txt.
-func BuiltinCalendar() *Calendar {
+// BuiltinCalendar is the calendar of data/holidays.txt, parsed once (a
+// Calendar is only read once made, so one serves every caller).
+func BuiltinCalendar() *Calendar { return builtinCalendar() }
+
+var builtinCalendar = sync.OnceValue(func() *Calendar {
 	c, err := ParseCalendar(strings.NewReader(builtinHolidays))
 	if err != nil {
 		panic("catalog: the built-in holiday calendar: " + err.Error())
 	}
 	return c
-}
+})
 
 // ParseCalendar reads a calendar file. An error names the line and what
 // is wrong with it (MsgCalendarLine); nothing of a file with an error is

@@ -374,8 +374,6 @@ const (
 	MsgBundleEntryTwice = "该事项已在第%d步中使用"
 	// MsgBundleStage: %d is MaxBundleSteps.
 	MsgBundleStage = "应为1至%d之间的整数（同一阶段的步骤可并联办理）"
-	// RoleLabelBundle is the Chinese name of RoleBundle.
-	RoleLabelBundle = "一件事编辑"
 	// MsgTooManyBundles: %d is MaxBundles.
 	MsgTooManyBundles = "一件事已达上限（最多%d件），请先合并或停用不再需要的一件事"
 )

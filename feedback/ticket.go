@@ -73,6 +73,10 @@ var next = map[State][]State{
 	StateDeclined: {StateVisited},
 }
 
+// Next are the states a ticket in state s may move to, in the order a
+// form offers them; none once visited.
+func (s State) Next() []State { return slices.Clone(next[s]) }
+
 // Move is a department's step on a ticket: the new state, the reply the
 // citizen reads through the ticket's link, and for 已整改 the guide
 // edition that fixed it (0 for none).

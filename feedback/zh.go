@@ -65,4 +65,7 @@ const (
 	MsgDeclineReason = "不予整改须说明理由"
 	// MsgFixEdition: %d is the edition given.
 	MsgFixEdition = "整改的指南版本应为正整数，不能是%d"
+	// MsgFixUnpublished: %d is the edition given, which is not an edition
+	// of the ticket's item published after the ticket was filed.
+	MsgFixUnpublished = "第%d版不是该事项在收到反馈之后发布的版本，请填写整改后发布的版本号"
 )

@@ -169,3 +169,69 @@ var qualityLabels = map[string]string{
 	"findings":    "问题数",
 	"score":       "得分（无问题事项占比）",
 }
+
+// ---- Feedback (feedback.go) ----
+
+// Texts of the feedback report.
+const (
+	// feedbackTitle is the figures' table title: the grouping and the
+	// range (RangeText).
+	feedbackTitle = "好差评与办不成事（按%s，%s）"
+	// unansweredTitle is the unanswered searches' table title: how many
+	// a week.
+	unansweredTitle = "每周未解决的搜索（每周前%d个）"
+	// labelHallDesk names the row of department 0 and of no region: the
+	// ratings and tickets of bundles (一件事) and the 办不成事 reports that
+	// name no item, all the hall's.
+	labelHallDesk = "政务服务大厅（一件事、办不成事窗口）"
+	// labelNoTarget names, by item, the 办不成事 reports that name no item.
+	labelNoTarget = "办不成事窗口（未指明事项）"
+	// labelTotal names the summary row.
+	labelTotal = "合计"
+	// The range of a report (RangeText).
+	rangeFromTo = "%s至%s"
+	rangeFrom   = "%s起"
+	rangeTo     = "截至%s"
+	rangeAll    = "全部时间"
+)
+
+// feedbackByLabels name the groupings of a feedback report in titles.
+var feedbackByLabels = map[string]string{
+	"department": "部门",
+	"item":       "事项",
+	"region":     "地区",
+}
+
+// feedbackKindLabels name what a row of a report by item is of.
+var feedbackKindLabels = map[string]string{
+	"item":   "事项",
+	"bundle": "一件事",
+}
+
+// feedbackLabels head the columns of the feedback tables, by id (the
+// 办不成事 kinds' come from package feedback).
+var feedbackLabels = map[string]string{
+	"group":             "分组",
+	"name":              "名称",
+	"kind":              "类型",
+	"region":            "所属区划",
+	"region_name":       "区划名称",
+	"ratings":           "评价数",
+	"satisfied":         "满意数",
+	"satisfaction_rate": "满意率",
+	"bad":               "差评数",
+	"tickets":           "工单数",
+	"settled":           "已办结",
+	"fixed":             "已整改",
+	"fix_rate":          "整改率",
+	"judged":            "应按时办理",
+	"on_time":           "按时办理",
+	"on_time_rate":      "按时办理率",
+	"open_overdue":      "逾期未办",
+	"week":              "周（周一）",
+	"query":             "搜索词",
+	"searches":          "搜索次数",
+	"empty":             "无结果次数",
+	"opened":            "打开结果次数",
+	"unanswered":        "未解决次数",
+}

@@ -14,7 +14,7 @@ import (
 
 // inTx returns a view of the store that reads and writes inside tx, so
 // that access checks see what the transaction sees.
-func (s *Store) inTx(tx *gorm.DB) *Store { return &Store{db: tx, Now: s.Now} }
+func (s *Store) inTx(tx *gorm.DB) *Store { return &Store{db: tx, Now: s.Now, Calendar: s.Calendar} }
 
 // require applies the access policy to an item of department deptID in
 // region and returns catalog.ErrForbidden when u may not take action. The region

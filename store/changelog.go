@@ -35,12 +35,14 @@ const (
 	OpUserDisable    = "user_disable"
 	OpUserEnable     = "user_enable"
 	OpSessionsRevoke = "sessions_revoke"
+	// OpTicket is a step on a feedback ticket (store.MoveTicket).
+	OpTicket = "ticket"
 )
 
 // Ops lists every operation of the change log.
 var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject,
 	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke,
-	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject}
+	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject, OpTicket}
 
 // ChangeEntry is one line of the change log: who did what, when, to which
 // item and edition, from where.

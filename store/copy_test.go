@@ -12,6 +12,7 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/catalog/catalogtest"
+	"zhinan/feedback"
 	"zhinan/internal/testdb"
 )
 
@@ -147,6 +148,18 @@ func fillCopySource(t *testing.T) *copySource {
 		t.Fatal(err)
 	}
 	if err := st.AddViews(ctx, map[string]int64{"TEST0001": 5, "TEST0002": 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddSearchCounts(ctx, []SearchCount{{Week: "2024-02-26", Query: "房本加名字", Searches: 3, Empty: 1, Opened: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	// A 差评 with its ticket, taken up (ratings, tickets).
+	filed, err := st.Rate(ctx, &feedback.Rating{Target: feedback.Target{Kind: feedback.TargetItem, Code: "TEST0001"},
+		Level: 2, Reasons: []feedback.Reason{feedback.ReasonGuideWrong}, Comment: "材料清单与窗口不一致"})
+	if err != nil || filed == nil {
+		t.Fatalf("rate: %v, %v", filed, err)
+	}
+	if _, err := st.MoveTicket(ctx, src.editor, filed.ID, feedback.Move{To: feedback.StateWorking, Reply: "已受理"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetSetting(ctx, "seeded", "1"); err != nil {

@@ -86,3 +86,10 @@ const (
 	// many.
 	MsgImportBundlesDetail = "一件事 %d 项有变化。"
 )
+
+// Feedback messages (好差评, 指南有误, 办不成事).
+const (
+	// MsgFeedbackFull: the day's bound on anonymous feedback is reached
+	// (MaxFeedbackPerDay).
+	MsgFeedbackFull = "今日收到的评价和反馈已达上限，请明天再提交，或拨打12345热线"
+)

@@ -172,6 +172,63 @@ var migrations = []migration{
 				PRIMARY KEY (item_code, number, rule))`,
 		)
 	}},
+	{6, "feedback", func(tx *gorm.DB, d dialect) error {
+		// 好差评, 指南有误 and 办不成事 (docs/contract.md#feedback): the
+		// ratings, the tickets departments answer, and the counts of
+		// searches by query text that find nothing or are not followed.
+		return d.execDDL(tx,
+			`CREATE TABLE ratings (
+				id `+d.autoID()+`,
+				target_kind TEXT NOT NULL,
+				target_code TEXT NOT NULL,
+				region TEXT NOT NULL DEFAULT '',
+				department_id BIGINT NOT NULL DEFAULT 0,
+				level INTEGER NOT NULL,
+				reasons TEXT NOT NULL DEFAULT '',
+				comment TEXT NOT NULL DEFAULT '',
+				created_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX ratings_target ON ratings (target_kind, target_code)`,
+			`CREATE INDEX ratings_created ON ratings (created_at)`,
+			`CREATE TABLE tickets (
+				id `+d.autoID()+`,
+				token TEXT NOT NULL UNIQUE,
+				kind TEXT NOT NULL,
+				state TEXT NOT NULL,
+				rating_id BIGINT NOT NULL DEFAULT 0,
+				target_kind TEXT NOT NULL DEFAULT '',
+				target_code TEXT NOT NULL DEFAULT '',
+				target_name TEXT NOT NULL DEFAULT '',
+				region TEXT NOT NULL DEFAULT '',
+				department_id BIGINT NOT NULL DEFAULT 0,
+				level INTEGER NOT NULL DEFAULT 0,
+				reasons TEXT NOT NULL DEFAULT '',
+				section TEXT NOT NULL DEFAULT '',
+				fail_kind TEXT NOT NULL DEFAULT '',
+				what TEXT NOT NULL DEFAULT '',
+				contact TEXT NOT NULL DEFAULT '',
+				filed_by TEXT NOT NULL DEFAULT '',
+				reply TEXT NOT NULL DEFAULT '',
+				outcome TEXT NOT NULL DEFAULT '',
+				edition INTEGER NOT NULL DEFAULT 0,
+				handled_by TEXT NOT NULL DEFAULT '',
+				created_at TIMESTAMP NOT NULL,
+				deadline TIMESTAMP NOT NULL,
+				contacted_at TIMESTAMP NULL,
+				settled_at TIMESTAMP NULL,
+				visited_at TIMESTAMP NULL,
+				updated_at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX tickets_department ON tickets (department_id, state)`,
+			`CREATE INDEX tickets_created ON tickets (created_at)`,
+			`CREATE INDEX tickets_target ON tickets (target_kind, target_code)`,
+			`CREATE TABLE search_queries (
+				week TEXT NOT NULL,
+				query TEXT NOT NULL,
+				searches BIGINT NOT NULL DEFAULT 0,
+				empty BIGINT NOT NULL DEFAULT 0,
+				opened BIGINT NOT NULL DEFAULT 0,
+				PRIMARY KEY (week, query))`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {

@@ -37,6 +37,9 @@ type Store struct {
 	pg *pgx.ConnConfig
 	// Now is the store's clock; tests replace it to write history.
 	Now func() time.Time
+	// Calendar is the working-day calendar feedback deadlines count by
+	// (serve --holidays); nil is catalog.BuiltinCalendar.
+	Calendar *catalog.Calendar
 }
 
 // OpenDB opens the store db names: a postgres:// (or postgresql://) URL

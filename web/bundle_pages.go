@@ -179,7 +179,8 @@ type bundlePage struct {
 	RegionsAt []regionLink
 	Print     bool
 	PrintURL  string
-	FormURL   string // the merged form's address, when Form is one
+	FormURL   string        // the merged form's address, when Form is one
+	Feedback  *feedbackView // the rating block (feedback_pages.go); nil when printed
 }
 
 func (s *Server) bundlePageHandler(c *gin.Context) error {
@@ -228,6 +229,8 @@ func (s *Server) bundlePageHandler(c *gin.Context) error {
 	body := "page-bundle"
 	if p.Print {
 		body += " print-view"
+	} else {
+		p.Feedback = s.bundleFeedback(c, code)
 	}
 	title := fmt.Sprintf("%s - %s", v.Bundle.Name, v.RegionName)
 	s.render(c, http.StatusOK, "bundle", s.layout(c, title, body, p))

@@ -155,6 +155,9 @@ type workbenchPage struct {
 	// reviews them, and their list or review queue.
 	BundleEdit, BundleReview bool
 	BundleQueue              []bundleEditRow
+	// Tickets are the counts of the feedback tickets the user answers or
+	// reads (tickets.go); nil for those who read none.
+	Tickets *deptTicketSummary
 }
 
 func (s *Server) workbench(c *gin.Context) error {
@@ -192,6 +195,9 @@ func (s *Server) workbench(c *gin.Context) error {
 		}
 	}
 	if err := s.workbenchBundles(c, u, &p); err != nil {
+		return err
+	}
+	if err := s.workbenchTickets(c, u, &p); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "edit-home", s.editLayout(c, label("edit.title"), "page-workbench", p))

@@ -22,7 +22,8 @@ type option struct {
 // formField is one control of the form.
 type formField struct {
 	Name, ID, Label string
-	// Kind is text, number, textarea, select or checks.
+	// Kind is text, number, textarea, select or checks; the feedback
+	// forms (fb-field) also radios and tel.
 	Kind      string
 	Value     string
 	Options   []option
@@ -32,6 +33,7 @@ type formField struct {
 	ReadOnly  bool
 	Required  bool
 	Autofocus bool
+	MaxLen    int // the feedback forms' maxlength; 0 for none
 }
 
 // HintID, ErrorID and WarningID name the texts that describe the field.

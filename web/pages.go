@@ -388,6 +388,7 @@ func (s *Server) results(c *gin.Context, heading, action string, fixed search.Re
 		return err
 	}
 	p.Result = res
+	s.logSearch(c, action, r, res) // unanswered searches (search_log.go)
 	p.Rows = s.resultRows(q, res)
 	if heading == "" && r.Page <= 1 && r.Service == "" {
 		p.Bundles = s.bundleCards(ctx, r.Q)
@@ -609,6 +610,9 @@ type itemPage struct {
 	PageURL   string
 	QR        template.HTML
 	PrintDate string
+	// Feedback is the rating block and the 指南有误 links of the guide
+	// page (feedback_pages.go); nil on the print view, brief and preview.
+	Feedback *feedbackView
 }
 
 func (s *Server) itemHandler(view string) pageFunc {
@@ -629,6 +633,9 @@ func (s *Server) itemHandler(view string) pageFunc {
 		d.Siblings = s.otherRegions(d, sibs)
 		if err := s.sheetFooter(c, &d, d.Print || view == "brief"); err != nil {
 			return err
+		}
+		if view == "item" && !d.Print {
+			d.Feedback = s.itemFeedback(c, p.Code)
 		}
 		title := fmt.Sprintf("%s - %s", p.Name, d.RegionName)
 		body := "page-item"

@@ -66,13 +66,14 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 			return false
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/feedback-partials.html")
 	if err != nil {
 		return nil, err
 	}
 	pages := []string{"home", "search", "item", "brief", "error", "login", "audit", "bundle", "bundles",
 		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit",
-		"edit-bundles", "edit-bundle", "edit-bundle-review"}
+		"edit-bundles", "edit-bundle", "edit-bundle-review", "edit-tickets", "edit-ticket",
+		"feedback-rate", "feedback-report", "feedback-fail", "feedback-thanks", "ticket"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")

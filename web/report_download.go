@@ -30,6 +30,8 @@ var downloadFormats = map[string]string{
 // /audit page's query and filters: as XLSX without by, one workbook with a
 // sheet each by region, department and type, the rows the page's tables
 // hold; with by (CSV and JSON: default region), that grouping's report.
+// Feedback (report=feedback&by=&from=&to=) is of the region and the range
+// (default the last 30 days) by department, item or region.
 func (s *Server) reportDownload(c *gin.Context) error {
 	u := currentUser(c)
 	if u == nil {
@@ -40,7 +42,7 @@ func (s *Server) reportDownload(c *gin.Context) error {
 		return catalog.ErrForbidden
 	}
 	kind, format := c.Query("report"), c.Query("format")
-	if !slices.Contains(reportKinds, kind) {
+	if !slices.Contains(reportKinds, kind) && kind != feedbackReportKind {
 		return badRequest("report", MsgReportKind)
 	}
 	contentType, ok := downloadFormats[format]
@@ -94,6 +96,15 @@ func (s *Server) reportDownload(c *gin.Context) error {
 			return coverageError(err)
 		}
 		doc, tables = rep, rep.Tables()
+	case feedbackReportKind: // of the page's region and range (feedback_report.go)
+		rep, err := s.feedbackReport(c, c.Query("by"))
+		if err != nil {
+			return err
+		}
+		doc, tables = rep, rep.Tables()
+		if by := c.Query("by"); by != "" {
+			name += "-" + by
+		}
 	}
 	var buf bytes.Buffer
 	var err error

@@ -79,6 +79,7 @@ type reportPageData struct {
 	DeptChart   []barChart
 	Tables      []auditTable // by region, department, type
 	Downloads   []download
+	Feedback    *feedbackSection // 好差评与办不成事 (feedback_report.go)
 }
 
 // auditSummary is the head of /audit: the scope as a whole against the
@@ -209,6 +210,9 @@ func (s *Server) reportPage(c *gin.Context) error {
 		d.Tables = append(d.Tables, auditTablePage(c, q, rep.Filtered(q.Filter)))
 	}
 	d.Downloads = auditDownloads(q)
+	if d.Feedback, err = s.feedbackSectionOf(c, q); err != nil {
+		return err
+	}
 	s.render(c, http.StatusOK, "audit", s.layout(c, label("audit.title"), "page-audit", d))
 	return nil
 }

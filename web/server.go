@@ -57,7 +57,9 @@ type Server struct {
 	regions   *regionCache
 	bundles   *bundleCache // the published 一件事一次办 (bundles.go)
 	views     *viewCounter
+	searches  *searchLog // searches by query text (search_log.go)
 	limiter   *loginLimiter
+	fbLimiter *windowLimiter
 	secret    []byte // keys the form tokens (CSRF)
 }
 
@@ -82,6 +84,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 		return nil, err
 	}
 	s.bundles = newBundleCache(st)
+	s.searches = newSearchLog()
 	r := gin.New()
 	r.Use(gin.Recovery(), securityHeaders, limitBody, s.forwarded, privateResponses, s.authenticate, s.crossSite)
 	r.HandleMethodNotAllowed = true
@@ -106,7 +109,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET(assetPrefix+"*file", s.assets.serve)
 	r.GET("/", s.page(s.home))
 	r.GET("/search", s.page(s.searchPage))
-	r.GET("/items/:code", s.page(s.itemHandler("item")))
+	r.GET("/items/:code", s.noteOpened, s.page(s.itemHandler("item")))
 	r.GET("/items/:code/brief", s.page(s.itemHandler("brief")))
 	r.GET("/departments/:id", s.page(s.departmentPage))
 	r.GET("/themes/:name", s.page(s.themePage))
@@ -114,7 +117,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/region", s.page(s.setRegion))
 	r.GET("/elder", s.page(s.setElder))
 	r.GET("/bundles", s.page(s.bundlesListPage))
-	r.GET("/bundles/:code", s.page(s.bundlePageHandler))
+	r.GET("/bundles/:code", s.noteOpened, s.page(s.bundlePageHandler))
 	r.GET("/login", s.page(s.loginPage))
 	r.POST("/login", s.page(s.loginForm))
 	r.POST("/logout", s.page(s.logoutForm))
@@ -129,6 +132,9 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
 	r.GET("/audit-log", s.page(s.changeLogPage))
+	r.GET("/edit/tickets", s.page(s.deptTicketsGet)) // tickets.go
+	r.GET("/edit/tickets/:id", s.page(s.deptTicketGet))
+	r.POST("/edit/tickets/:id", s.page(s.deptTicketPost))
 	r.GET("/edit/bundles", s.page(s.bundleListGet))
 	r.GET("/edit/bundles/new", s.page(s.bundleNewGet))
 	r.POST("/edit/bundles/new", s.page(s.bundlePost(true)))
@@ -164,9 +170,14 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	v1.POST("/bundles/:code/reject", api(s.apiRejectBundle))
 	v1.GET("/bundles/:code/editions", api(s.apiBundleEditions))
 	v1.GET("/audit-log", api(s.apiChangeLog))
+	v1.GET("/department-tickets", api(s.apiDeptTickets)) // tickets.go
+	v1.GET("/department-tickets/:id", api(s.apiDeptTicket))
+	v1.POST("/department-tickets/:id/move", api(s.apiDeptTicketMove))
 	v1.GET("/regions", api(s.regionList))
 	v1.GET("/departments", api(s.departments))
 	v1.GET("/coverage", api(s.apiCoverage))
+	s.feedbackRoutes(r, v1) // 好差评, 指南有误, 办不成事 and tickets (feedback_pages.go)
+	v1.GET("/feedback", api(s.apiFeedback))
 	answerHead(r)
 	s.handler = r
 	return s, nil
@@ -186,8 +197,8 @@ func answerHead(r *gin.Engine) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Run writes page views to the store every viewFlush until ctx ends, and
-// once more then.
+// Run writes page views and search counts to the store every viewFlush
+// until ctx ends, and once more then.
 func (s *Server) Run(ctx context.Context) {
 	t := time.NewTicker(viewFlush)
 	defer t.Stop()
@@ -205,6 +216,9 @@ func (s *Server) Run(ctx context.Context) {
 func (s *Server) flushViews(ctx context.Context) {
 	if err := s.store.AddViews(ctx, s.views.take()); err != nil {
 		slog.Error("record page views", "err", err)
+	}
+	if err := s.store.AddSearchCounts(ctx, s.searches.take()); err != nil {
+		slog.Error("record search counts", "err", err)
 	}
 }
 

@@ -242,6 +242,26 @@ var labels = map[string]string{
 	"audit.deptregion":         "所属区划",
 	"footer.api":               "开放接口",
 
+	// The 好差评与办不成事 section of /audit (feedback_report.go).
+	"audit.report.feedback":          "好差评与办不成事",
+	"audit.feedback":                 "好差评与办不成事",
+	"audit.feedback.from":            "起始日期",
+	"audit.feedback.to":              "截止日期",
+	"audit.feedback.hint":            "北京时间，含首尾两天；都留空为最近30天",
+	"audit.feedback.show":            "统计",
+	"audit.feedback.range":           "统计期间",
+	"audit.feedback.headline":        "主要指标",
+	"audit.feedback.table":           "按部门",
+	"audit.feedback.none":            "这段时间没有评价，也没有工单。",
+	"audit.feedback.unanswered":      "每周未解决的搜索（每周前20个）",
+	"audit.feedback.unanswered.none": "这段时间没有未解决的搜索。",
+	"audit.feedback.unanswered.note": "搜索不分地区，各地区相同。“未解决”是没有结果的搜索，加上有结果却没有打开任何结果的搜索。",
+	"audit.feedback.note":            "满意率 = 满意（非常满意、满意、基本满意）的评价 / 全部评价；差评为不满意和非常不满意。整改率 = 已整改 / 已办结（已整改或不予整改）的工单。按时办理率 = 期限前办理的工单 / 已办理或已过期限的工单：差评和指南有误以办结为准，办不成事以首次联系群众为准。逾期未办 = 已过期限仍未办理的工单。一件事和未指明事项的办不成事归政务服务大厅。只统计数字，不含评价内容和联系方式。",
+	"audit.feedback.dl":              "下载（与本节的统计范围和期间一致）",
+	"audit.feedback.by.department":   "按部门",
+	"audit.feedback.by.item":         "按事项",
+	"audit.feedback.by.region":       "按地区",
+
 	// Editor pages: workbench, edit form, new item, review, history, audit log.
 	"edit.title":                   "编辑工作台",
 	"edit.busy":                    "系统正在写入大批数据，本次未能保存。您填写的内容仍在下面，请稍后再点保存。",
@@ -405,6 +425,7 @@ var labels = map[string]string{
 	"role.editor":                  "部门编辑",
 	"role.auditor":                 "督查人员",
 	"role.bundle":                  "一件事编辑",
+	"role.desk":                    "办不成事窗口",
 	"auditlog.title":               "操作日志",
 	"auditlog.open":                "查看操作日志",
 	"auditlog.note":                "记录每一次登录和修改，只能追加，不能更改。最多显示最近 %d 条。",
@@ -531,6 +552,7 @@ var labels = map[string]string{
 	"auditlog.action.bundle_save":     "保存一件事草稿",
 	"auditlog.action.bundle_submit":   "提交一件事审核",
 	"auditlog.action.bundle_publish":  "发布一件事",
+	"auditlog.action.ticket":          "处理反馈工单",
 	"auditlog.action.bundle_reject":   "退回一件事",
 
 	// 一件事一次办 (bundles): bundle_pages.go, bundle.html, bundles.html,
@@ -592,6 +614,149 @@ var labels = map[string]string{
 	"sit.mat.or":     "」或「",
 	"sit.mat.sep":    "；",
 	"item.bundles":   "属于",
+
+	// Citizens' feedback (好差评, 指南有误, 办不成事) and the citizen's
+	// ticket page: feedback_pages.go, feedback-*.html, ticket.html.
+	"feedback.title":               "评价与反馈",
+	"feedback.figures":             "%d 人评价，满意率 %s%%",
+	"feedback.figures.none":        "暂无评价",
+	"feedback.figures.note":        "满意率为“非常满意”“满意”“基本满意”的评价占全部评价的比例。",
+	"feedback.rate.intro":          "无需登录。选择“不满意”或“非常不满意”时，负责部门将在5个工作日内核实处理，您可凭链接查看答复。",
+	"feedback.rate.level":          "您对这项服务满意吗？",
+	"feedback.rate.reasons":        "原因（选填，可多选）",
+	"feedback.rate.comment":        "意见和建议（选填）",
+	"feedback.rate.comment.hint":   "最多%d个字。请不要填写身份证号码等个人信息。",
+	"feedback.rate.submit":         "提交评价",
+	"feedback.rate.title":          "评价：%s",
+	"feedback.honeypot":            "网址（请勿填写）",
+	"feedback.wrong":               "指南有误？",
+	"feedback.wrong.section":       "报告“%s”有误",
+	"feedback.wrong.whole":         "指南内容与实际不符？报告指南有误",
+	"feedback.fail.link":           "按指南办不成事？告诉我们",
+	"feedback.back":                "返回“%s”",
+	"feedback.report.title":        "指南有误：%s",
+	"feedback.report.intro":        "发现这份办事指南与实际不符，请告诉我们哪里有误。负责部门将在5个工作日内核实处理，您可凭提交后的链接查看答复。",
+	"feedback.report.section":      "哪一部分有误",
+	"feedback.report.whole":        "整份指南或其他",
+	"feedback.report.what":         "哪里有误，实际是怎样的",
+	"feedback.report.what.hint":    "最多%d个字。",
+	"feedback.report.contact":      "联系方式（选填）",
+	"feedback.report.contact.hint": "电话或邮箱，便于部门向您核实。只有负责处理的部门和督查人员能看到。",
+	"feedback.report.submit":       "提交",
+	"feedback.fail.title":          "办不成事反映",
+	"feedback.fail.intro":          "不知道去哪里办、不知道怎么办，或到了窗口办不成，请告诉我们。留下电话的，工作人员将在1个工作日内与您联系。",
+	"feedback.fail.clerk":          "您正以窗口工作人员“%s”的账号为群众代办登记。",
+	"feedback.fail.kind":           "遇到了什么情况",
+	"feedback.fail.item":           "所办事项",
+	"feedback.fail.item.other":     "不是这个事项",
+	"feedback.fail.item.gone":      "没有找到所选的事项，请在“具体情况”中写明要办的事后再提交",
+	"feedback.fail.what":           "具体情况",
+	"feedback.fail.what.hint":      "要办什么事、在哪里办、遇到了什么问题。最多%d个字。",
+	"feedback.fail.phone":          "联系电话（选填）",
+	"feedback.fail.phone.hint":     "只有负责处理的部门和督查人员能看到您的电话。",
+	"feedback.fail.submit":         "提交",
+	"feedback.thanks.title":        "感谢您的评价",
+	"feedback.thanks.text":         "我们已收到您的评价，它将帮助我们改进服务。",
+	"feedback.home":                "返回首页",
+	"ticket.title":                 "反馈处理进度",
+	"ticket.filed":                 "已收到您的反馈。",
+	"ticket.keep":                  "请收藏本页或保存下面的链接：凭此链接可随时查看处理进度和部门的答复。链接相当于凭证，请不要转发给他人。",
+	"ticket.link":                  "本页链接",
+	"ticket.kind":                  "类型",
+	"ticket.target":                "事项",
+	"ticket.department":            "负责部门",
+	"ticket.desk":                  "政务服务大厅办不成事窗口",
+	"ticket.created":               "提交时间",
+	"ticket.state":                 "处理状态",
+	"ticket.due":                   "应办结日期",
+	"ticket.due.fail":              "应联系日期",
+	"ticket.overdue":               "已超期",
+	"ticket.level":                 "评价",
+	"ticket.reasons":               "原因",
+	"ticket.section":               "有误的部分",
+	"ticket.failkind":              "情况",
+	"ticket.what":                  "您反映的内容",
+	"ticket.reply":                 "部门答复",
+	"ticket.noreply":               "部门尚未答复。",
+	"ticket.fixed":                 "查看整改后的办事指南（第 %d 版）",
+
+	// Feedback tickets on the departments' side: tickets.go,
+	// edit-tickets.html, edit-ticket.html, the workbench's section.
+	"eticket.title":             "反馈工单",
+	"eticket.title.one":         "反馈工单 #%d",
+	"eticket.open":              "查看反馈工单",
+	"eticket.open.n":            "待办工单 %d 件",
+	"eticket.open.none":         "目前没有待办的反馈工单。",
+	"eticket.overdue.n":         "逾期 %d 件",
+	"eticket.overdue":           "逾期",
+	"eticket.fail.new":          "登记办不成事",
+	"eticket.note":              "群众的差评、指南有误和办不成事反馈都会生成工单：差评和指南有误须在 5 个工作日内办结（已整改或不予整改），办不成事须在 1 个工作日内首次联系群众。逾期的工单排在最前。",
+	"eticket.count.open":        "待处理和处理中的工单共 %d 件",
+	"eticket.count.all":         "全部工单共 %d 件",
+	"eticket.show.all":          "查看全部工单（含已办结）",
+	"eticket.show.open":         "只看待办工单",
+	"eticket.none.open":         "没有待处理或处理中的工单。",
+	"eticket.none.all":          "还没有工单。",
+	"eticket.col.id":            "编号",
+	"eticket.col.kind":          "类型",
+	"eticket.col.target":        "事项",
+	"eticket.col.what":          "反馈内容",
+	"eticket.col.state":         "状态",
+	"eticket.col.due":           "期限",
+	"eticket.col.filed":         "收到日期",
+	"eticket.col.department":    "责任单位",
+	"eticket.notarget":          "无具体事项",
+	"eticket.desk":              "政务服务大厅办不成事窗口",
+	"eticket.due.contact.short": "（首次联系）",
+	"eticket.pageof":            "第 %d / %d 页",
+	"eticket.err.page":          "页码应为正整数",
+	"eticket.crumb":             "反馈工单",
+	"eticket.kind":              "类型",
+	"eticket.target":            "事项",
+	"eticket.department":        "责任单位",
+	"eticket.region":            "行政区划",
+	"eticket.level":             "评价",
+	"eticket.reasons":           "原因",
+	"eticket.section":           "有误的部分",
+	"eticket.section.all":       "整个办事指南",
+	"eticket.failkind":          "办不成的原因",
+	"eticket.what":              "反馈内容",
+	"eticket.what.none":         "（未填写）",
+	"eticket.contact":           "联系方式",
+	"eticket.contact.none":      "未留联系方式",
+	"eticket.contact.note":      "联系方式只有负责处理的人员和督查人员可见，仅用于联系反映人，不得外传。",
+	"eticket.filedby":           "窗口登记人",
+	"eticket.due.settle":        "办结期限",
+	"eticket.due.contact":       "首次联系期限",
+	"eticket.due.days":          "（收到后 %d 个工作日）",
+	"eticket.ontime":            "按时",
+	"eticket.late":              "超时",
+	"eticket.history":           "办理记录",
+	"eticket.ev.filed":          "收到反馈",
+	"eticket.ev.contacted":      "开始处理",
+	"eticket.ev.settled":        "办结：%s",
+	"eticket.ev.visited":        "已回访",
+	"eticket.reply":             "答复",
+	"eticket.reply.none":        "尚未答复。",
+	"eticket.reply.public":      "答复会显示给反映人（通过其反馈时得到的链接查看）。",
+	"eticket.edition":           "整改版本",
+	"eticket.handledby":         "最近处理人",
+	"eticket.move":              "处理工单",
+	"eticket.f.to":              "改为",
+	"eticket.f.reply":           "答复反映人",
+	"eticket.f.reply.hint":      "反映人通过反馈时得到的链接可以看到答复；选择“不予整改”时必须说明理由。",
+	"eticket.f.reply.keep":      "留空则保留原答复。",
+	"eticket.f.edition":         "整改后发布的指南版本",
+	"eticket.f.edition.hint":    "选择“已整改”且已修改办事指南时填写整改后发布的版本号，可不填。",
+	"eticket.editions.after":    "该事项在收到反馈后发布的版本：",
+	"eticket.editions.none":     "该事项在收到反馈后还没有发布新版本。",
+	"eticket.editions.one":      "第 %d 版（%s 发布）",
+	"eticket.editions.history":  "查看该事项的历史版本",
+	"eticket.f.submit":          "保存",
+	"eticket.moved":             "已将工单改为“%s”。",
+	"eticket.conflict":          "工单状态已被他人更改，本次没有保存。请查看最新状态后再处理。",
+	"eticket.readonly":          "您的账号可以查看此工单，但不能处理。",
+	"eticket.done":              "此工单已回访，处理完毕。",
 }
 
 // Account and request messages.
@@ -622,11 +787,36 @@ const (
 	MsgSinceFormat      = "since 应为日期（2021-06-30）或 RFC 3339 时间"
 )
 
+// Ticket messages (tickets.go).
+const (
+	MsgTicketLimit   = "limit 应为 1 至 100 的整数"
+	MsgTicketOffset  = "offset 应为不小于 0 的整数"
+	MsgTicketInvalid = "工单处理内容不符合要求"
+)
+
+// Feedback messages (feedback_pages.go, feedback_api.go).
+const (
+	// MsgTooManyFeedback: the rate limit of anonymous feedback per address (429).
+	MsgTooManyFeedback = "提交过于频繁，请稍等一分钟后再试"
+	// MsgFeedbackInvalid: a rating or report with field errors (422).
+	MsgFeedbackInvalid = "评价或反馈内容不符合要求"
+	// MsgFeedbackJSON: a feedback API request that is not JSON (415).
+	MsgFeedbackJSON = "请求须为 JSON（Content-Type: application/json）"
+)
+
 // Report messages.
 const (
 	MsgAsOf         = "as_of 应为日期，如 2021-06-30"
 	MsgAsOfFuture   = "as_of 不能晚于今天"
 	MsgBadGrouping  = "by 应为 region、department 或 type"
-	MsgReportKind   = "report 应为 coverage、conformance 或 quality"
+	MsgReportKind   = "report 应为 coverage、conformance、quality 或 feedback"
 	MsgReportFormat = "format 应为 xlsx、csv 或 json"
+)
+
+// Feedback report messages (feedback_report.go).
+const (
+	MsgFeedbackGrouping = "by 应为 department、item 或 region"
+	MsgFeedbackFrom     = "from 应为日期，如 2026-03-01"
+	MsgFeedbackTo       = "to 应为日期，如 2026-03-31"
+	MsgFeedbackRange    = "from 不能晚于 to"
 )

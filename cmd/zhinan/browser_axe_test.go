@@ -206,8 +206,9 @@ func submitForReview(t *testing.T, srv *server, user, code string) {
 // TestBrowserAxe: no page a citizen, a clerk or an auditor uses has a
 // serious or critical accessibility violation that axe-core finds — home,
 // search results, the guide, its print and brief views, the 404 pages,
-// login, the workbench, the edit form, the 403 page, the review page and
-// the audit page — at 1280 px and at 375 px.
+// login, the 指南有误 and 办不成事 forms, a citizen's ticket, the
+// workbench, the edit form, the department's tickets, the 403 page, the
+// review page and the audit page — at 1280 px and at 375 px.
 func TestBrowserAxe(t *testing.T) {
 	findChromium(t) // before the server: skip at once
 	axeJS := findAxe(t)
@@ -242,6 +243,18 @@ func TestBrowserAxe(t *testing.T) {
 	}
 	submitForReview(t, srv, "axe-editor", mine)
 	guide := "/items/" + url.PathEscape(mine)
+	// A 差评 of the guide, whose ticket the citizen's link and the
+	// editor's ticket pages show.
+	status, body := apiAs(t, srv, "POST", "/api/v1/ratings", "", nil,
+		`{"target":{"kind":"item","code":`+strconv.Quote(mine)+`},"level":1,"reasons":["guide_wrong"],"comment":"材料与窗口不一致"}`)
+	var rated struct {
+		Ticket struct {
+			Token string `json:"token"`
+		} `json:"ticket"`
+	}
+	if err := json.Unmarshal(body, &rated); status != 201 || err != nil || rated.Ticket.Token == "" {
+		t.Fatalf("POST /api/v1/ratings: %d %s", status, body)
+	}
 
 	for _, size := range []tabOptions{
 		{width: desktopWidth, height: desktopHeight},
@@ -259,6 +272,9 @@ func TestBrowserAxe(t *testing.T) {
 				tb.shot("404")
 				tb.axeOpen("404-route", "/banshi/"+url.PathEscape("身份证"), 404, axeJS)
 				tb.axeOpen("login", "/login", 200, axeJS)
+				tb.axeOpen("report", guide+"/report?section=materials", 200, axeJS)
+				tb.axeOpen("fail", "/fail?item="+url.QueryEscape(mine), 200, axeJS)
+				tb.axeOpen("ticket", "/tickets/"+rated.Ticket.Token, 200, axeJS)
 				// The check itself works: an image without a text
 				// alternative added to the page is a critical violation.
 				tb.do("add an image without alt", chromedp.Evaluate[chromedp.Void](
@@ -278,6 +294,12 @@ func TestBrowserAxe(t *testing.T) {
 				tb.login("axe-editor")
 				tb.axeCheck("workbench", axeJS)
 				tb.axeOpen("edit-form", "/edit/items/"+url.PathEscape(mine), 200, axeJS)
+				tb.axeOpen("tickets", "/edit/tickets", 200, axeJS)
+				ticket := eval[string](tb, `(document.querySelector('tr.dept-ticket-row td.num a') || {}).pathname || ''`)
+				if ticket == "" {
+					t.Fatalf("the editor's ticket list has no ticket")
+				}
+				tb.axeOpen("ticket", ticket, 200, axeJS)
 				tb.axeOpen("403", "/edit/items/"+url.PathEscape(other), 403, axeJS)
 				tb.shot("403")
 				if got := text(tb, ".error-page"); !strings.Contains(got, "负责维护") || !strings.Contains(got, "axe-editor") {

@@ -19,6 +19,7 @@ var demoAccounts = []store.NewUser{
 	{Name: "demo-editor", Role: catalog.RoleEditor, Department: "市公安局", Region: seeds.CityRegion},
 	{Name: "demo-reviewer", Role: catalog.RoleReviewer, Region: seeds.CityRegion},
 	{Name: "demo-bundle", Role: catalog.RoleBundle},
+	{Name: "demo-desk", Role: catalog.RoleDesk},
 	{Name: "demo-auditor", Role: catalog.RoleAuditor},
 	{Name: "demo-admin", Role: catalog.RoleAdmin},
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // reportUsage is the usage line of zhinan report.
-const reportUsage = "report coverage|conformance|quality [flags]"
+const reportUsage = "report coverage|conformance|quality|feedback [flags]"
 
 // usageError is a command-line error with a message for the user; main
 // prints it with the command's usage and exits with status 2.
@@ -28,7 +28,7 @@ func (e usageError) Is(target error) bool { return target == errUsage }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// runReport runs `zhinan report coverage|conformance|quality`.
+// runReport runs `zhinan report coverage|conformance|quality|feedback`.
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
@@ -44,6 +44,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return reportConformance(ctx, args[1:], stdout, stderr)
 	case "quality":
 		return reportQuality(ctx, args[1:], stdout, stderr)
+	case "feedback":
+		return reportFeedback(ctx, args[1:], stdout, stderr)
 	}
 	return usagef(msgReportUnknown, args[0])
 }
@@ -187,6 +189,40 @@ func reportQuality(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if errors.Is(err, report.ErrUnknownDepartment) {
 			return usagef(msgReportDept, *dept)
 		}
+		return r.reportError(err)
+	}
+	return writeReport(*r.out, format, rep, rep.Tables, stdout, stderr)
+}
+
+// reportFeedback runs `zhinan report feedback`: ratings, tickets and
+// 办不成事 of a range of days by department, item or region, and the
+// unanswered searches of each week (docs/contract.md#feedback-figures).
+func reportFeedback(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	r := newReportFlags("feedback", stderr)
+	by := r.fs.String("by", store.ByDepartment, "group by department, item or region")
+	from := r.fs.String("from", "", "from the beginning of this day in China time (UTC+8), YYYY-MM-DD (default: the first)")
+	to := r.fs.String("to", "", "to the end of this day in China time (UTC+8), YYYY-MM-DD, included (default: the last)")
+	format, err := r.parse(args)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(report.FeedbackGroupings, *by) {
+		return usagef(msgReportFeedbackBy, *by)
+	}
+	st, err := openData(ctx, r.loc)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := report.BuildFeedback(ctx, st, report.FeedbackRequest{By: *by, Region: *r.region, From: *from, To: *to, Site: *r.site})
+	switch {
+	case errors.Is(err, report.ErrBadFrom):
+		return usagef(msgReportDay, "from", *from)
+	case errors.Is(err, report.ErrBadTo):
+		return usagef(msgReportDay, "to", *to)
+	case errors.Is(err, report.ErrFromAfterTo):
+		return usagef(msgReportRange, *from, *to)
+	case err != nil:
 		return r.reportError(err)
 	}
 	return writeReport(*r.out, format, rep, rep.Tables, stdout, stderr)

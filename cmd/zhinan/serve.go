@@ -61,10 +61,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
 	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
 	siteRegion := siteRegionFlag(fs)
+	holidays := holidaysFlag(fs)
 	secureCookies := fs.Bool("secure-cookies", false, "mark the session cookie Secure: TLS ends in a proxy in front of zhinan")
 	var proxies cidrList
 	fs.Var(&proxies, "trusted-proxy", "CIDR (or address) of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable")
 	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	cal, calFile, err := loadCalendar(*holidays, loc.dir)
+	if err != nil {
 		return err
 	}
 	st, err := openData(ctx, loc)
@@ -72,6 +77,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
+	st.Calendar = cal
+	if calFile != "" {
+		slog.Info("holiday calendar", "file", calFile)
+	}
+	warnUncovered(cal, st.Now())
 	if !*noSeed {
 		// Replicas starting together on one new database seed it once.
 		err := st.Exclusive(ctx, "seed", func() error {

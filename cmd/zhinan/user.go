@@ -76,7 +76,7 @@ func userError(err error, name string, stderr io.Writer) error {
 
 func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, loc := newFlags("user add", stderr)
-	role := fs.String("role", "", "admin, reviewer, editor, auditor or bundle (一件事编辑: edits the bundles)")
+	role := fs.String("role", "", "admin, reviewer, editor, auditor, bundle (一件事编辑: edits the bundles) or desk (办不成事窗口: files 办不成事 reports, answers the hall desk's tickets)")
 	dept := fs.String("department", "", "the editor's department (its name)")
 	region := fs.String("region", "", "the editor's department region, or the reviewer's region (empty: everywhere)")
 	name, err := oneUserName(fs, args)

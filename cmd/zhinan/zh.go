@@ -37,8 +37,8 @@ const (
 
 // Report messages (zhinan report).
 const (
-	msgReportKind    = "请指明报告：coverage（覆盖率）、conformance（三级四同）或 quality（指南质量）"
-	msgReportUnknown = "未知的报告 %q：应为 coverage、conformance 或 quality"
+	msgReportKind    = "请指明报告：coverage（覆盖率）、conformance（三级四同）、quality（指南质量）或 feedback（好差评与办不成事）"
+	msgReportUnknown = "未知的报告 %q：应为 coverage、conformance、quality 或 feedback"
 	msgReportArgs    = "多余的参数：%s"
 	msgReportFormat  = "未知的输出格式 %q：应为 table、csv、xlsx 或 json"
 	msgReportBy      = "未知的分组方式 %q：--by 应为 region（地区）、department（部门）或 type（事项类型）"
@@ -46,5 +46,11 @@ const (
 	msgReportDept    = "实施部门 %q 不存在"
 	msgReportAsOf    = "日期 %q 格式不对：--as-of 应为 YYYY-MM-DD，如 2021-06-30"
 	msgReportFuture  = "日期 %s 晚于今天：--as-of 不能是将来的日期"
+	// msgReportFeedbackBy: --by of report feedback is unknown.
+	msgReportFeedbackBy = "未知的分组方式 %q：--by 应为 department（部门）、item（事项）或 region（地区）"
+	// msgReportDay: a malformed --from or --to (the flag, the value).
+	msgReportDay = "日期 %[2]q 格式不对：--%[1]s 应为 YYYY-MM-DD，如 2026-03-01"
+	// msgReportRange: --from is after --to.
+	msgReportRange   = "--from %s 晚于 --to %s"
 	msgReportWritten = "报告已写入 %s。\n"
 )

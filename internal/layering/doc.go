@@ -10,7 +10,7 @@
 //     gin, bleve or a database driver;
 //   - search imports catalog and bleve and reads the store through an
 //     interface: never store, gorm, gin or a driver;
-//   - report imports catalog, store and interchange, never gin, bleve,
+//   - report imports catalog, feedback, store and interchange, never gin, bleve,
 //     search or web, and reaches the database only through store;
 //   - web reaches the database only through store and the index only
 //     through search; nothing but cmd/zhinan and bench imports it.
