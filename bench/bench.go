@@ -39,6 +39,7 @@ import (
 type Options struct {
 	Items    int           // items to generate (default 100,000)
 	Seed     int64         // generator seed (default 1)
+	Vary     bool          // generate varied guides (seeds.GenOptions.Vary): every item's texts its own
 	Clients  int           // concurrent HTTP clients (default 16)
 	Duration time.Duration // each HTTP run, and the in-process search run (default 10s)
 	// Queries is the query set (default search/testdata/bench-queries.txt)
@@ -110,6 +111,7 @@ type Report struct {
 	Machine    Machine `json:"machine"`
 	Items      int     `json:"items"`
 	Seed       int64   `json:"seed"`
+	Vary       bool    `json:"vary,omitempty"` // varied guides (gen --vary)
 	Clients    int     `json:"clients"`
 	DurationS  float64 `json:"duration_s"`
 	Queries    int     `json:"queries"`
@@ -192,7 +194,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Machine: machine(), Items: o.Items, Seed: o.Seed, Clients: o.Clients,
+	rep := &Report{Machine: machine(), Items: o.Items, Seed: o.Seed, Vary: o.Vary, Clients: o.Clients,
 		DurationS: o.Duration.Seconds(), Queries: len(queries), ServerMode: "process", ZipfS: zipfS}
 	if o.Binary == "" {
 		rep.ServerMode = "in-process"
@@ -212,10 +214,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	// 1. Generate.
-	logf("generating %d items (seed %d)", o.Items, o.Seed)
+	logf("generating %d items (seed %d%s)", o.Items, o.Seed, varied(o.Vary))
 	genFile := filepath.Join(tmp, "items.jsonl")
 	t := time.Now()
-	if err := generate(genFile, o.Items, o.Seed); err != nil {
+	if err := generate(genFile, seeds.GenOptions{Items: o.Items, Seed: o.Seed, Vary: o.Vary}); err != nil {
 		return nil, err
 	}
 	rep.GenSeconds = time.Since(t).Seconds()
@@ -312,14 +314,22 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return rep, nil
 }
 
+// varied is what the progress lines and tables add for a varied catalogue.
+func varied(vary bool) string {
+	if vary {
+		return ", varied"
+	}
+	return ""
+}
+
 // generate writes the synthetic catalogue to path.
-func generate(path string, items int, seed int64) error {
+func generate(path string, opt seeds.GenOptions) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := seeds.Generate(bw, seeds.GenOptions{Items: items, Seed: seed}); err != nil {
+	if err := seeds.Generate(bw, opt); err != nil {
 		f.Close()
 		return err
 	}

@@ -36,8 +36,8 @@ func (r *PGReport) WriteTable(w io.Writer) error {
 		return s + fmt.Sprintf(", exit %.1f s; %d checkpoints meanwhile", total, ph.Checkpoints)
 	}
 	m := r.Machine
-	fmt.Fprintf(w, "zhinan-bench --postgres: %d items (seed %d), %d clients × %gs, %s, scratch database %s (dropped)\n",
-		r.Items, r.Seed, r.Clients, r.DurationS, r.Server, r.Database)
+	fmt.Fprintf(w, "zhinan-bench --postgres: %d items (seed %d%s), %d clients × %gs, %s, scratch database %s (dropped)\n",
+		r.Items, r.Seed, varied(r.Vary), r.Clients, r.DurationS, r.Server, r.Database)
 	fmt.Fprintf(w, "machine: %d CPUs, %s, %.1f GiB RAM, %s %s\n\n", m.CPUs, m.CPUModel, m.MemGB, m.GoVersion, m.OS)
 	p("figure", "value")
 	p("------", "-----")

@@ -51,6 +51,7 @@ type PGOptions struct {
 	Binary   string
 	Items    int
 	Seed     int64
+	Vary     bool // generate varied guides (seeds.GenOptions.Vary)
 	Clients  int
 	Duration time.Duration
 	Queries  string
@@ -74,6 +75,7 @@ type PGReport struct {
 	Database  string  `json:"database"` // the scratch database (dropped)
 	Items     int     `json:"items"`
 	Seed      int64   `json:"seed"`
+	Vary      bool    `json:"vary,omitempty"` // varied guides (gen --vary)
 	Clients   int     `json:"clients"`
 	DurationS float64 `json:"duration_s"`
 	DataDir   string  `json:"data_dir,omitempty"`
@@ -163,7 +165,7 @@ func RunPostgres(ctx context.Context, o PGOptions) (*PGReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &PGReport{Machine: machine(), Items: o.Items, Seed: o.Seed, Clients: o.Clients, DurationS: o.Duration.Seconds()}
+	rep := &PGReport{Machine: machine(), Items: o.Items, Seed: o.Seed, Vary: o.Vary, Clients: o.Clients, DurationS: o.Duration.Seconds()}
 	tmp, err := os.MkdirTemp(o.Dir, "zhinan-bench-pg-")
 	if err != nil {
 		return nil, err
@@ -176,15 +178,15 @@ func RunPostgres(ctx context.Context, o PGOptions) (*PGReport, error) {
 
 	// The catalogues: the one imported in (a), and one of as many items
 	// with codes of their own for (c)'s concurrent import.
-	logf("generating %d items (seed %d) and a second catalogue of new items", o.Items, o.Seed)
+	logf("generating %d items (seed %d%s) and a second catalogue of new items", o.Items, o.Seed, varied(o.Vary))
 	t := time.Now()
 	fileA := filepath.Join(tmp, "items.jsonl")
-	codes, err := generateCodes(fileA, o.Items, o.Seed)
+	codes, err := generateCodes(fileA, seeds.GenOptions{Items: o.Items, Seed: o.Seed, Vary: o.Vary})
 	if err != nil {
 		return nil, err
 	}
 	fileB := filepath.Join(tmp, "more-items.jsonl")
-	moreItems, err := generateDisjoint(fileB, o.Items, o.Seed+1, codes)
+	moreItems, err := generateDisjoint(fileB, seeds.GenOptions{Items: o.Items, Seed: o.Seed + 1, Vary: o.Vary}, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -292,10 +294,10 @@ func pgChecks(r *PGReport) []Check {
 	return cs
 }
 
-// generateCodes writes the catalogue of items items and seed to path and
-// returns its item codes in file order.
-func generateCodes(path string, items int, seed int64) ([]string, error) {
-	if err := generate(path, items, seed); err != nil {
+// generateCodes writes the catalogue of opt to path and returns its item
+// codes in file order.
+func generateCodes(path string, opt seeds.GenOptions) ([]string, error) {
+	if err := generate(path, opt); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
@@ -328,11 +330,13 @@ func itemCode(line []byte) (string, bool) {
 	return string(code), ok
 }
 
-// generateDisjoint writes to path a catalogue of up to items items whose
-// codes are not in taken, with the department and entry records they
-// need: the items of a catalogue of twice as many items and another seed
-// whose codes are new. It returns how many items it wrote.
-func generateDisjoint(path string, items int, seed int64, taken []string) (int, error) {
+// generateDisjoint writes to path a catalogue of up to opt.Items items
+// whose codes are not in taken, with the department and entry records
+// they need: the items of a catalogue of twice as many items (and the
+// seed of opt, another than taken's) whose codes are new. It returns how
+// many items it wrote.
+func generateDisjoint(path string, opt seeds.GenOptions, taken []string) (int, error) {
+	items := opt.Items
 	skip := make(map[string]bool, len(taken))
 	for _, c := range taken {
 		skip[c] = true
@@ -346,7 +350,8 @@ func generateDisjoint(path string, items int, seed int64, taken []string) (int, 
 		c, ok := itemCode(line)
 		return !ok || !skip[c]
 	}, items: items}
-	err = seeds.Generate(lf, seeds.GenOptions{Items: 2 * items, Seed: seed})
+	opt.Items = 2 * items
+	err = seeds.Generate(lf, opt)
 	if err == nil {
 		err = lf.flush()
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,14 +12,21 @@ import (
 
 	"zhinan/interchange"
 	"zhinan/internal/testdb"
+	"zhinan/seeds"
 )
 
 // TestDisjointCatalogue checks the second catalogue of the PostgreSQL
 // run: as many items as asked, none with a code of the first, and every
-// record valid on its own.
+// record valid on its own; with plain and with varied guides.
 func TestDisjointCatalogue(t *testing.T) {
+	for _, vary := range []bool{false, true} {
+		t.Run(fmt.Sprint("vary ", vary), func(t *testing.T) { testDisjointCatalogue(t, vary) })
+	}
+}
+
+func testDisjointCatalogue(t *testing.T, vary bool) {
 	dir := t.TempDir()
-	codes, err := generateCodes(filepath.Join(dir, "a.jsonl"), 300, 1)
+	codes, err := generateCodes(filepath.Join(dir, "a.jsonl"), seeds.GenOptions{Items: 300, Seed: 1, Vary: vary})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +34,7 @@ func TestDisjointCatalogue(t *testing.T) {
 		t.Fatalf("%d codes in the first catalogue, want 300", len(codes))
 	}
 	path := filepath.Join(dir, "b.jsonl")
-	n, err := generateDisjoint(path, 300, 2, codes)
+	n, err := generateDisjoint(path, seeds.GenOptions{Items: 300, Seed: 2, Vary: vary}, codes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,8 +58,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 		return s + ")"
 	}
 	m := r.Machine
-	fmt.Fprintf(w, "zhinan-bench: %d items (seed %d), %d clients × %gs, %d queries, server %s\n",
-		r.Items, r.Seed, r.Clients, r.DurationS, r.Queries, r.ServerMode)
+	fmt.Fprintf(w, "zhinan-bench: %d items (seed %d%s), %d clients × %gs, %d queries, server %s\n",
+		r.Items, r.Seed, varied(r.Vary), r.Clients, r.DurationS, r.Queries, r.ServerMode)
 	fmt.Fprintf(w, "machine: %d CPUs, %s, %.1f GiB RAM, %s %s\n\n", m.CPUs, m.CPUModel, m.MemGB, m.GoVersion, m.OS)
 	p("figure", "value")
 	p("------", "-----")

@@ -21,6 +21,14 @@ type GenOptions struct {
 	// Seed seeds every pseudo-random choice: the same Items and Seed give
 	// the same bytes.
 	Seed int64
+	// Vary makes every item's texts its own, as real county guides are
+	// (gen_vary.go): a local note in the conditions, local notes on
+	// materials, its own window, address, consulting phone and hours,
+	// sometimes a reworded or an extra material. The items' names, codes,
+	// departments, regions, types, time limits and classifications are
+	// those of plain mode (Vary false), where the items of one template
+	// share their texts.
+	Vary bool
 }
 
 // variantSuffixes name the 业务办理项 an entry of a type is split into in
@@ -104,7 +112,9 @@ var classLevel = [numClasses]string{"市级", "县级", "县级"}
 // hall presence and the like, from 100% 最多跑一次 to about half, always
 // consistent with the guide-quality rules 3–6 (docs/contract.md#guide-quality-rules).
 //
-// The output is deterministic in Items and Seed, and Generate streams it:
+// With opt.Vary every item's texts are its own (GenOptions.Vary).
+//
+// The output is deterministic in Items, Seed and Vary, and Generate streams it:
 // its memory does not grow with Items. It fails when Items is negative, and
 // with ErrGenTooMany when Items is more than the templates and regions can
 // form (about 1.27 million with the bundled templates).
@@ -192,6 +202,7 @@ type generator struct {
 	vlist   [numClasses][maxVariants][]int
 	reasons []string // visitReasons
 	hours   []string // hoursVariants
+	varier  *varier  // the vary mode's, nil in plain mode
 }
 
 // ErrGenTooMany is returned (wrapped) when more items are asked for than the
@@ -251,6 +262,9 @@ func newGenerator(tmpls []Template, kindMap map[string]deptKind, regions []catal
 		g.tmpls = append(g.tmpls, gt)
 	}
 	g.orderRegions(regions)
+	if opt.Vary {
+		g.varier = newVarier(regions)
+	}
 	return g, g.assignQuotas()
 }
 
@@ -426,6 +440,7 @@ type dept struct {
 	consult    string    // consulting phone
 	complaint  string    // complaint phone
 	deptRecord catalog.Department
+	vary       varyDept // the vary mode's
 }
 
 // regionState is what the generator knows of the region it is writing.
@@ -441,6 +456,7 @@ type regionState struct {
 	area, exc string
 	complaint string
 	depts     []dept
+	vregion   varyRegion // the vary mode's
 }
 
 // enter makes s the state of region r: its random source (seeded from the
@@ -483,6 +499,9 @@ func (g *generator) enter(s *regionState, r *genRegion) {
 	for i := range s.depts {
 		s.depts[i].ready = false
 	}
+	if g.varier != nil {
+		g.varier.region(&s.vregion, g.opt.Seed, r)
+	}
 }
 
 // department returns the region's department of kind ki, forming it on
@@ -510,6 +529,9 @@ func (g *generator) department(s *regionState, ki int) *dept {
 	d.location[1] = fmt.Sprintf("%s%s楼%s", s.hall, k.floor, k.Window)
 	d.location[0] = fmt.Sprintf("%s办公楼一楼%s", name, k.Window)
 	d.deptRecord = catalog.Department{Name: name, Region: s.r.code, CreditCode: creditCode(s.r.code, name), Phone: d.consult}
+	if g.varier != nil {
+		g.varier.dept(&d.vary, g.opt.Seed, s.r, name)
+	}
 	return d
 }
 
@@ -732,5 +754,9 @@ func (g *generator) item(it *catalog.Item, x *item, s *regionState, gt *genTempl
 	if gt.legal >= 0 {
 		x.legal = gt.legal
 		it.LegalDays = &x.legal
+	}
+	if g.varier != nil {
+		k := &g.kinds[gt.kind]
+		g.varier.item(it, g.opt.Seed, &s.vregion, &d.vary, s.area, s.exc, k.floor, k.Window, x.flags[bInHall])
 	}
 }

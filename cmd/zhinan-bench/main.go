@@ -32,8 +32,8 @@ import (
 	"zhinan/bench"
 )
 
-const usage = "zhinan-bench [--items 100000] [--seed 1] [--clients 16] [--duration 10s] [--queries FILE] [--judged FILE] [--json FILE] [--keep] [--zhinan PATH] [--in-process] [--cpuprofile FILE]\n" +
-	"       zhinan-bench --postgres URL [--items 100000] [--seed 1] [--clients 16] [--duration 10s] [--imports 3] [--rounds 3] [--edits 100] [--queries FILE] [--json FILE] [--keep] [--zhinan PATH]"
+const usage = "zhinan-bench [--items 100000] [--seed 1] [--vary] [--clients 16] [--duration 10s] [--queries FILE] [--judged FILE] [--json FILE] [--keep] [--zhinan PATH] [--in-process] [--cpuprofile FILE]\n" +
+	"       zhinan-bench --postgres URL [--items 100000] [--seed 1] [--vary] [--clients 16] [--duration 10s] [--imports 3] [--rounds 3] [--edits 100] [--queries FILE] [--json FILE] [--keep] [--zhinan PATH]"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	items := fs.Int("items", 100_000, "number of items to generate")
 	seed := fs.Int64("seed", 1, "generator seed")
+	vary := fs.Bool("vary", false, "generate varied guides (zhinan gen --vary): every item's texts its own, as real county guides")
 	clients := fs.Int("clients", 16, "concurrent HTTP clients")
 	duration := fs.Duration("duration", 10*time.Second, "length of each HTTP run and of the in-process search run")
 	queries := fs.String("queries", "search/testdata/bench-queries.txt", "query set")
@@ -89,10 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *inProcess || *cpuprofile != "" {
 			return fmt.Errorf("%w: --postgres runs zhinan in child processes: no --in-process or --cpuprofile", errUsage)
 		}
-		return runPostgres(ctx, bench.PGOptions{URL: *postgres, Items: *items, Seed: *seed, Clients: *clients,
+		return runPostgres(ctx, bench.PGOptions{URL: *postgres, Items: *items, Seed: *seed, Vary: *vary, Clients: *clients,
 			Duration: *duration, Queries: *queries, Edits: *edits, Rounds: *rounds, ImportRuns: *imports, KeepDir: *keep, Out: stderr}, *zhinan, *jsonOut, stdout, stderr)
 	}
-	opt := bench.Options{Items: *items, Seed: *seed, Clients: *clients, Duration: *duration,
+	opt := bench.Options{Items: *items, Seed: *seed, Vary: *vary, Clients: *clients, Duration: *duration,
 		Queries: *queries, Judged: *judged, KeepDir: *keep, CPUProfile: *cpuprofile, Out: stderr}
 	if !*inProcess && *cpuprofile == "" {
 		self, err := os.Executable()

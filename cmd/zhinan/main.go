@@ -38,7 +38,7 @@ func init() {
 		{"user", userUsage, runUser},
 		{"reindex", "reindex", runReindex},
 		{"migrate-store", "migrate-store --from DIR --to postgres://…", runMigrateStore},
-		{"gen", "gen --items N [--seed S] [-o FILE]", runGen},
+		{"gen", "gen --items N [--seed S] [--vary] [-o FILE]", runGen},
 	}
 }
 
