@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,21 +13,11 @@ import (
 	"zhinan/store"
 )
 
-// do sends a request with a body and headers.
+// do sends a request with a body and headers, from httptest's default
+// client address.
 func do(t testing.TB, h http.Handler, method, target, body string, header map[string]string, cookies ...*http.Cookie) response {
 	t.Helper()
-	req := httptest.NewRequest(method, target, strings.NewReader(body))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	r := response{rec.Code, rec.Result().Header, rec.Body.String()}
-	checkNoFormatErrors(t, method+" "+target, r)
-	return r
+	return from(t, h, "192.0.2.1", method, target, body, header, cookies...)
 }
 
 // checkNoFormatErrors fails the test when a response shows a fmt verb error
