@@ -72,6 +72,26 @@ type Decoded struct {
 	Problems []Problem
 }
 
+// Sink takes what a decoder reads as it reads it, in input order: Record
+// for each record decoded, Problem for each problem of what could not be.
+// An error of Record stops the decoder, which returns it. The store's
+// import is a Sink (it validates and stages items as they come, so that a
+// file of any size is imported in bounded memory); a *Decoded is one that
+// keeps everything.
+type Sink interface {
+	Record(Record) error
+	Problem(Problem)
+}
+
+// Record keeps r: a *Decoded is a Sink collecting a whole input.
+func (d *Decoded) Record(r Record) error {
+	d.Records = append(d.Records, r)
+	return nil
+}
+
+// Problem keeps p.
+func (d *Decoded) Problem(p Problem) { d.Problems = append(d.Problems, p) }
+
 // Problem returns a problem of the record: its file and line, its item's
 // code when it is an item, the field and the message.
 func (r Record) Problem(field, msg string) Problem {

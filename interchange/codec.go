@@ -64,40 +64,78 @@ func NewEncoder(w io.Writer, format string) (Encoder, error) {
 // or DialectNational for the national platform's JSON (DecodeNational). The
 // error, in Chinese, is only for an unreadable file or an unknown extension
 // or dialect; everything wrong inside the file is a Problem of the result.
+// It keeps the whole file's records: to import a file of any size, open it
+// with OpenFile and Stream it into the import.
 func DecodeFile(path, dialect string) (catalog.Decoded, error) {
+	f, err := OpenFile(path, dialect)
+	if err != nil {
+		return catalog.Decoded{}, err
+	}
+	defer f.Close()
+	var d catalog.Decoded
+	f.Stream(&d) // a Decoded never fails
+	return d, nil
+}
+
+// File is an input file opened for decoding (OpenFile).
+type File struct {
+	f      *os.File
+	path   string
+	stream func(io.Reader, string, catalog.Sink) error
+}
+
+// OpenFile opens the file at path for decoding, choosing the decoder as
+// DecodeFile does. The error, in Chinese, is for an unreadable file or an
+// unknown extension or dialect, so that every input can be checked before
+// any is read.
+func OpenFile(path, dialect string) (*File, error) {
 	ext := strings.ToLower(filepath.Ext(path))
-	var decode func(io.Reader, string) catalog.Decoded
+	var stream func(io.Reader, string, catalog.Sink) error
 	switch ext {
 	case ".jsonl", ".json":
-		decode = DecodeJSONL
+		stream = StreamJSONL
 		if dialect == DialectNational {
-			decode = DecodeNational
+			stream = StreamNational
 		}
 	case ".csv":
-		decode = DecodeCSV
+		stream = StreamCSV
 	case ".xlsx":
-		decode = DecodeXLSX
+		stream = StreamXLSX
 	default:
-		return catalog.Decoded{}, fmt.Errorf(msgUnknownExtension, filepath.Base(path))
+		return nil, fmt.Errorf(msgUnknownExtension, filepath.Base(path))
 	}
 	switch {
 	case dialect != "" && dialect != DialectNational:
-		return catalog.Decoded{}, fmt.Errorf(msgUnknownDialect, dialect)
+		return nil, fmt.Errorf(msgUnknownDialect, dialect)
 	case dialect == DialectNational && ext != ".jsonl" && ext != ".json":
-		return catalog.Decoded{}, fmt.Errorf(msgNationalNotJSON, ext)
+		return nil, fmt.Errorf(msgNationalNotJSON, ext)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return catalog.Decoded{}, fileError(path, err)
+		return nil, fileError(path, err)
 	}
-	defer f.Close()
 	if st, err := f.Stat(); err != nil {
-		return catalog.Decoded{}, fileError(path, err)
+		f.Close()
+		return nil, fileError(path, err)
 	} else if st.IsDir() {
-		return catalog.Decoded{}, fmt.Errorf(msgFileUnreadable, path, msgIsDirectory)
+		f.Close()
+		return nil, fmt.Errorf(msgFileUnreadable, path, msgIsDirectory)
 	}
-	return decode(f, path), nil
+	return &File{f: f, path: path, stream: stream}, nil
 }
+
+// Stream decodes the file, handing each record and problem to sink in
+// input order (records and problems name the file by the path it was
+// opened with). JSON Lines and CSV are read record by record, so memory
+// does not grow with the file; a JSON array and an XLSX workbook, at most
+// MaxFileBytes, are decoded whole first. The error is sink's, which stops
+// decoding; a file is streamed once.
+func (f *File) Stream(sink catalog.Sink) error {
+	return f.stream(f.f, f.path, sink)
+}
+
+// Close closes the file.
+func (f *File) Close() error { return f.f.Close() }
 
 // fileError says in Chinese why a file cannot be read, keeping the
 // underlying error for errors.Is.

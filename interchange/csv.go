@@ -23,9 +23,21 @@ import (
 // a row longer than MaxRecordBytes — is reported with its row (the header
 // being row 1), and decoding goes on with the next row.
 func DecodeCSV(r io.Reader, file string) catalog.Decoded {
-	var out catalog.Decoded
+	var d catalog.Decoded
+	StreamCSV(r, file, &d)
+	return d
+}
+
+// StreamCSV decodes as DecodeCSV does, handing each record and problem to
+// sink as its row is read. The error is sink's, which stops decoding.
+func StreamCSV(r io.Reader, file string, sink catalog.Sink) error {
 	cr := newCSVRecordReader(r)
 	var table *tableReader
+	problems := 0
+	problem := func(p catalog.Problem) {
+		problems++
+		sink.Problem(p)
+	}
 	for {
 		raw, size, ok := cr.next()
 		if !ok {
@@ -33,19 +45,19 @@ func DecodeCSV(r io.Reader, file string) catalog.Decoded {
 		}
 		row := cr.row
 		fail := func(msg string) {
-			out.Problems = append(out.Problems, catalog.Problem{File: file, Line: row, Message: msg})
+			problem(catalog.Problem{File: file, Line: row, Message: msg})
 		}
 		if raw == nil {
 			fail(fmt.Sprintf(msgLineTooLong, size, MaxRecordBytes))
 			if table == nil {
-				return out
+				return nil
 			}
 			continue
 		}
 		if !utf8.Valid(raw) {
 			fail(fmt.Sprintf(msgInvalidUTF8, invalidUTF8At(raw)))
 			if table == nil {
-				return out
+				return nil
 			}
 			continue
 		}
@@ -53,7 +65,7 @@ func DecodeCSV(r io.Reader, file string) catalog.Decoded {
 		if err != nil {
 			fail(err.Error())
 			if table == nil {
-				return out
+				return nil
 			}
 			continue
 		}
@@ -64,8 +76,8 @@ func DecodeCSV(r io.Reader, file string) catalog.Decoded {
 			var p *catalog.Problem
 			if table, p = newTableReader(file, cells); p != nil {
 				p.Line = row
-				out.Problems = append(out.Problems, *p)
-				return out
+				problem(*p)
+				return nil
 			}
 			continue
 		}
@@ -76,25 +88,29 @@ func DecodeCSV(r io.Reader, file string) catalog.Decoded {
 			cells[i] = restoreCSVCell(c)
 		}
 		if len(cells) != len(table.cols) {
-			out.Problems = append(out.Problems, catalog.Problem{File: file, Line: row, Code: table.cell(cells, "code"),
+			problem(catalog.Problem{File: file, Line: row, Code: table.cell(cells, "code"),
 				Message: fmt.Sprintf(msgFieldCount, len(cells), len(table.cols))})
 			continue
 		}
 		rec, probs, ok := table.row(row, cells)
 		switch {
 		case len(probs) > 0:
-			out.Problems = append(out.Problems, probs...)
+			for _, p := range probs {
+				problem(p)
+			}
 		case ok:
-			out.Records = append(out.Records, rec)
+			if err := sink.Record(rec); err != nil {
+				return err
+			}
 		}
 	}
 	if cr.err != nil {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Line: cr.row + 1, Message: fmt.Sprintf(msgReadFailed, cr.err)})
+		problem(catalog.Problem{File: file, Line: cr.row + 1, Message: fmt.Sprintf(msgReadFailed, cr.err)})
 	}
-	if table == nil && len(out.Problems) == 0 {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Line: 1, Message: msgNoHeader})
+	if table == nil && problems == 0 {
+		problem(catalog.Problem{File: file, Line: 1, Message: msgNoHeader})
 	}
-	return out
+	return nil
 }
 
 // parseCSVRecord parses one record's bytes; nil cells for a blank record.

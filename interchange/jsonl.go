@@ -31,7 +31,17 @@ import (
 // and CRLF line endings are accepted. A line longer than MaxRecordBytes is
 // reported and skipped. Empty lists decode as absent (nil), as do nulls.
 func DecodeJSONL(r io.Reader, file string) catalog.Decoded {
-	return decodeJSONStream(r, file, recordDecoder{decode: decodeCanonical, canonical: true})
+	var d catalog.Decoded
+	StreamJSONL(r, file, &d)
+	return d
+}
+
+// StreamJSONL decodes as DecodeJSONL does, handing each record and
+// problem to sink as it is read instead of keeping them: memory stays
+// bounded whatever the size of the input (a JSON array is read whole, as
+// DecodeJSONL reads it). The error is sink's, which stops decoding.
+func StreamJSONL(r io.Reader, file string, sink catalog.Sink) error {
+	return streamJSON(r, file, recordDecoder{decode: decodeCanonical, canonical: true}, sink)
 }
 
 // decodeCanonical decodes one canonical record, dispatching on its kind.

@@ -38,12 +38,14 @@ type recordDecoder struct {
 	canonical bool
 }
 
-// decodeJSONStream reads JSON Lines, or a single JSON array of records when
-// the first character of the input is "[", and decodes each record with fn.
-// Blank lines are skipped; every bad line becomes a problem and decoding
-// goes on.
-func decodeJSONStream(r io.Reader, file string, fn recordDecoder) catalog.Decoded {
-	var out catalog.Decoded
+// streamJSON reads JSON Lines, or a single JSON array of records when the
+// first character of the input is "[", decodes each record with fn and
+// hands records and problems to sink in input order. Blank lines are
+// skipped; every bad line becomes a problem and decoding goes on. Lines are
+// decoded on every core, a bounded number of chunks ahead of sink, so that
+// memory does not grow with the input. The error is sink's, which stops
+// decoding.
+func streamJSON(r io.Reader, file string, fn recordDecoder, sink catalog.Sink) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
 		br.Discard(3)
@@ -53,51 +55,54 @@ func decodeJSONStream(r io.Reader, file string, fn recordDecoder) catalog.Decode
 		head, err := br.Peek(n)
 		if len(head) < n {
 			if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-				out.Problems = append(out.Problems, catalog.Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
-				return out
+				sink.Problem(catalog.Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
+				return nil
 			}
 			break
 		}
 		if c := head[n-1]; c == '[' {
-			return decodeJSONArray(br, file, fn)
+			return streamJSONArray(br, file, fn, sink)
 		} else if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			break
 		}
 	}
 	lr := newLineReader(br)
 	// Lines are decoded by a worker per core, in chunks, and the results
-	// are gathered back in input order.
-	type result struct {
-		records  []catalog.Record
-		problems []catalog.Problem
+	// are handed to sink in input order. At most cap(pending) chunks wait
+	// for sink, so a slow sink slows the reading.
+	type decodedLine struct {
+		rec      catalog.Record
+		problems []catalog.Problem // when not empty, the line yields no record
 	}
-	pending := make(chan chan result, decodeWorkers*2)
+	pending := make(chan chan []decodedLine, decodeWorkers*2)
+	stop := make(chan struct{})
 	go func() {
 		defer close(pending)
 		var chunk []numberedLine
-		flush := func() {
+		flush := func() bool {
 			if len(chunk) == 0 {
-				return
+				return true
 			}
-			c, lines := make(chan result, 1), chunk
+			c, lines := make(chan []decodedLine, 1), chunk
 			chunk = nil
-			pending <- c
+			select {
+			case pending <- c:
+			case <-stop:
+				return false
+			}
 			go func() {
-				var res result
+				out := make([]decodedLine, 0, len(lines))
 				for _, l := range lines {
 					if l.tooLong > 0 {
-						res.problems = append(res.problems, catalog.Problem{File: file, Line: l.n, Message: fmt.Sprintf(msgLineTooLong, l.tooLong, MaxRecordBytes)})
+						out = append(out, decodedLine{problems: []catalog.Problem{{File: file, Line: l.n, Message: fmt.Sprintf(msgLineTooLong, l.tooLong, MaxRecordBytes)}}})
 						continue
 					}
 					rec, probs := decodeJSONLine(l.text, l.n, file, fn)
-					if len(probs) > 0 {
-						res.problems = append(res.problems, probs...)
-						continue
-					}
-					res.records = append(res.records, rec)
+					out = append(out, decodedLine{rec: rec, problems: probs})
 				}
-				c <- res
+				c <- out
 			}()
+			return true
 		}
 		for {
 			line, size, ok := lr.next()
@@ -109,21 +114,38 @@ func decodeJSONStream(r io.Reader, file string, fn recordDecoder) catalog.Decode
 			} else if len(bytes.TrimSpace(line)) > 0 {
 				chunk = append(chunk, numberedLine{n: lr.line, text: string(line)})
 			}
-			if len(chunk) == decodeChunk {
-				flush()
+			if len(chunk) == decodeChunk && !flush() {
+				return
 			}
 		}
 		flush()
 	}()
+	var err error
 	for c := range pending {
-		res := <-c
-		out.Records = append(out.Records, res.records...)
-		out.Problems = append(out.Problems, res.problems...)
+		lines := <-c
+		if err != nil {
+			continue // draining: the reader stops at its next chunk
+		}
+		for i := range lines {
+			if len(lines[i].problems) > 0 {
+				for _, p := range lines[i].problems {
+					sink.Problem(p)
+				}
+				continue
+			}
+			if err = sink.Record(lines[i].rec); err != nil {
+				close(stop)
+				break
+			}
+		}
+	}
+	if err != nil {
+		return err
 	}
 	if lr.err != nil {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Line: lr.line + 1, Message: fmt.Sprintf(msgReadFailed, lr.err)})
+		sink.Problem(catalog.Problem{File: file, Line: lr.line + 1, Message: fmt.Sprintf(msgReadFailed, lr.err)})
 	}
-	return out
+	return nil
 }
 
 // decodeJSONLine decodes one record: one line of JSON Lines, or one
@@ -262,20 +284,19 @@ func describeJSON(raw []byte) string {
 	return fmt.Sprintf(jsonTypeNumber, short)
 }
 
-// decodeJSONArray decodes a file that is one JSON array of records. The
+// streamJSONArray decodes a file that is one JSON array of records. The
 // file is read whole (at most MaxFileBytes); each element is a record whose
 // line is the line where it starts. A syntax error in the array ends
-// decoding there, since the rest cannot be told apart.
-func decodeJSONArray(r io.Reader, file string, fn recordDecoder) catalog.Decoded {
-	var out catalog.Decoded
+// decoding there, since the rest cannot be told apart. The error is sink's.
+func streamJSONArray(r io.Reader, file string, fn recordDecoder, sink catalog.Sink) error {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
-		return out
+		sink.Problem(catalog.Problem{File: file, Message: fmt.Sprintf(msgReadFailed, err)})
+		return nil
 	}
 	if len(data) > MaxFileBytes {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Message: fmt.Sprintf(msgArrayTooLarge, MaxFileBytes)})
-		return out
+		sink.Problem(catalog.Problem{File: file, Message: fmt.Sprintf(msgArrayTooLarge, MaxFileBytes)})
+		return nil
 	}
 	// Line numbers are counted incrementally: pos/line is the last place counted.
 	pos, line := 0, 1
@@ -296,12 +317,12 @@ func decodeJSONArray(r io.Reader, file string, fn recordDecoder) catalog.Decoded
 		} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			msg = fmt.Sprintf(msgJSONTruncated, utf8.RuneCount(data[lineStart:]))
 		}
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Line: n, Message: msg + msgArrayAbandoned})
+		sink.Problem(catalog.Problem{File: file, Line: n, Message: msg + msgArrayAbandoned})
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // the opening "["
 		fail(int(dec.InputOffset()), err)
-		return out
+		return nil
 	}
 	for dec.More() {
 		start := int(dec.InputOffset())
@@ -316,26 +337,30 @@ func decodeJSONArray(r io.Reader, file string, fn recordDecoder) catalog.Decoded
 			} else {
 				fail(len(data), err)
 			}
-			return out
+			return nil
 		}
 		n := lineAt(start)
 		if len(raw) > MaxRecordBytes {
-			out.Problems = append(out.Problems, catalog.Problem{File: file, Line: n, Message: fmt.Sprintf(msgLineTooLong, len(raw), MaxRecordBytes)})
+			sink.Problem(catalog.Problem{File: file, Line: n, Message: fmt.Sprintf(msgLineTooLong, len(raw), MaxRecordBytes)})
 			continue
 		}
 		rec, probs := decodeJSONLine(string(raw), n, file, fn)
 		if len(probs) > 0 {
-			out.Problems = append(out.Problems, probs...)
+			for _, p := range probs {
+				sink.Problem(p)
+			}
 			continue
 		}
-		out.Records = append(out.Records, rec)
+		if err := sink.Record(rec); err != nil {
+			return err
+		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing "]"
 		fail(int(dec.InputOffset()), err)
-		return out
+		return nil
 	}
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		out.Problems = append(out.Problems, catalog.Problem{File: file, Line: lineAt(len(data) - len(rest)), Message: msgArrayTrailing})
+		sink.Problem(catalog.Problem{File: file, Line: lineAt(len(data) - len(rest)), Message: msgArrayTrailing})
 	}
-	return out
+	return nil
 }

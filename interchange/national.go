@@ -48,7 +48,15 @@ import (
 // that is not a number, an object where text belongs …) is a Problem naming
 // the zhinan field and the source field.
 func DecodeNational(r io.Reader, file string) catalog.Decoded {
-	return decodeJSONStream(r, file, recordDecoder{decode: decodeNationalRecord})
+	var d catalog.Decoded
+	StreamNational(r, file, &d)
+	return d
+}
+
+// StreamNational decodes as DecodeNational does, handing each record and
+// problem to sink as it is read (see StreamJSONL).
+func StreamNational(r io.Reader, file string, sink catalog.Sink) error {
+	return streamJSON(r, file, recordDecoder{decode: decodeNationalRecord}, sink)
 }
 
 // nationalReader reads the fields of one national record, collecting

@@ -152,6 +152,22 @@ func DecodeXLSX(r io.Reader, file string) catalog.Decoded {
 	return out
 }
 
+// StreamXLSX decodes the workbook as DecodeXLSX does — whole: its sheets
+// of situations and bundles complete the items of the first — then hands
+// its records and problems to sink. The error is sink's.
+func StreamXLSX(r io.Reader, file string, sink catalog.Sink) error {
+	d := DecodeXLSX(r, file)
+	for _, p := range d.Problems {
+		sink.Problem(p)
+	}
+	for _, rec := range d.Records {
+		if err := sink.Record(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // workbook is the parts of an XLSX archive DecodeXLSX reads.
 type workbook struct {
 	files     map[string]*zip.File // by partName

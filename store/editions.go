@@ -84,19 +84,7 @@ func editionOf(it *catalog.Item, guide, digest string, number int, state string,
 	}
 }
 
-// guideDigest returns the digest of an item's canonical JSON, the Digest
-// newEdition gives its edition, without keeping the JSON.
-func guideDigest(it *catalog.Item) string {
-	bp := guideBuffers.Get().(*[]byte)
-	guide := catalog.AppendGuide((*bp)[:0], it)
-	d := digest(guide)
-	*bp = guide
-	guideBuffers.Put(bp)
-	return d
-}
-
-// guideBuffers hold the buffers newEdition and guideDigest write canonical
-// JSON into.
+// guideBuffers hold the buffers newEdition writes canonical JSON into.
 var guideBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func digest(b []byte) string {

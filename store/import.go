@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -51,122 +52,370 @@ var ErrRejected = errors.New("import rejected: nothing was written")
 // importBatch is how many rows go into one INSERT statement.
 const importBatch = 200
 
-// Import validates and stores decoded records in one transaction: regions
-// first, then departments, catalogue entries, items and bundles, whatever
-// their order in the input (bundles: bundles_import.go). An item whose
-// guide differs from its published edition gets a new published edition;
-// an identical one is left alone. With problems
-// (from decoding or validation) and without SkipInvalid, nothing is
-// written and ErrRejected is returned with every problem in the result.
+// Import validates and stores decoded records held in memory: it hands
+// them to an Importer (NewImporter) in their order, problems first, and
+// finishes it. An item whose guide differs from its published edition gets
+// a new published edition; an identical one is left alone. With problems
+// (from decoding or validation) and without SkipInvalid, nothing is written
+// and ErrRejected is returned with every problem in the result.
 func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{DryRun: opt.DryRun, Problems: append([]catalog.Problem(nil), in.Problems...)}
+	im, err := s.NewImporter(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer im.Close()
+	for _, p := range in.Problems {
+		im.Problem(p)
+	}
+	for _, r := range in.Records {
+		if err := im.Record(r); err != nil {
+			return nil, err
+		}
+	}
+	return im.Finish()
+}
+
+// Importer is one import, fed its input record by record as a decoder
+// reads it (it is a catalog.Sink), so that memory does not grow with the
+// input: regions, departments, catalogue entries and bundles — few and
+// small — are kept until Finish; items are checked a batch at a time as
+// they come, and the valid ones that are new or changed are written to
+// the import's stage file at once (import_stage.go). What it keeps of an
+// item is its code's first file and line (for duplicates) and its problems.
+//
+// What depends on records further on is decided by Finish, once the whole
+// input is read: an item whose region is not known when it comes (a
+// region record may follow) is staged, remembered, and checked again; if
+// its region is still unknown it is taken out of the stage and reported as
+// it would have been at once. Regions, departments, entries and bundles
+// are checked by Finish, as before: regions first (a parent may come later
+// in the input), then departments, entries and bundles. The problems are
+// in the same order whatever the order of the input's records: those of
+// decoding, then those of regions, departments, entries, bundles and
+// items, each in input order.
+//
+// Record, Problem, Finish and Close are called from one goroutine. Once
+// any problem is found, an all-or-nothing import (no SkipInvalid) stops
+// staging and only checks the rest, to report every problem.
+type Importer struct {
+	s   *Store
+	ctx context.Context
+	opt ImportOptions
+
+	// known are the regions an item may name: those stored, and those of
+	// the input's region records read so far (valid or not, as a region's
+	// own problems are reported on its record).
+	known map[string]bool
+
+	decodeProblems []catalog.Problem
+	regs, depts    []catalog.Record
+	entries        []catalog.Record
+	bundles        []catalog.Record
+
+	batch        []catalog.Record  // items read and not yet checked
+	seen         map[string]lineOf // item code → its first record
+	itemProblems []catalog.Problem
+	deferred     []deferredItem // items whose region was unknown when read
+	invalid      bool           // a problem was found
+	unchanged    int            // items identical to their published edition
+
+	free  chan *stageBatch // batches to fill, reused once written
+	stage *stageWriter     // nil until an item is to be written
+	done  bool             // Finish was called
+}
+
+// lineOf is where a record was read.
+type lineOf struct {
+	file string
+	line int
+}
+
+// deferredItem is an item whose region was not known when it was read.
+type deferredItem struct {
+	lineOf
+	code, region string
+	// at is the index in itemProblems where the problem of its region
+	// goes: after its other problems, before its duplicate code's.
+	at int
+	// ord is its row in the stage (0: not staged); unchanged says it was
+	// counted as identical to its published edition instead.
+	ord       int
+	unchanged bool
+}
+
+// errImportDone is the error of using an Importer after Finish.
+var errImportDone = errors.New("import: already finished")
+
+// NewImporter begins an import: feed it with Record and Problem (a
+// decoder's catalog.Sink), then call Finish, which validates what depends
+// on the whole input and writes. Close abandons an import not finished
+// (it is safe to call after Finish too).
+func (s *Store) NewImporter(ctx context.Context, opt ImportOptions) (*Importer, error) {
+	regions, err := s.regionSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Importer{
+		s: s, ctx: ctx, opt: opt,
+		known: regions,
+		seen:  map[string]lineOf{},
+		batch: make([]catalog.Record, 0, itemsPerBatch),
+		free:  make(chan *stageBatch, stageBatchesInFlight),
+	}, nil
+}
+
+// Problem records a problem of the input (of decoding).
+func (im *Importer) Problem(p catalog.Problem) {
+	p.Code = strings.Clone(p.Code) // may share the memory of a whole row
+	im.decodeProblems = append(im.decodeProblems, p)
+	im.invalid = true
+}
+
+// Record takes one record of the input. Items are checked, and staged,
+// a batch at a time. The error is the context's or the stage's: the
+// import cannot go on.
+func (im *Importer) Record(r catalog.Record) error {
+	if im.done {
+		return errImportDone
+	}
+	if err := im.ctx.Err(); err != nil {
+		return err
+	}
+	switch r.Kind {
+	case catalog.KindRegion:
+		im.regs = append(im.regs, r)
+		// Regions may refer to parents, and items to regions, defined later
+		// in the same input.
+		im.known[r.Region.Code] = true
+	case catalog.KindDepartment:
+		im.depts = append(im.depts, r)
+	case catalog.KindEntry:
+		im.entries = append(im.entries, r)
+		if len(catalog.EntryProblems(r)) > 0 {
+			im.invalid = true // reported by Finish, in its place
+		}
+	case catalog.KindBundle:
+		im.bundles = append(im.bundles, r)
+	default:
+		im.batch = append(im.batch, r)
+		if len(im.batch) == itemsPerBatch {
+			return im.checkItems()
+		}
+	}
+	return nil
+}
+
+// checkItems validates the items of the batch (on every core), notes
+// their problems and their codes, and stages the valid ones.
+func (im *Importer) checkItems() error {
+	recs := im.batch
+	im.batch = make([]catalog.Record, 0, itemsPerBatch)
+	errs := validateItems(recs)
+	good := recs[:0]                          // the valid records, in place
+	goodDeferred := make([]int, 0, len(recs)) // of each, its index in deferred or -1
+	for i, r := range recs {
+		ps := r.FieldProblems(errs[i])
+		d := -1
+		if catalog.IsRegionCode(r.Item.Region) && !im.known[r.Item.Region] {
+			d = len(im.deferred)
+			im.deferred = append(im.deferred, deferredItem{lineOf: lineOf{r.File, r.Line},
+				code: strings.Clone(r.Item.Code), region: strings.Clone(r.Item.Region),
+				at: len(im.itemProblems) + len(ps)})
+		}
+		if first, dup := im.seen[r.Item.Code]; dup && r.Item.Code != "" {
+			ps = append(ps, r.Problem("code", fmt.Sprintf(MsgDuplicateCode, r.Item.Code, first.file, first.line)))
+		} else {
+			// Cloned: the code may share the memory of its whole line.
+			im.seen[strings.Clone(r.Item.Code)] = lineOf{r.File, r.Line}
+		}
+		if len(ps) > 0 {
+			for _, p := range ps {
+				p.Code = strings.Clone(p.Code)
+				im.itemProblems = append(im.itemProblems, p)
+			}
+			continue
+		}
+		good = append(good, r)
+		goodDeferred = append(goodDeferred, d)
+	}
+	clear(recs[len(good):])
+	if len(im.itemProblems) > 0 {
+		im.invalid = true
+	}
+	if im.invalid && !im.opt.SkipInvalid {
+		return nil // nothing will be written
+	}
+	return im.stageItems(good, goodDeferred)
+}
+
+// stageItems writes the valid items recs that are new or differ from their
+// published edition to the stage, and counts the others as unchanged.
+// Which are unchanged is decided against the catalogue as it is now.
+// deferred[i] is recs[i]'s index in im.deferred, or -1.
+func (im *Importer) stageItems(recs []catalog.Record, deferred []int) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	existing, err := loadExistingItems(im.s.db.WithContext(im.ctx), recs)
+	if err != nil {
+		return err
+	}
+	b := im.takeBatch()
+	b.build(recs)
+	// Keep the new and changed items, in place.
+	n := 0
+	first := 1
+	if im.stage != nil {
+		first = im.stage.rows + 1
+	}
+	for i, r := range recs {
+		if old, ok := existing[r.Item.Code]; ok && old.Digest != nil && *old.Digest == b.digests[i] {
+			im.unchanged++
+			if d := deferred[i]; d >= 0 {
+				im.deferred[d].unchanged = true
+			}
+			continue
+		}
+		if d := deferred[i]; d >= 0 {
+			im.deferred[d].ord = first + n
+		}
+		b.items[n], b.guides[n], b.digests[n] = b.items[i], b.guides[i], b.digests[i]
+		n++
+	}
+	clear(b.items[n:])
+	b.items, b.guides, b.digests = b.items[:n], b.guides[:n], b.digests[:n]
+	clear(recs)
+	if n == 0 {
+		im.putBatch(b)
+		return nil
+	}
+	if im.stage == nil {
+		if im.stage, err = newStageWriter(im.ctx, im.s.dir, im.free); err != nil {
+			im.putBatch(b)
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	b.first = first
+	if err := im.stage.write(b); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
+}
+
+// takeBatch returns a batch to fill: one written before, or a new one.
+func (im *Importer) takeBatch() *stageBatch {
+	select {
+	case b := <-im.free:
+		return b
+	default:
+		return &stageBatch{}
+	}
+}
+
+// putBatch keeps b for reuse, when there is room.
+func (im *Importer) putBatch(b *stageBatch) {
+	b.reset()
+	select {
+	case im.free <- b:
+	default:
+	}
+}
+
+// Close abandons the import if it is not finished: its stage is removed
+// and nothing is written. After Finish it does nothing.
+func (im *Importer) Close() {
+	im.done = true
+	if im.stage != nil {
+		im.stage.abandon()
+		im.stage = nil
+	}
+}
+
+// Finish checks what depends on the whole input, then writes the import
+// in one transaction: regions, departments, catalogue entries, the staged
+// items and bundles (bundles_import.go). With problems and without
+// SkipInvalid nothing is written and ErrRejected is returned with every
+// problem in the result.
+func (im *Importer) Finish() (*ImportResult, error) {
+	if im.done {
+		return nil, errImportDone
+	}
+	defer im.Close()
+	ctx, opt := im.ctx, im.opt
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(im.batch) > 0 {
+		if err := im.checkItems(); err != nil {
+			return nil, err
+		}
+	}
+	im.done = true
+	res := &ImportResult{DryRun: opt.DryRun, Problems: im.decodeProblems}
 	author := opt.Author
 	if author == "" {
 		author = "import"
 	}
 
-	regions, err := s.regionSet(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		regs    []catalog.Record
-		depts   []catalog.Record
-		entries []catalog.Record
-		items   []catalog.Record
-		bundles []catalog.Record
-	)
-	for _, r := range in.Records {
-		switch r.Kind {
-		case catalog.KindRegion:
-			regs = append(regs, r)
-		case catalog.KindDepartment:
-			depts = append(depts, r)
-		case catalog.KindEntry:
-			entries = append(entries, r)
-		case catalog.KindBundle:
-			bundles = append(bundles, r)
-		default:
-			items = append(items, r)
-		}
-	}
-	// Regions may refer to parents defined later in the same input.
-	for _, r := range regs {
-		regions[r.Region.Code] = true
-	}
 	var good struct {
-		regs, depts, entries, items, bundles []catalog.Record
+		regs, depts, entries, bundles []catalog.Record
 	}
-	for _, r := range regs {
+	regions := im.known // the stored regions and every region of the input
+	for _, r := range im.regs {
 		if ps := catalog.RegionProblems(r, regions); len(ps) > 0 {
 			res.Problems = append(res.Problems, ps...)
 			continue
 		}
 		good.regs = append(good.regs, r)
 	}
-	for _, r := range depts {
+	for _, r := range im.depts {
 		if ps := catalog.DepartmentProblems(r, regions); len(ps) > 0 {
 			res.Problems = append(res.Problems, ps...)
 			continue
 		}
 		good.depts = append(good.depts, r)
 	}
-	for _, r := range entries {
+	for _, r := range im.entries {
 		if ps := catalog.EntryProblems(r); len(ps) > 0 {
 			res.Problems = append(res.Problems, ps...)
 			continue
 		}
 		good.entries = append(good.entries, r)
 	}
-	goodBundles, ps, err := s.checkBundleRecords(ctx, bundles, good.entries)
+	goodBundles, ps, err := im.s.checkBundleRecords(ctx, im.bundles, good.entries)
 	if err != nil {
 		return nil, err
 	}
 	good.bundles, res.Problems = goodBundles, append(res.Problems, ps...)
-	// Every item is validated before anything is written, so that every
-	// problem is reported; the edition rows are built later, batch by
-	// batch, while the previous batch is written.
-	itemErrs := validateItems(items)
-	seen := map[string]catalog.Record{} // item code → first record
-	for i, r := range items {
-		ps := r.FieldProblems(itemErrs[i])
-		if catalog.IsRegionCode(r.Item.Region) && !regions[r.Item.Region] {
-			ps = append(ps, r.Problem("region", fmt.Sprintf(catalog.MsgUnknownRegion, r.Item.Region)))
-		}
-		if first, dup := seen[r.Item.Code]; dup && r.Item.Code != "" {
-			ps = append(ps, r.Problem("code", fmt.Sprintf(MsgDuplicateCode, r.Item.Code, first.File, first.Line)))
-		} else {
-			seen[r.Item.Code] = r
-		}
-		if len(ps) > 0 {
-			res.Problems = append(res.Problems, ps...)
-			continue
-		}
-		good.items = append(good.items, r)
-	}
-	// From here on the valid items are held by good.items only (items and
-	// seen are no longer used), which importItems lets go of batch by batch
-	// as they are written.
+	// Items whose region was unknown when they were read: their region
+	// must be known now.
+	itemProblems, unstage, unchanged := im.recheckRegions()
+	res.Problems = append(res.Problems, itemProblems...)
 	res.Rejected = countRecords(res.Problems)
 	if len(res.Problems) > 0 && !opt.SkipInvalid {
 		return res, ErrRejected
 	}
 
-	// Stage the items with no transaction open on the catalogue, then
-	// swap them in with one (see import_stage.go).
-	stage, err := s.stageItems(ctx, good.items, res)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	// The stage is complete: with no transaction open on the catalogue
+	// until now, the swap copies it in with one (see import_stage.go).
+	stage := &itemStage{}
+	if im.stage != nil {
+		sw := im.stage
+		im.stage = nil
+		if stage, err = sw.finish(unstage); err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
 	}
 	defer stage.remove()
+	res.Unchanged = im.unchanged - unchanged
 	if testHookStaged != nil {
 		testHookStaged()
 	}
 	errDryRun := errors.New("dry run")
 	swap := func() error {
 		swapRes := *res
-		err := s.bulkTransaction(ctx, stage.path, func(tx *gorm.DB) error {
-			now := s.Now().UTC()
+		err := im.s.bulkTransaction(ctx, stage.path, func(tx *gorm.DB) error {
+			now := im.s.Now().UTC()
 			if err := importRegions(tx, good.regs, &swapRes); err != nil {
 				return err
 			}
@@ -211,6 +460,39 @@ func (s *Store) Import(ctx context.Context, in catalog.Decoded, opt ImportOption
 	}
 	res.Written = true
 	return res, nil
+}
+
+// recheckRegions checks again, now that the whole input is read, the
+// regions of the items that named one unknown when they were read. It
+// returns the items' problems with those of the regions still unknown in
+// their places, the stage rows of the items that fail (in order) and how
+// many of them had been counted as unchanged.
+func (im *Importer) recheckRegions() (problems []catalog.Problem, unstage []int, unchanged int) {
+	problems = im.itemProblems
+	var failed []deferredItem
+	for _, d := range im.deferred {
+		if !im.known[d.region] {
+			failed = append(failed, d)
+		}
+	}
+	if len(failed) == 0 {
+		return problems, nil, 0
+	}
+	out := make([]catalog.Problem, 0, len(problems)+len(failed))
+	from := 0
+	for _, d := range failed {
+		out = append(out, problems[from:d.at]...)
+		from = d.at
+		out = append(out, catalog.Problem{File: d.file, Line: d.line, Code: d.code, Field: "region",
+			Message: fmt.Sprintf(catalog.MsgUnknownRegion, d.region)})
+		switch {
+		case d.ord > 0:
+			unstage = append(unstage, d.ord)
+		case d.unchanged:
+			unchanged++
+		}
+	}
+	return append(out, problems[from:]...), unstage, unchanged
 }
 
 // countRecords counts the distinct records (file and line) with problems.
@@ -359,9 +641,9 @@ type existingItem struct {
 	Digest    *string
 }
 
-// itemsPerBatch is how many items are prepared and staged together: while
-// one batch is written, the next one's rows (canonical JSON, digest, flags)
-// are built on another goroutine. A batch is a whole number of INSERT
+// itemsPerBatch is how many items are checked and staged together: while
+// one batch is written to the stage, the next one is read, checked and its
+// rows (canonical JSON, digest) built. A batch is a whole number of INSERT
 // statements.
 const itemsPerBatch = 5 * importBatch
 
@@ -398,22 +680,6 @@ func loadExistingItems(tx *gorm.DB, recs []catalog.Record) (map[string]existingI
 		}
 	}
 	return existing, nil
-}
-
-// unchangedItems reports which records are identical to the published
-// edition of their stored item: the digests of their guides are computed
-// on every core.
-func unchangedItems(recs []catalog.Record, existing map[string]existingItem) []bool {
-	unchanged := make([]bool, len(recs))
-	if len(existing) == 0 {
-		return unchanged
-	}
-	parallel(len(recs), func(i int) {
-		if old, ok := existing[recs[i].Item.Code]; ok && old.Digest != nil {
-			unchanged[i] = guideDigest(recs[i].Item) == *old.Digest
-		}
-	})
-	return unchanged
 }
 
 // validateItems validates the items of records, on every core.

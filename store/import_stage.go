@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -120,33 +122,85 @@ func removeStaleStages(dir string) {
 	}
 }
 
-// stageItems writes the valid item records that are new or changed to a
-// stage file and counts the unchanged ones in res. Records are let go of
-// (recs[i] cleared) once written. With nothing to write it returns a stage
-// of no rows and no file.
-func (s *Store) stageItems(ctx context.Context, recs []catalog.Record, res *ImportResult) (*itemStage, error) {
-	if len(recs) == 0 {
-		return &itemStage{}, nil
-	}
-	existing, err := loadExistingItems(s.db.WithContext(ctx), recs)
-	if err != nil {
-		return nil, err
-	}
-	unchanged := unchangedItems(recs, existing)
-	var todo []int // indexes in recs of the items written, in input order
-	for i := range recs {
-		if unchanged[i] {
-			res.Unchanged++
-			recs[i] = catalog.Record{}
-			continue
-		}
-		todo = append(todo, i)
-	}
-	if len(todo) == 0 {
-		return &itemStage{}, nil
-	}
+// stageBatchesInFlight bounds the batches of an import in memory: one
+// being built, one waiting for the stage writer, one being written.
+const stageBatchesInFlight = 3
 
-	dir := s.dir
+// stageBatch is a batch of items to stage, with their canonical guide JSON
+// and digests: rows ord = first, first+1 …
+type stageBatch struct {
+	first   int
+	items   []*catalog.Item
+	guides  []string // the canonical JSON of each, in arenas
+	digests []string
+	// arenas hold the guides, one per goroutine that wrote them; they are
+	// written again only once the batch is written (see arenaString).
+	arenas [][]byte
+}
+
+// build fills the batch with the items of recs and their guides and
+// digests, computed on every core: each goroutine takes a contiguous share
+// of the items and writes their JSON into an arena of its own.
+func (b *stageBatch) build(recs []catalog.Record) {
+	n := len(recs)
+	b.items, b.guides, b.digests = b.items[:0], b.guides[:0], b.digests[:0]
+	for _, r := range recs {
+		b.items = append(b.items, r.Item)
+	}
+	b.guides = append(b.guides, make([]string, n)...)
+	b.digests = append(b.digests, make([]string, n)...)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/50))
+	for len(b.arenas) < workers {
+		b.arenas = append(b.arenas, nil)
+	}
+	per := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		from, to := w*per, min(n, (w+1)*per)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			arena := b.arenas[w][:0]
+			for i := from; i < to; i++ {
+				start := len(arena)
+				arena = catalog.AppendGuide(arena, b.items[i])
+				guide := arena[start:]
+				b.guides[i], b.digests[i] = arenaString(guide), digest(guide)
+			}
+			b.arenas[w] = arena
+		}()
+	}
+	wg.Wait()
+}
+
+// reset lets go of the batch's items and guides, keeping its memory.
+func (b *stageBatch) reset() {
+	clear(b.items)
+	clear(b.guides)
+	b.items, b.guides, b.digests = b.items[:0], b.guides[:0], b.digests[:0]
+}
+
+// stageWriter writes an import's stage file while the import reads its
+// input: created with the first row to write, it writes the batches it is
+// given on a goroutine of its own, in one transaction of the stage alone,
+// and hands each batch back (free) once written.
+type stageWriter struct {
+	path string
+	rows int // the rows given to write: the ord of the last
+	db   *gorm.DB
+	tx   *gorm.DB
+
+	batches chan *stageBatch
+	stopped bool // batches is closed
+	free    chan *stageBatch
+	failed  chan struct{} // closed when writing fails, err set
+	done    chan struct{} // closed when the goroutine ends
+	err     error
+}
+
+// newStageWriter creates a stage file in dir (the system's temporary
+// directory when "") and begins writing it.
+func newStageWriter(ctx context.Context, dir string, free chan *stageBatch) (*stageWriter, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
@@ -155,108 +209,154 @@ func (s *Store) stageItems(ctx context.Context, recs []catalog.Record, res *Impo
 		return nil, fmt.Errorf("create import stage: %w", err)
 	}
 	f.Close()
-	st := &itemStage{path: f.Name(), rows: len(todo)}
-	if err := writeStage(ctx, st.path, recs, todo); err != nil {
-		st.remove()
-		return nil, err
-	}
-	return st, nil
-}
-
-// writeStage writes the records recs[todo[k]] to the stage file path as
-// rows ord = k+1, in one transaction of the stage alone.
-func writeStage(ctx context.Context, path string, recs []catalog.Record, todo []int) error {
+	sw := &stageWriter{path: f.Name(), free: free, batches: make(chan *stageBatch, 1),
+		failed: make(chan struct{}), done: make(chan struct{})}
 	// The stage is scratch: no journal, no syncing. A crash loses only it.
-	db, err := gorm.Open(sqlite.Open("file:"+path+"?_journal_mode=OFF&_synchronous=OFF"), &gorm.Config{
+	sw.db, err = gorm.Open(sqlite.Open("file:"+sw.path+"?_journal_mode=OFF&_synchronous=OFF"), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 	})
 	if err != nil {
-		return fmt.Errorf("open import stage: %w", err)
+		os.Remove(sw.path)
+		return nil, fmt.Errorf("open import stage: %w", err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
+	if sqlDB, err := sw.db.DB(); err == nil {
+		sqlDB.SetMaxOpenConns(1)
 	}
-	defer sqlDB.Close()
-	sqlDB.SetMaxOpenConns(1)
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(stageTable).Error; err != nil {
-			return fmt.Errorf("create import stage: %w", err)
-		}
-		return stageRows(tx, recs, todo)
-	})
+	sw.tx = sw.db.WithContext(ctx).Begin()
+	if err := sw.tx.Error; err != nil {
+		sw.close()
+		return nil, fmt.Errorf("open import stage: %w", err)
+	}
+	if err := sw.tx.Exec(stageTable).Error; err != nil {
+		sw.close()
+		return nil, fmt.Errorf("create import stage: %w", err)
+	}
+	go sw.run(sw.batches)
+	return sw, nil
 }
 
-// stageBatch is a batch of staged rows ready to be written: those of the
-// records whose indexes are todo[from:to].
-type stageBatch struct {
-	from, to int
-	rows     []editionRow // the classification columns, digest and guide
-	arena    []byte       // holds the rows' Guide
-}
-
-// stageRows writes the staged rows batch by batch. Batches are built on a
-// goroutine, one ahead of the one written; it is stopped and waited for
-// when writing fails. The canonical JSON of a batch's guides is written
-// into an arena of the batch, reused once the batch is written: at most
-// three batches are in flight (one built, one waiting, one written).
-func stageRows(tx *gorm.DB, recs []catalog.Record, todo []int) error {
-	batches := make(chan stageBatch, 1)
-	arenas := make(chan []byte, 3)
-	stop, done := make(chan struct{}), make(chan struct{})
-	defer func() {
-		close(stop)
-		<-done
-	}()
-	go func() {
-		defer close(done)
-		defer close(batches)
-		for from := 0; from < len(todo); from += itemsPerBatch {
-			var arena []byte
-			select {
-			case <-stop:
-				return
-			case arena = <-arenas:
-			default:
-			}
-			to := min(from+itemsPerBatch, len(todo))
-			b := stageBatch{from: from, to: to, rows: make([]editionRow, 0, to-from)}
-			for k := from; k < to; k++ {
-				it := recs[todo[k]].Item
-				start := len(arena)
-				arena = catalog.AppendGuide(arena, it)
-				guide := arena[start:]
-				// The guide shares the arena's memory; the arena is not
-				// written again before the batch is (see arenaString).
-				b.rows = append(b.rows, editionOf(it, arenaString(guide), digest(guide), 0, "", 0, time.Time{}))
-			}
-			b.arena = arena
-			select {
-			case batches <- b:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	w := newRowInserter(tx, "staged", stageColumns, "")
+// run writes the batches given until there are no more or writing fails.
+func (sw *stageWriter) run(batches <-chan *stageBatch) {
+	defer close(sw.done)
+	w := newRowInserter(sw.tx, "staged", stageColumns, "")
 	defer w.close()
 	for b := range batches {
-		err := w.insert(len(b.rows), func(i int, args []any) []any {
-			e := &b.rows[i]
-			it := recs[todo[b.from+i]].Item
-			args = append(args, b.from+i+1, e.ItemCode, it.BaseCode, it.Name, e.Region, it.Department, e.Type,
+		err := w.insert(len(b.items), func(i int, args []any) []any {
+			it := b.items[i]
+			e := editionOf(it, b.guides[i], b.digests[i], 0, "", 0, time.Time{})
+			args = append(args, b.first+i, e.ItemCode, it.BaseCode, it.Name, e.Region, it.Department, e.Type,
 				e.OnApplication)
 			return append(append(args, e.flags()...), e.Digest, e.Guide)
 		})
 		if err != nil {
-			return fmt.Errorf("stage items: %w", err)
+			sw.err = fmt.Errorf("stage items: %w", err)
+			close(sw.failed)
+			for range batches { // let the import hand over what it has
+			}
+			return
 		}
-		for _, i := range todo[b.from:b.to] {
-			recs[i] = catalog.Record{}
+		b.reset()
+		select {
+		case sw.free <- b:
+		default:
 		}
-		clear(b.rows)
-		arenas <- b.arena[:0]
+	}
+}
+
+// write hands b, whose first row is the next, to the writing goroutine.
+func (sw *stageWriter) write(b *stageBatch) error {
+	select {
+	case sw.batches <- b:
+		sw.rows = b.first + len(b.items) - 1
+		return nil
+	case <-sw.failed:
+		return sw.err
+	}
+}
+
+// stop waits for every batch given to be written.
+func (sw *stageWriter) stop() error {
+	if !sw.stopped {
+		sw.stopped = true
+		close(sw.batches)
+		<-sw.done
+	}
+	return sw.err
+}
+
+// finish completes the stage: it waits for the batches to be written,
+// takes the rows unstage (ords, ascending) out and numbers the others
+// 1, 2 … again in their order, commits and closes the file.
+func (sw *stageWriter) finish(unstage []int) (*itemStage, error) {
+	err := sw.stop()
+	if err == nil {
+		err = unstageRows(sw.tx, unstage)
+	}
+	if err == nil {
+		err = sw.tx.Commit().Error
+	}
+	sw.tx = nil
+	if cerr := sw.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(sw.path)
+		return nil, err
+	}
+	return &itemStage{path: sw.path, rows: sw.rows - len(unstage)}, nil
+}
+
+// abandon stops writing and removes the stage file.
+func (sw *stageWriter) abandon() {
+	sw.stop()
+	if sw.tx != nil {
+		sw.tx.Rollback()
+		sw.tx = nil
+	}
+	sw.close()
+	os.Remove(sw.path)
+}
+
+// close closes the stage's database.
+func (sw *stageWriter) close() error {
+	if sw.db == nil {
+		return nil
+	}
+	sqlDB, err := sw.db.DB()
+	sw.db = nil
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// unstageRows deletes the staged rows of the ords unstage (ascending) and
+// renumbers the rows after them so that ords stay 1 … n in input order
+// (the swap numbers the items' change sequence by ord). The rows between
+// the j-th and the next deleted ord move down by j: first every row after
+// the first deleted one takes its ord negated, then each such range its
+// place, so that no two rows ever share an ord.
+func unstageRows(tx *gorm.DB, unstage []int) error {
+	if len(unstage) == 0 {
+		return nil
+	}
+	for from := 0; from < len(unstage); from += 500 {
+		if err := tx.Exec(`DELETE FROM staged WHERE ord IN ?`, unstage[from:min(from+500, len(unstage))]).Error; err != nil {
+			return fmt.Errorf("unstage items: %w", err)
+		}
+	}
+	if err := tx.Exec(`UPDATE staged SET ord = -ord WHERE ord > ?`, unstage[0]).Error; err != nil {
+		return fmt.Errorf("unstage items: %w", err)
+	}
+	for j, d := range unstage {
+		q, args := `UPDATE staged SET ord = -ord - ? WHERE ord < ?`, []any{j + 1, -d}
+		if j+1 < len(unstage) {
+			q, args = q+` AND ord > ?`, append(args, -unstage[j+1])
+		}
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return fmt.Errorf("unstage items: %w", err)
+		}
 	}
 	return nil
 }

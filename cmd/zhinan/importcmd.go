@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"zhinan/catalog"
 	"zhinan/interchange"
 	"zhinan/store"
 )
@@ -25,14 +24,20 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(files) == 0 {
 		return fmt.Errorf("%w: no file given", errUsage)
 	}
-	var all catalog.Decoded
+	// Every file is opened (and its extension checked) before any is read
+	// and before the store is opened.
+	inputs := make([]*interchange.File, 0, len(files))
+	defer func() {
+		for _, in := range inputs {
+			in.Close()
+		}
+	}()
 	for _, f := range files {
-		d, err := interchange.DecodeFile(f, *dialect)
+		in, err := interchange.OpenFile(f, *dialect)
 		if err != nil {
 			return err
 		}
-		all.Records = append(all.Records, d.Records...)
-		all.Problems = append(all.Problems, d.Problems...)
+		inputs = append(inputs, in)
 	}
 	st, err := openData(ctx, loc)
 	if err != nil {
@@ -43,10 +48,22 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	res, err := st.Import(ctx, all, store.ImportOptions{
+	imp, err := st.NewImporter(ctx, store.ImportOptions{
 		DryRun: *dryRun, SkipInvalid: *skip,
 		Note: fmt.Sprintf(noteImport, strings.Join(names, "、")),
 	})
+	if err != nil {
+		return err
+	}
+	defer imp.Close()
+	// Each file streams into the import: its items are checked and staged
+	// as they are read.
+	for _, in := range inputs {
+		if err := in.Stream(imp); err != nil {
+			return err
+		}
+	}
+	res, err := imp.Finish()
 	if res != nil {
 		printImport(stdout, stderr, res)
 	}
