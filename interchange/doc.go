@@ -14,6 +14,7 @@
 // It imports catalog, whose records (catalog.Record, catalog.Decoded) are
 // what it reads and writes, and must not import store, gorm, gin or bleve:
 // an export reads the catalogue through the Source interface, which
-// *store.Store satisfies, and an import hands the decoded records to the
-// store's Import.
+// *store.Store satisfies, and an import streams the decoded records, as
+// they are read, into a catalog.Sink, which the store's Importer is
+// (File.Stream), or collects them whole for the store's Import.
 package interchange
