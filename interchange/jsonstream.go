@@ -86,6 +86,11 @@ func streamJSON(r io.Reader, file string, fn recordDecoder, sink catalog.Sink) e
 			c, lines := make(chan []decodedLine, 1), chunk
 			chunk = nil
 			select {
+			case <-stop:
+				return false
+			default:
+			}
+			select {
 			case pending <- c:
 			case <-stop:
 				return false
