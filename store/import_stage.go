@@ -266,9 +266,10 @@ func (sw *stageWriter) run(batches <-chan *stageBatch) {
 
 // write hands b, whose first row is the next, to the writing goroutine.
 func (sw *stageWriter) write(b *stageBatch) error {
+	last := b.first + len(b.items) - 1 // b is the writer's once given
 	select {
 	case sw.batches <- b:
-		sw.rows = b.first + len(b.items) - 1
+		sw.rows = last
 		return nil
 	case <-sw.failed:
 		return sw.err
