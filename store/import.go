@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unsafe"
@@ -408,6 +409,7 @@ func (im *Importer) Finish() (*ImportResult, error) {
 	}
 	defer stage.remove()
 	res.Unchanged = im.unchanged - unchanged
+	im.releaseMemory()
 	if testHookStaged != nil {
 		testHookStaged()
 	}
@@ -460,6 +462,25 @@ func (im *Importer) Finish() (*ImportResult, error) {
 	}
 	res.Written = true
 	return res, nil
+}
+
+// bigImport is the number of items read above which an import hands the
+// memory it used for reading back to the system before the swap, so that
+// the swap's own (the database's page cache and sorts) does not come on
+// top of it.
+const bigImport = 50_000
+
+// releaseMemory lets go of what reading the input needed and, after a
+// big import, returns the freed memory to the system.
+func (im *Importer) releaseMemory() {
+	items := len(im.seen)
+	im.seen, im.batch, im.deferred, im.itemProblems = nil, nil, nil, nil
+	for len(im.free) > 0 {
+		<-im.free
+	}
+	if items > bigImport {
+		debug.FreeOSMemory()
+	}
 }
 
 // recheckRegions checks again, now that the whole input is read, the
