@@ -23,11 +23,12 @@ import (
 // the catalogue's write lock only for a short while and stays
 // all-or-nothing:
 //
-//  1. stage: with no transaction open on the catalogue, the items that are
-//     new or differ from their published edition get their canonical guide
-//     JSON, digest and classification columns, written to a scratch SQLite
-//     file in the data directory (the stage). This is most of an import's
-//     work; other writers (saves, logins) go on meanwhile.
+//  1. stage: while the input is read (Importer), with no transaction open
+//     on the catalogue, the items that are new or differ from their
+//     published edition get their canonical guide JSON, digest and
+//     classification columns, written a batch at a time to a scratch SQLite
+//     file in the data directory (the stage) by a stageWriter. This is most
+//     of an import's work; other writers (saves, logins) go on meanwhile.
 //  2. swap: one transaction of the catalogue copies the staged rows into
 //     editions and items with INSERT … SELECT, supersedes the editions they
 //     replace and advances the change sequence. It either commits whole or
@@ -35,8 +36,8 @@ import (
 //     behind, which the next Open removes once it is stale.
 //
 // Which items are unchanged is decided against the catalogue as it was
-// when staging began; edition numbers and item counts are taken at the
-// swap, so a concurrent edit is never overwritten by a stale number.
+// when their batch was read; edition numbers and item counts are taken at
+// the swap, so a concurrent edit is never overwritten by a stale number.
 
 // stageFilePattern names stage files in the data directory.
 const stageFilePattern = "import-*.stage"
