@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"zhinan/catalog"
@@ -94,19 +93,14 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			if _, none := q.(*query.MatchNoneQuery); none {
 				continue
 			}
-			sr := bleve.NewSearchRequestOptions(q, len(t.Groups), 0, false)
-			res, err := ix.searchBleve(ctx, sr)
+			found, err := ix.evaluate(ctx, q)
 			if err != nil {
 				return nil, err
 			}
-			for _, h := range res.Hits {
-				d, ok := t.byGroup[h.ID]
-				if !ok || len(t.Groups[d].Items) == 0 {
-					continue // a document whose deletion has not reached bleve yet
-				}
+			for _, h := range found {
 				best = max(best, f.cover)
-				if have, seen := hits[d]; !seen || have.cover < f.cover {
-					hits[d] = fieldHit{cover: f.cover, score: max(have.score, h.Score)}
+				if have, seen := hits[h.group]; !seen || have.cover < f.cover {
+					hits[h.group] = fieldHit{cover: f.cover, score: max(have.score, h.score)}
 				}
 			}
 		}
@@ -205,8 +199,12 @@ const exOfficioWeight = 0.6
 
 // lowerExOfficio ranks the ex-officio groups of a match lower.
 func (t *table) lowerExOfficio(groups []scoredGroup) {
+	exOfficio := make([]bool, len(t.Types.Vals))
+	for i, typ := range t.Types.Vals {
+		exOfficio[i] = !catalog.OnApplication(typ)
+	}
 	for i := range groups {
-		if typ := t.Types.Vals[t.Groups[groups[i].group].Type]; !catalog.OnApplication(typ) {
+		if exOfficio[t.Groups[groups[i].group].Type] {
 			groups[i].score *= exOfficioWeight
 		}
 	}

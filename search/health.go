@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -266,24 +265,6 @@ func closeBroken(bi bleve.Index) {
 			slog.Warn("close the failed search index", "err", err)
 		}
 	}()
-}
-
-// searchBleve runs a bleve search of the live generation (the caller holds
-// ix.mu for reading). A panic or memory fault inside bleve is returned as
-// ErrIndexDamaged and makes the index degraded.
-func (ix *Index) searchBleve(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	var res *bleve.SearchResult
-	err := guard("search the index", func() (err error) {
-		res, err = ix.bi.SearchInContext(ctx, sr)
-		return err
-	})
-	if isFault(err) {
-		return nil, ix.readFault(err)
-	}
-	if err == nil {
-		ix.readOK()
-	}
-	return res, err
 }
 
 // clip shortens an error for Health: a panic inside bleve may say a lot.

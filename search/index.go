@@ -181,8 +181,13 @@ type Index struct {
 	// filters; cleared with cache.
 	collections *collectionCache
 	masks       sync.Map // region filter → []bool by region number (see regionMask)
-	vocab       vocabHolder
-	notify      chan struct{}
+	// groupMaps maps the documents of bleve's segments to groups of the
+	// table, and postings keeps decoded postings, for the evaluator
+	// (eval.go).
+	groupMaps groupMaps
+	postings  *postingsCache
+	vocab     vocabHolder
+	notify    chan struct{}
 }
 
 // clearCaches empties the result, collection and match caches.
@@ -207,7 +212,7 @@ func Open(ctx context.Context, dataDir string, st Source) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheBytes), matches: newCache[*matchSet](matchCacheBytes), collections: newCache[*collection](collectionCacheBytes), notify: make(chan struct{}, 1)}
+	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheBytes), matches: newCache[*matchSet](matchCacheBytes), collections: newCache[*collection](collectionCacheBytes), postings: newPostingsCache(PostingsCacheBytes), notify: make(chan struct{}, 1)}
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}

@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"zhinan/catalog"
 )
 
@@ -218,16 +216,9 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 			m.groups[i] = scoredGroup{int32(i), t.nameRank[i]}
 		}
 	case !m.plan.none:
-		sr := bleve.NewSearchRequestOptions(textQuery(m.plan), max(len(t.Groups), 1), 0, false)
-		res, err := ix.searchBleve(ctx, sr)
-		if err != nil {
+		var err error
+		if m.groups, err = ix.evaluate(ctx, textQuery(m.plan)); err != nil {
 			return nil, err
-		}
-		m.groups = make([]scoredGroup, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			if gi, ok := t.byGroup[h.ID]; ok && len(t.Groups[gi].Items) > 0 {
-				m.groups = append(m.groups, scoredGroup{gi, h.Score})
-			}
 		}
 		if t.needsGrading(m.plan, m.groups) {
 			if m.groups, err = ix.graded(ctx, m.plan, m.groups); err != nil {

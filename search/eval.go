@@ -1,0 +1,1024 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The evaluator runs the text queries of query.go over the postings of
+// the bleve index's segments, and scores the matches as bleve's own
+// searchers do (TF-IDF: the same idf, query norm, coordination and
+// sums), without bleve's searcher and collector machinery. bleve walks
+// every matching document through a chain of searchers, sorts all of
+// them and loads each one's stored id; here a query is a few merges of
+// sorted postings per segment, and a document's group is read from an
+// array kept per segment (segments are immutable). The cost is that of
+// reading the postings of the query's terms, which on a catalogue where
+// every county words its guide differently is what a broad word
+// (身份证) costs anyway: once per term, not once per searcher per
+// document.
+//
+// TestEvaluatorIsBleve checks, query by query of every suite, that the
+// matches and their scores are bleve's.
+
+// errUnsupportedQuery means query.go built a query the evaluator does not
+// know; a test covers every query the plan makes.
+var errUnsupportedQuery = errors.New("search: query type not supported by the evaluator")
+
+// evalCheckEvery is how many postings are read between checks of the
+// request's context, so that a cancelled request stops soon.
+const evalCheckEvery = 1 << 14
+
+// nodeKind is the kind of a compiled query node: the searcher bleve
+// builds for it.
+type nodeKind uint8
+
+const (
+	nodeNone   nodeKind = iota // bleve's MatchNoneSearcher
+	nodeTerm                   // one term of one field
+	nodeConj                   // every child matches; scores add up
+	nodeDisj                   // at least min children match; sum × matched/total
+	nodeBool                   // must (if any), less mustNot, plus should's score
+	nodePhrase                 // the children (one per position) match at consecutive positions
+)
+
+// evalNode is a query compiled for evaluation.
+type evalNode struct {
+	kind  nodeKind
+	field string
+	term  []byte
+	boost float64
+	// Of a term: its document frequency, idf and query weight (boost ×
+	// idf × query norm), set by prepare.
+	df      uint64
+	idf     float64
+	qweight float64
+	kids    []*evalNode
+	min     int
+	// Of a boolean query: must, should and mustNot (each may be nil).
+	must, should, mustNot *evalNode
+	// Of a phrase: the terms at each position (a position's child is a
+	// term, or a disjunction of its terms).
+	positions [][]string
+}
+
+// compileQuery turns a bleve query into evaluation nodes, following the
+// Searcher methods of bleve's query types (which searcher each builds,
+// and when one collapses to another).
+func compileQuery(q query.Query, m mapping.IndexMapping) (*evalNode, error) {
+	switch q := q.(type) {
+	case *query.MatchNoneQuery:
+		return &evalNode{kind: nodeNone}, nil
+	case *query.TermQuery:
+		return &evalNode{kind: nodeTerm, field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}, nil
+	case *query.MatchQuery:
+		tokens, err := analyze(m, q.Analyzer, q.FieldVal, q.Match)
+		if err != nil {
+			return nil, err
+		}
+		if len(tokens) == 0 {
+			return &evalNode{kind: nodeNone}, nil
+		}
+		if q.Operator != query.MatchQueryOperatorAnd || q.Fuzziness != 0 {
+			return nil, fmt.Errorf("%w: match query operator %d, fuzziness %d", errUnsupportedQuery, q.Operator, q.Fuzziness)
+		}
+		n := &evalNode{kind: nodeConj}
+		for _, t := range tokens {
+			n.kids = append(n.kids, &evalNode{kind: nodeTerm, field: q.FieldVal, term: append([]byte(nil), t.Term...), boost: q.BoostVal.Value()})
+		}
+		return n, nil
+	case *query.MatchPhraseQuery:
+		tokens, err := analyze(m, q.Analyzer, q.FieldVal, q.MatchPhrase)
+		if err != nil {
+			return nil, err
+		}
+		if len(tokens) == 0 {
+			return &evalNode{kind: nodeNone}, nil
+		}
+		if q.Fuzziness != 0 {
+			return nil, fmt.Errorf("%w: phrase fuzziness %d", errUnsupportedQuery, q.Fuzziness)
+		}
+		return phraseNode(q.FieldVal, phrasePositions(tokens), q.BoostVal.Value()), nil
+	case *query.ConjunctionQuery:
+		return compileList(nodeConj, q.Conjuncts, 0, m)
+	case *query.DisjunctionQuery:
+		return compileList(nodeDisj, q.Disjuncts, int(q.Min), m)
+	case *query.BooleanQuery:
+		return compileBoolean(q, m)
+	}
+	return nil, fmt.Errorf("%w: %T", errUnsupportedQuery, q)
+}
+
+func compileList(kind nodeKind, qs []query.Query, min int, m mapping.IndexMapping) (*evalNode, error) {
+	n := &evalNode{kind: kind, min: min}
+	for _, c := range qs {
+		k, err := compileQuery(c, m)
+		if err != nil {
+			return nil, err
+		}
+		n.kids = append(n.kids, k)
+	}
+	if len(n.kids) == 0 {
+		return &evalNode{kind: nodeNone}, nil
+	}
+	return n, nil
+}
+
+// compileBoolean follows BooleanQuery.Searcher: a part that is a
+// MatchNoneSearcher is dropped, and a query with only a must or only a
+// should part is that part.
+func compileBoolean(q *query.BooleanQuery, m mapping.IndexMapping) (*evalNode, error) {
+	part := func(p query.Query) (*evalNode, error) {
+		if p == nil {
+			return nil, nil
+		}
+		n, err := compileQuery(p, m)
+		if err != nil || n.kind == nodeNone {
+			return nil, err
+		}
+		return n, nil
+	}
+	if q.Filter != nil {
+		return nil, fmt.Errorf("%w: boolean filter", errUnsupportedQuery)
+	}
+	must, err := part(q.Must)
+	if err != nil {
+		return nil, err
+	}
+	should, err := part(q.Should)
+	if err != nil {
+		return nil, err
+	}
+	mustNot, err := part(q.MustNot)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case must == nil && should == nil && mustNot == nil:
+		return &evalNode{kind: nodeNone}, nil
+	case must != nil && should == nil && mustNot == nil:
+		return must, nil
+	case must == nil && should != nil && mustNot == nil:
+		return should, nil
+	case must == nil && should == nil:
+		return nil, fmt.Errorf("%w: boolean query with only must-not", errUnsupportedQuery)
+	}
+	return &evalNode{kind: nodeBool, must: must, should: should, mustNot: mustNot}, nil
+}
+
+// phraseNode follows NewMultiPhraseSearcher: a position of one term is
+// that term, of several a disjunction (min 1) of them; the positions are
+// a conjunction checked for consecutive positions.
+func phraseNode(field string, positions [][]string, boost float64) *evalNode {
+	n := &evalNode{kind: nodePhrase, field: field, positions: positions}
+	for _, terms := range positions {
+		switch {
+		case len(terms) == 1 && terms[0] != "":
+			n.kids = append(n.kids, &evalNode{kind: nodeTerm, field: field, term: []byte(terms[0]), boost: boost})
+		case len(terms) > 1:
+			d := &evalNode{kind: nodeDisj, min: 1}
+			for _, t := range terms {
+				if t != "" {
+					d.kids = append(d.kids, &evalNode{kind: nodeTerm, field: field, term: []byte(t), boost: boost})
+				}
+			}
+			n.kids = append(n.kids, d)
+		}
+	}
+	return n
+}
+
+// phrasePositions groups a phrase's tokens by position, as bleve's
+// tokenStreamToPhrase does.
+func phrasePositions(tokens analysis.TokenStream) [][]string {
+	first, last := math.MaxInt, 0
+	for _, t := range tokens {
+		first, last = min(first, t.Position), max(last, t.Position)
+	}
+	if last < first {
+		return nil
+	}
+	out := make([][]string, last-first+1)
+	for _, t := range tokens {
+		out[t.Position-first] = append(out[t.Position-first], string(t.Term))
+	}
+	return out
+}
+
+func analyze(m mapping.IndexMapping, name, field, text string) (analysis.TokenStream, error) {
+	if name == "" {
+		name = m.AnalyzerNameForPath(field)
+	}
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return nil, fmt.Errorf("no analyzer named %q", name)
+	}
+	return a.Analyze([]byte(text)), nil
+}
+
+// weight is the node's sum of squared weights, as bleve's searchers'
+// Weight methods compute it.
+func (n *evalNode) weight() float64 {
+	switch n.kind {
+	case nodeTerm:
+		w := n.boost * n.idf
+		return w * w
+	case nodeBool:
+		w := 0.0
+		if n.must != nil {
+			w += n.must.weight()
+		}
+		if n.should != nil {
+			w += n.should.weight()
+		}
+		return w
+	}
+	w := 0.0
+	for _, k := range n.kids {
+		w += k.weight()
+	}
+	return w
+}
+
+// terms calls fn for every term node, must-not parts included.
+func (n *evalNode) terms(fn func(*evalNode)) {
+	if n == nil {
+		return
+	}
+	if n.kind == nodeTerm {
+		fn(n)
+		return
+	}
+	for _, k := range n.kids {
+		k.terms(fn)
+	}
+	n.must.terms(fn)
+	n.should.terms(fn)
+	n.mustNot.terms(fn)
+}
+
+// setNorm gives every term below n the query norm (bleve's SetQueryNorm:
+// the outermost searcher's norm is the one that stays).
+func (n *evalNode) setNorm(norm float64) {
+	n.terms(func(t *evalNode) { t.qweight = t.boost * t.idf * norm })
+}
+
+// segField names one field's dictionary of one segment.
+type segField struct {
+	seg   int
+	field string
+}
+
+// evalRun is one evaluation: the snapshot it reads and the segments'
+// dictionaries it opened.
+type evalRun struct {
+	ctx    context.Context
+	segs   []*scorch.SegmentSnapshot
+	dicts  map[segField]segment.TermDictionary
+	reads  int
+	groups []*segGroups // by segment: document number → group
+	cache  *postingsCache
+	*evalBuffers
+}
+
+// evalBuffers are the lists an evaluation works in, kept for the next
+// one (see floats).
+type evalBuffers struct {
+	f64        [][]float64
+	u32        [][]uint32
+	denseScore []float64
+	denseCount []int32
+}
+
+// maxPooledBuffers bounds the free lists an evaluation hands on.
+const maxPooledBuffers = 16
+
+var evalPool = sync.Pool{New: func() any { return &evalBuffers{} }}
+
+// matches is a set of documents of one segment with their scores, in
+// document order. docs is a cached postings list's unless own: never
+// written then; scores are always the match's own.
+type matches struct {
+	docs   []uint32
+	scores []float64
+	own    bool
+}
+
+// evaluate runs q over the index and returns the groups it matches with
+// bleve's scores, in no particular order; groups without items (a
+// document whose removal has not reached bleve yet) are left out. The
+// caller holds ix.mu for reading. A panic or memory fault while reading
+// the segments is returned as ErrIndexDamaged and makes the index
+// degraded.
+func (ix *Index) evaluate(ctx context.Context, q query.Query) ([]scoredGroup, error) {
+	var out []scoredGroup
+	err := guard("search the index", func() error {
+		var err error
+		out, err = ix.evaluateUnguarded(ctx, q)
+		return err
+	})
+	if isFault(err) {
+		return nil, ix.readFault(err)
+	}
+	if err == nil {
+		ix.readOK()
+	}
+	return out, err
+}
+
+func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scoredGroup, error) {
+	root, err := compileQuery(q, ix.bi.Mapping())
+	if err != nil {
+		return nil, err
+	}
+	if root.kind == nodeNone {
+		return nil, nil
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil, fmt.Errorf("search: the index is not a scorch index (%T)", adv)
+	}
+	r, err := sc.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("search: unexpected index reader %T", r)
+	}
+	run := &evalRun{ctx: ctx, segs: snap.Segments(), dicts: map[segField]segment.TermDictionary{}, cache: ix.postings,
+		evalBuffers: evalPool.Get().(*evalBuffers)}
+	defer func() {
+		b := run.evalBuffers
+		b.f64, b.u32 = b.f64[:min(len(b.f64), maxPooledBuffers)], b.u32[:min(len(b.u32), maxPooledBuffers)]
+		evalPool.Put(b)
+	}()
+	total, err := snap.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	// The statistics of every term over the whole index, then the query
+	// norm: what bleve's term searchers compute when they are built.
+	var statErr error
+	root.terms(func(t *evalNode) {
+		if statErr != nil {
+			return
+		}
+		t.df = 0
+		for si := range run.segs {
+			d, err := run.decoded(si, t.field, t.term, phraseFields[t.field])
+			if err != nil {
+				statErr = err
+				return
+			}
+			if d != nil {
+				t.df += uint64(len(d.docs))
+			}
+		}
+		t.idf = 1.0 + math.Log(float64(total)/float64(t.df+1.0))
+	})
+	if statErr != nil {
+		return nil, statErr
+	}
+	root.setNorm(1.0 / math.Sqrt(root.weight()))
+
+	run.groups = ix.segmentGroups(run.segs)
+	t := ix.t
+	var out []scoredGroup
+	for si := range run.segs {
+		m, err := run.eval(si, root)
+		if err != nil {
+			return nil, err
+		}
+		groups := run.groups[si].groups
+		for i, d := range m.docs {
+			gi := groups[d]
+			if gi >= 0 && len(t.Groups[gi].Items) > 0 {
+				out = append(out, scoredGroup{gi, m.scores[i]})
+			}
+		}
+		run.release(m)
+	}
+	return out, nil
+}
+
+// postings returns the postings list of a term in segment si, without
+// the segment's deleted documents; nil when the field has no dictionary.
+func (r *evalRun) postings(si int, field string, term []byte) (segment.PostingsList, error) {
+	key := segField{si, field}
+	d, ok := r.dicts[key]
+	if !ok {
+		var err error
+		if d, err = r.segs[si].Segment().Dictionary(field); err != nil {
+			return nil, err
+		}
+		r.dicts[key] = d
+	}
+	if d == nil {
+		return nil, nil
+	}
+	return d.PostingsList(term, r.segs[si].Deleted(), nil)
+}
+
+// decoded returns the postings of a term in segment si, from the cache
+// or read now (and offered to the cache).
+func (r *evalRun) decoded(si int, field string, term []byte, positions bool) (*decodedPostings, error) {
+	ss := r.segs[si]
+	key := postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: field, term: string(term), positions: positions}
+	if d, ok := r.cache.get(key); ok {
+		return d, nil
+	}
+	pl, err := r.postings(si, field, term)
+	if err != nil || pl == nil {
+		return nil, err
+	}
+	d, err := r.decode(pl, positions)
+	if err != nil {
+		return nil, err
+	}
+	r.cache.put(key, d)
+	return d, nil
+}
+
+// decode reads a postings list.
+func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPostings, error) {
+	n := int(pl.Count())
+	d := &decodedPostings{docs: make([]uint32, 0, n), norm: make([]float32, 0, n)}
+	var ps []uint32
+	it := pl.Iterator(true, true, positions, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			break
+		}
+		if r.reads++; r.reads%evalCheckEvery == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if f := p.Frequency(); f != 1 && d.freq == nil {
+			d.freq = make([]uint32, len(d.docs), n)
+			for i := range d.freq {
+				d.freq[i] = 1
+			}
+		}
+		if d.freq != nil {
+			d.freq = append(d.freq, uint32(min(p.Frequency(), math.MaxUint32)))
+		}
+		d.docs = append(d.docs, uint32(p.Number()))
+		d.norm = append(d.norm, float32(p.Norm()))
+		if positions {
+			ps = ps[:0]
+			for _, l := range p.Locations() {
+				ps = append(ps, uint32(l.Pos()))
+			}
+			d.pos.add(ps)
+		}
+	}
+	return d, nil
+}
+
+// phraseFields are the fields queried by phrase (with positions); the
+// others are matched by term.
+var phraseFields = map[string]bool{"name_cjk": true, "name_py": true, "name_ini": true}
+
+// eval returns the matches of n in segment si. The caller owns the
+// result (see matches) and gives it back with release when done.
+func (r *evalRun) eval(si int, n *evalNode) (matches, error) {
+	switch n.kind {
+	case nodeNone:
+		return matches{}, nil
+	case nodeTerm:
+		return r.term(si, n, nil)
+	case nodeConj:
+		return r.conj(si, n.kids)
+	case nodeDisj:
+		return r.disj(si, n)
+	case nodeBool:
+		return r.boolean(si, n)
+	case nodePhrase:
+		return r.phrase(si, n)
+	}
+	return matches{}, fmt.Errorf("%w: node kind %d", errUnsupportedQuery, n.kind)
+}
+
+// The buffers of one evaluation: the long lists of a broad word are made
+// once per run and reused by every node, not made anew by each.
+
+func (r *evalRun) floats(n int) []float64 { return takeBuffer(&r.f64, n) }
+
+func (r *evalRun) uints(n int) []uint32 { return takeBuffer(&r.u32, n) }
+
+// takeBuffer takes an empty list of capacity n or more from free, or
+// makes one.
+func takeBuffer[T any](free *[][]T, n int) []T {
+	fs := *free
+	for i := len(fs) - 1; i >= 0; i-- {
+		if b := fs[i]; cap(b) >= n {
+			fs[i] = fs[len(fs)-1]
+			*free = fs[:len(fs)-1]
+			return b[:0]
+		}
+	}
+	return make([]T, 0, n)
+}
+
+// release gives m's buffers back for reuse.
+func (r *evalRun) release(m matches) {
+	if cap(m.scores) > 0 {
+		r.f64 = append(r.f64, m.scores)
+	}
+	if m.own && cap(m.docs) > 0 {
+		r.u32 = append(r.u32, m.docs)
+	}
+}
+
+// dense returns a segment-sized score and count array, zeroed.
+func (r *evalRun) dense(size int) ([]float64, []int32) {
+	if cap(r.denseScore) < size {
+		r.denseScore, r.denseCount = make([]float64, size), make([]int32, size)
+	}
+	return r.denseScore[:size], r.denseCount[:size]
+}
+
+// term scores the postings of a term as TermQueryScorer does. With pos,
+// it also gives each document's positions of the term.
+func (r *evalRun) term(si int, n *evalNode, pos *positions) (matches, error) {
+	d, err := r.decoded(si, n.field, n.term, pos != nil)
+	if err != nil || d == nil {
+		return matches{}, err
+	}
+	m := matches{docs: d.docs, scores: r.floats(len(d.docs))[:len(d.docs)]}
+	for i := range d.docs {
+		var tf float64
+		if d.freq == nil {
+			tf = 1
+		} else if f := d.freq[i]; int(f) < len(sqrtCache) {
+			tf = sqrtCache[f]
+		} else {
+			tf = math.Sqrt(float64(f))
+		}
+		s := tf * float64(d.norm[i]) * n.idf
+		if n.qweight != 1.0 {
+			s *= n.qweight
+		}
+		m.scores[i] = s
+	}
+	if pos != nil {
+		*pos = d.pos
+	}
+	return m, nil
+}
+
+// sqrtCache is bleve's table of square roots of small frequencies (the
+// same values math.Sqrt gives).
+var sqrtCache = func() []float64 {
+	c := make([]float64, 64)
+	for i := range c {
+		c[i] = math.Sqrt(float64(i))
+	}
+	return c
+}()
+
+// conj intersects the children's matches and adds up their scores.
+func (r *evalRun) conj(si int, kids []*evalNode) (matches, error) {
+	var acc matches
+	for i, k := range kids {
+		m, err := r.eval(si, k)
+		if err != nil {
+			r.release(acc)
+			return matches{}, err
+		}
+		if i == 0 {
+			acc = m
+		} else {
+			next := r.intersect(acc, m)
+			r.release(acc)
+			r.release(m)
+			acc = next
+		}
+		if len(acc.docs) == 0 {
+			r.release(acc)
+			return matches{}, nil
+		}
+	}
+	return acc, nil
+}
+
+func (r *evalRun) intersect(a, b matches) matches {
+	n := min(len(a.docs), len(b.docs))
+	out := matches{docs: r.uints(n), scores: r.floats(n), own: true}
+	i, j := 0, 0
+	for i < len(a.docs) && j < len(b.docs) {
+		switch {
+		case a.docs[i] < b.docs[j]:
+			i++
+		case a.docs[i] > b.docs[j]:
+			j++
+		default:
+			out.docs = append(out.docs, a.docs[i])
+			out.scores = append(out.scores, a.scores[i]+b.scores[j])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// disj unites the children's matches: a document matching c of the t
+// children scores the sum of their scores × c/t (bleve's coordination),
+// and needs at least min of them. The sums are made in a segment-sized
+// array, child by child (the order bleve adds them in).
+func (r *evalRun) disj(si int, n *evalNode) (matches, error) {
+	kids := make([]matches, 0, len(n.kids))
+	defer func() {
+		for _, m := range kids {
+			r.release(m)
+		}
+	}()
+	total := 0
+	for _, k := range n.kids {
+		m, err := r.eval(si, k)
+		if err != nil {
+			return matches{}, err
+		}
+		if len(m.docs) > 0 {
+			kids = append(kids, m)
+			total += len(m.docs)
+		}
+	}
+	switch {
+	case len(kids) == 0:
+		return matches{}, nil
+	case len(kids) == 1 && n.min <= 1:
+		m := kids[0]
+		kids = kids[:0]
+		coord := 1 / float64(len(n.kids))
+		for i := range m.scores {
+			m.scores[i] *= coord
+		}
+		return m, nil
+	}
+	size := int(r.segs[si].Segment().Count())
+	score, count := r.dense(size)
+	touched := r.uints(total)
+	for _, m := range kids {
+		for i, d := range m.docs {
+			if count[d] == 0 {
+				touched = append(touched, d)
+			}
+			score[d] += m.scores[i]
+			count[d]++
+		}
+	}
+	out := matches{docs: r.uints(len(touched)), scores: r.floats(len(touched)), own: true}
+	all := float64(len(n.kids))
+	take := func(d uint32) {
+		if int(count[d]) >= n.min {
+			out.docs = append(out.docs, d)
+			out.scores = append(out.scores, score[d]*(float64(count[d])/all))
+		}
+		score[d], count[d] = 0, 0
+	}
+	if len(touched) > size/32 {
+		// Many documents: walk the segment in order.
+		for d := range uint32(size) {
+			if count[d] > 0 {
+				take(d)
+			}
+		}
+	} else {
+		slices.Sort(touched)
+		for _, d := range touched {
+			take(d)
+		}
+	}
+	r.u32 = append(r.u32, touched)
+	return out, nil
+}
+
+// boolean follows BooleanSearcher: the documents of must (or of should,
+// without must) less those of mustNot; should's score is added where it
+// matches.
+func (r *evalRun) boolean(si int, n *evalNode) (matches, error) {
+	var base, should matches
+	var err error
+	if n.should != nil {
+		if should, err = r.eval(si, n.should); err != nil {
+			return matches{}, err
+		}
+	}
+	if n.must != nil {
+		if base, err = r.eval(si, n.must); err != nil {
+			r.release(should)
+			return matches{}, err
+		}
+		addWhere(base, should)
+		r.release(should)
+	} else {
+		base = should
+	}
+	if n.mustNot != nil && len(base.docs) > 0 {
+		not, err := r.eval(si, n.mustNot)
+		if err != nil {
+			r.release(base)
+			return matches{}, err
+		}
+		next := r.subtract(base, not)
+		r.release(base)
+		r.release(not)
+		base = next
+	}
+	return base, nil
+}
+
+// addWhere adds b's scores to a's documents that b has too.
+func addWhere(a, b matches) {
+	j := 0
+	for i, d := range a.docs {
+		for j < len(b.docs) && b.docs[j] < d {
+			j++
+		}
+		if j < len(b.docs) && b.docs[j] == d {
+			a.scores[i] += b.scores[j]
+		}
+	}
+}
+
+func (r *evalRun) subtract(a, b matches) matches {
+	out := matches{docs: r.uints(len(a.docs)), scores: r.floats(len(a.docs)), own: true}
+	j := 0
+	for i, d := range a.docs {
+		for j < len(b.docs) && b.docs[j] < d {
+			j++
+		}
+		if j < len(b.docs) && b.docs[j] == d {
+			continue
+		}
+		out.docs = append(out.docs, d)
+		out.scores = append(out.scores, a.scores[i])
+	}
+	return out
+}
+
+// phrase matches the documents where the phrase's terms follow one
+// another, scored as the conjunction of its positions.
+func (r *evalRun) phrase(si int, n *evalNode) (matches, error) {
+	if len(n.kids) == 0 {
+		return matches{}, nil
+	}
+	// Each position: its matches and, per matching document, the
+	// positions where one of its terms stands.
+	type slot struct {
+		m   matches
+		pos positions
+	}
+	slots := make([]slot, 0, len(n.kids))
+	defer func() {
+		for _, s := range slots {
+			r.release(s.m)
+		}
+	}()
+	for _, k := range n.kids {
+		var s slot
+		var err error
+		if k.kind == nodeTerm {
+			if s.m, err = r.term(si, k, &s.pos); err != nil {
+				return matches{}, err
+			}
+		} else {
+			// A disjunction of the terms standing at one position.
+			var acc matches
+			var count []int32
+			var accPos positions
+			for _, t := range k.kids {
+				var pos positions
+				m, err := r.term(si, t, &pos)
+				if err != nil {
+					return matches{}, err
+				}
+				accPos = unitePositions(acc.docs, accPos, m.docs, pos)
+				acc, count = unite(acc, count, m)
+			}
+			total := float64(len(k.kids))
+			for j := range acc.docs {
+				acc.scores[j] *= float64(count[j]) / total
+			}
+			s.m, s.pos = acc, accPos
+		}
+		slots = append(slots, s)
+		if len(s.m.docs) == 0 {
+			return matches{}, nil
+		}
+	}
+	out := matches{docs: r.uints(0), scores: r.floats(0), own: true}
+	idx := make([]int, len(slots))
+	for i, d := range slots[0].m.docs {
+		all := true
+		score := slots[0].m.scores[i]
+		for k := 1; k < len(slots); k++ {
+			s := &slots[k]
+			for idx[k] < len(s.m.docs) && s.m.docs[idx[k]] < d {
+				idx[k]++
+			}
+			if idx[k] == len(s.m.docs) || s.m.docs[idx[k]] != d {
+				all = false
+				break
+			}
+			score += s.m.scores[idx[k]]
+		}
+		if !all {
+			continue
+		}
+		if !consecutive(slots[0].pos.at(i), func(k int) []uint32 { return slots[k].pos.at(idx[k]) }, len(slots)) {
+			continue
+		}
+		out.docs = append(out.docs, d)
+		out.scores = append(out.scores, score)
+	}
+	return out, nil
+}
+
+// unite merges two matches of a phrase position's terms, adding scores
+// and counting the terms each document has.
+func unite(acc matches, count []int32, m matches) (matches, []int32) {
+	if len(m.docs) == 0 {
+		return acc, count
+	}
+	if len(acc.docs) == 0 {
+		c := make([]int32, len(m.docs))
+		for i := range c {
+			c[i] = 1
+		}
+		return m, c
+	}
+	out := matches{docs: make([]uint32, 0, len(acc.docs)+len(m.docs)), scores: make([]float64, 0, len(acc.docs)+len(m.docs)), own: true}
+	oc := make([]int32, 0, len(acc.docs)+len(m.docs))
+	i, j := 0, 0
+	for i < len(acc.docs) || j < len(m.docs) {
+		switch {
+		case j == len(m.docs) || i < len(acc.docs) && acc.docs[i] < m.docs[j]:
+			out.docs, out.scores, oc = append(out.docs, acc.docs[i]), append(out.scores, acc.scores[i]), append(oc, count[i])
+			i++
+		case i == len(acc.docs) || m.docs[j] < acc.docs[i]:
+			out.docs, out.scores, oc = append(out.docs, m.docs[j]), append(out.scores, m.scores[j]), append(oc, 1)
+			j++
+		default:
+			out.docs, out.scores, oc = append(out.docs, acc.docs[i]), append(out.scores, acc.scores[i]+m.scores[j]), append(oc, count[i]+1)
+			i++
+			j++
+		}
+	}
+	return out, oc
+}
+
+// consecutive reports whether some position p of the first slot has the
+// k-th slot at p+k for every k.
+func consecutive(first []uint32, at func(k int) []uint32, slots int) bool {
+next:
+	for _, p := range first {
+		for k := 1; k < slots; k++ {
+			found := false
+			for _, q := range at(k) {
+				if q == p+uint32(k) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// unitePositions merges the per-document positions of two sorted
+// document lists, as unite merges their matches.
+func unitePositions(ad []uint32, ap positions, bd []uint32, bp positions) positions {
+	if len(bd) == 0 {
+		return ap
+	}
+	if len(ad) == 0 {
+		return bp
+	}
+	var out positions
+	i, j := 0, 0
+	for i < len(ad) || j < len(bd) {
+		switch {
+		case j == len(bd) || i < len(ad) && ad[i] < bd[j]:
+			out.add(ap.at(i))
+			i++
+		case i == len(ad) || bd[j] < ad[i]:
+			out.add(bp.at(j))
+			j++
+		default:
+			out.add(append(append([]uint32(nil), ap.at(i)...), bp.at(j)...))
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// segGroups maps the documents of one segment to groups of the table:
+// segments never change, so the map is made once per segment (and table)
+// and shared by every query. A document whose group the table did not yet
+// have when it was read is read again once the table has more groups. A
+// segGroups is never changed once made (a newer one replaces it), so
+// queries read it without a lock.
+type segGroups struct {
+	groups     []int32 // by document number; -1: not (yet) a group of the table
+	unresolved []uint32
+	resolvedAt int // len(t.Groups) when the unresolved ones were last read
+}
+
+// resolved returns sg with the ids of its documents without a group read
+// again against t (sg itself when there are none or t has no new group).
+func (sg *segGroups) resolved(t *table, ss *scorch.SegmentSnapshot) *segGroups {
+	if len(sg.unresolved) == 0 || sg.resolvedAt == len(t.Groups) {
+		return sg
+	}
+	out := &segGroups{groups: append([]int32(nil), sg.groups...), resolvedAt: len(t.Groups)}
+	deleted := ss.Deleted()
+	for _, d := range sg.unresolved {
+		if deleted != nil && deleted.Contains(d) {
+			continue // never searched again
+		}
+		id, err := ss.Segment().DocID(uint64(d))
+		if gi, ok := t.byGroup[string(id)]; err == nil && ok {
+			out.groups[d] = gi
+			continue
+		}
+		out.unresolved = append(out.unresolved, d)
+	}
+	return out
+}
+
+// groupMaps keeps the segGroups of the live table's segments.
+type groupMaps struct {
+	mu   sync.Mutex
+	t    *table
+	segs map[segment.Segment]*segGroups
+}
+
+// segmentGroups returns the document → group maps of segs, making the
+// missing ones and forgetting those of segments no longer in use; the
+// caller holds ix.mu for reading (the table does not change).
+func (ix *Index) segmentGroups(segs []*scorch.SegmentSnapshot) []*segGroups {
+	gm := &ix.groupMaps
+	gm.mu.Lock()
+	defer gm.mu.Unlock()
+	t := ix.t
+	if gm.t != t || gm.segs == nil {
+		gm.t, gm.segs = t, map[segment.Segment]*segGroups{}
+	}
+	out := make([]*segGroups, len(segs))
+	live := make(map[segment.Segment]bool, len(segs))
+	for i, ss := range segs {
+		s := ss.Segment()
+		live[s] = true
+		sg := gm.segs[s]
+		if sg == nil {
+			n := int(s.Count())
+			sg = &segGroups{groups: make([]int32, n), unresolved: make([]uint32, n), resolvedAt: -1}
+			for d := range n {
+				sg.groups[d] = -1
+				sg.unresolved[d] = uint32(d)
+			}
+		}
+		sg = sg.resolved(t, ss)
+		gm.segs[s] = sg
+		out[i] = sg
+	}
+	dropped := false
+	for s := range gm.segs {
+		if !live[s] {
+			delete(gm.segs, s)
+			dropped = true
+		}
+	}
+	if dropped {
+		ix.postings.keepSegments(live)
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestEvaluatorIsBleve holds the evaluator (eval.go) to bleve's own
+// search: for every query text of the suites (judged relevance queries,
+// the questions, the benchmark's query set and the reference queries) over
+// the seed catalogue and over a varied catalogue, the query the plan makes
+// and every per-field query of graded matching find the same groups with
+// the same scores (to 1e-9 of the score) when the evaluator runs them as
+// when bleve does.
+func TestEvaluatorIsBleve(t *testing.T) {
+	texts := evalTestTexts(t)
+	f := seedFixture(t)
+	t.Run("seed", func(t *testing.T) { compareEvaluator(t, f.index, texts) })
+	if testing.Short() {
+		return
+	}
+	items := 1500
+	if raceEnabled {
+		items = 600
+	}
+	rf := newRefFixture(t, items, 7)
+	t.Run("varied", func(t *testing.T) { compareEvaluator(t, rf.ix, texts) })
+}
+
+// evalTestTexts gathers the query texts of every suite, each once.
+func evalTestTexts(t *testing.T) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(q string) {
+		if !seen[q] {
+			seen[q] = true
+			out = append(out, q)
+		}
+	}
+	for _, path := range []string{"testdata/relevance.jsonl", "testdata/questions.jsonl", "testdata/questions-tuning.jsonl", "testdata/questions-gd.jsonl"} {
+		js, err := LoadJudgments(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range js {
+			add(j.Q)
+		}
+	}
+	lines, err := LoadQuerySet("testdata/bench-queries.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		add(l.Req.Q)
+	}
+	for _, q := range refQueries {
+		add(q)
+	}
+	// What the plan makes of odd input: query syntax, Latin, digits.
+	for _, q := range []string{"+身份证 -护照", "\"结婚登记\"", "sfz", "gjj tiqu", "12345", "a", "身 份 证 补 办"} {
+		add(q)
+	}
+	return out
+}
+
+func compareEvaluator(t *testing.T, ix *Index, texts []string) {
+	ctx := context.Background()
+	compared := 0
+	for _, text := range texts {
+		ix.mu.RLock()
+		p := ix.parse(text)
+		qs := map[string]query.Query{"text": textQuery(p)}
+		for gi, g := range p.groups {
+			for _, f := range []struct {
+				name string
+				fs   fieldSet
+			}{{"name", inName}, {"ask", inAsk}, {"faq", inFAQ}, {"body", inBody}} {
+				qs[fmt.Sprintf("group %d %s", gi, f.name)] = groupQuery(p, g, f.fs)
+			}
+		}
+		for name, q := range qs {
+			got, err := ix.evaluate(ctx, q)
+			if err != nil {
+				ix.mu.RUnlock()
+				t.Fatalf("%q %s: evaluate: %v", text, name, err)
+			}
+			want, err := bleveGroups(ctx, ix, q)
+			if err != nil {
+				ix.mu.RUnlock()
+				t.Fatalf("%q %s: bleve: %v", text, name, err)
+			}
+			if msg := sameScoredGroups(got, want); msg != "" {
+				t.Errorf("%q %s: the evaluator differs from bleve: %s", text, name, msg)
+			}
+			compared++
+		}
+		ix.mu.RUnlock()
+	}
+	t.Logf("%d query texts, %d queries compared", len(texts), compared)
+}
+
+// bleveGroups runs q with bleve's own search, every hit, as the search
+// did before the evaluator.
+func bleveGroups(ctx context.Context, ix *Index, q query.Query) ([]scoredGroup, error) {
+	t := ix.t
+	sr := bleve.NewSearchRequestOptions(q, max(len(t.Groups), 1), 0, false)
+	res, err := ix.bi.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	var out []scoredGroup
+	for _, h := range res.Hits {
+		if gi, ok := t.byGroup[h.ID]; ok && len(t.Groups[gi].Items) > 0 {
+			out = append(out, scoredGroup{gi, h.Score})
+		}
+	}
+	return out, nil
+}
+
+// sameScoredGroups compares two match lists as sets of groups with
+// scores; "" when they agree.
+func sameScoredGroups(got, want []scoredGroup) string {
+	byGroup := func(s []scoredGroup) []scoredGroup {
+		s = append([]scoredGroup(nil), s...)
+		sort.Slice(s, func(i, j int) bool { return s[i].group < s[j].group })
+		return s
+	}
+	g, w := byGroup(got), byGroup(want)
+	if len(g) != len(w) {
+		return fmt.Sprintf("%d groups, bleve %d", len(g), len(w))
+	}
+	for i := range g {
+		if g[i].group != w[i].group {
+			return fmt.Sprintf("group %d where bleve has %d", g[i].group, w[i].group)
+		}
+		if d := math.Abs(g[i].score - w[i].score); d > 1e-9*math.Max(1, math.Abs(w[i].score)) {
+			return fmt.Sprintf("group %d scores %v, bleve %v", g[i].group, g[i].score, w[i].score)
+		}
+	}
+	return ""
+}
