@@ -344,30 +344,13 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	if root.kind == nodeNone {
 		return nil, nil
 	}
-	adv, err := ix.bi.Advanced()
+	snap, err := ix.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil, fmt.Errorf("search: the index is not a scorch index (%T)", adv)
-	}
-	r, err := sc.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("search: unexpected index reader %T", r)
-	}
-	run := &evalRun{ctx: ctx, segs: snap.Segments(), dicts: map[segField]segment.TermDictionary{}, cache: ix.postings,
-		evalBuffers: evalPool.Get().(*evalBuffers)}
-	defer func() {
-		b := run.evalBuffers
-		b.f64, b.u32 = b.f64[:min(len(b.f64), maxPooledBuffers)], b.u32[:min(len(b.u32), maxPooledBuffers)]
-		evalPool.Put(b)
-	}()
+	defer snap.Close()
+	run := ix.newRun(ctx, snap)
+	defer run.done()
 	total, err := snap.DocCount()
 	if err != nil {
 		return nil, err
@@ -415,6 +398,39 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		run.release(m)
 	}
 	return out, nil
+}
+
+// newRun starts an evaluation over snap; done ends it.
+func (ix *Index) newRun(ctx context.Context, snap *scorch.IndexSnapshot) *evalRun {
+	return &evalRun{ctx: ctx, segs: snap.Segments(), dicts: map[segField]segment.TermDictionary{}, cache: ix.postings,
+		evalBuffers: evalPool.Get().(*evalBuffers)}
+}
+
+// done hands the run's buffers on to the next one.
+func (r *evalRun) done() {
+	b := r.evalBuffers
+	b.f64, b.u32 = b.f64[:min(len(b.f64), maxPooledBuffers)], b.u32[:min(len(b.u32), maxPooledBuffers)]
+	evalPool.Put(b)
+	r.evalBuffers = nil
+}
+
+// snapshot returns the live generation's current snapshot, which the
+// caller closes; the caller holds ix.mu for reading.
+func (ix *Index) snapshot() (*scorch.IndexSnapshot, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, fmt.Errorf("search index reader of type %T", r)
+	}
+	return snap, nil
 }
 
 // postings returns the postings list of a term in segment si, without

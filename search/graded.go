@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -73,17 +74,13 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 // name or ask-phrases; a bare term (a material) finds guides by their body.
 func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]scoredGroup, error) {
 	t := ix.t
-	type acc struct {
-		cover, score float64
-		named        bool // a word or a rule matched the name or the ask-phrases
-		inName       bool // a word or a rule matched the name
-	}
-	docs := map[int32]*acc{}
+	w := getGradedWork(len(t.Groups))
+	defer gradedWork.Put(w)
 	groups := p.groups[:min(len(p.groups), maxGradedGroups)]
 	total, known, unknown := 0.0, 0.0, 0.0
 	n := float64(max(t.liveGroups, 1))
 	for gi, g := range groups {
-		hits := map[int32]fieldHit{}
+		w.hitList = w.hitList[:0]
 		best := 0.0 // the best coverage the group reaches in any guide
 		for _, f := range []struct {
 			fs    fieldSet
@@ -99,12 +96,16 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			}
 			for _, h := range found {
 				best = max(best, f.cover)
-				if have, seen := hits[h.group]; !seen || have.cover < f.cover {
-					hits[h.group] = fieldHit{cover: f.cover, score: max(have.score, h.score)}
+				have := &w.hits[h.group]
+				if !have.seen {
+					w.hitList = append(w.hitList, h.group)
+				}
+				if !have.seen || have.cover < f.cover {
+					*have = fieldHit{cover: f.cover, score: max(have.score, h.score), seen: true}
 				}
 			}
 		}
-		if len(hits) == 0 {
+		if len(w.hitList) == 0 {
 			// A word no guide has tells nothing about which is meant, but a
 			// real word of the language that no guide uses (屏幕, 英语) says
 			// the question may be about something else.
@@ -114,15 +115,17 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		known += p.weights[gi]
 		// A group that matches many guides says less about which one is
 		// meant; one found only in bodies can count only as much.
-		w := p.weights[gi] * math.Log(1+n/float64(len(hits)))
-		total += w * best
-		for d, h := range hits {
-			a := docs[d]
-			if a == nil {
-				a = &acc{}
-				docs[d] = a
+		wt := p.weights[gi] * math.Log(1+n/float64(len(w.hitList)))
+		total += wt * best
+		for _, d := range w.hitList {
+			h := w.hits[d]
+			w.hits[d] = fieldHit{}
+			a := &w.accs[d]
+			if !a.seen {
+				a.seen = true
+				w.accList = append(w.accList, d)
 			}
-			a.cover += w * h.cover
+			a.cover += wt * h.cover
 			a.score += h.score
 			if h.cover >= coverAsk && p.weights[gi] >= weightWord {
 				a.named = true
@@ -136,26 +139,25 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	// A question mostly about things no guide speaks of finds only guides
 	// whose name it names.
 	onlyNamed := known < minKnownShare*(known+unknown)
-	maxScore := 0.0
-	for _, a := range docs {
+	maxScore, bestCover := 0.0, 0.0
+	for _, d := range w.accList {
+		a := &w.accs[d]
 		maxScore = max(maxScore, a.score)
-	}
-	bestCover := 0.0
-	for _, a := range docs {
 		if a.named {
 			bestCover = max(bestCover, a.cover/total)
 		}
 	}
-	strictScore := map[int32]float64{}
 	maxStrict := 0.0
 	for _, sg := range strict {
-		strictScore[sg.group] = sg.score
+		w.strict[sg.group] = sg.score
+		w.isStrict[sg.group] = true
 		maxStrict = max(maxStrict, sg.score)
 	}
 	var out []scoredGroup
-	for d, a := range docs {
-		if s, ok := strictScore[d]; ok && (a.named || !p.asked) && (!onlyNamed || a.inName) {
-			out = append(out, scoredGroup{group: d, score: strictFirst + s/maxStrict})
+	for _, d := range w.accList {
+		a := &w.accs[d]
+		if w.isStrict[d] && (a.named || !p.asked) && (!onlyNamed || a.inName) {
+			out = append(out, scoredGroup{group: d, score: strictFirst + w.strict[d]/maxStrict})
 			continue
 		}
 		c := a.cover / total
@@ -171,6 +173,47 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		return out[i].group < out[j].group
 	})
 	return out, nil
+}
+
+// gradedAcc is what graded matching gathers of one guide.
+type gradedAcc struct {
+	cover, score float64
+	named        bool // a word or a rule matched the name or the ask-phrases
+	inName       bool // a word or a rule matched the name
+	seen         bool
+}
+
+// gradedWorkspace holds graded matching's per-group lists, by group
+// number: a question's words may each match most guides of a varied
+// catalogue, and maps of them cost more than the matching.
+type gradedWorkspace struct {
+	hits     []fieldHit
+	hitList  []int32
+	accs     []gradedAcc
+	accList  []int32
+	strict   []float64
+	isStrict []bool
+}
+
+var gradedWork sync.Pool
+
+// getGradedWork returns a cleared workspace for groups groups.
+func getGradedWork(groups int) *gradedWorkspace {
+	w, _ := gradedWork.Get().(*gradedWorkspace)
+	if w == nil || len(w.accs) < groups {
+		return &gradedWorkspace{hits: make([]fieldHit, groups), accs: make([]gradedAcc, groups),
+			strict: make([]float64, groups), isStrict: make([]bool, groups)}
+	}
+	for _, d := range w.accList {
+		w.accs[d] = gradedAcc{}
+	}
+	for _, d := range w.hitList {
+		w.hits[d] = fieldHit{}
+	}
+	clear(w.strict)
+	clear(w.isStrict)
+	w.accList, w.hitList = w.accList[:0], w.hitList[:0]
+	return w
 }
 
 // textShare is how much the text score adds to a graded match's coverage:
@@ -212,4 +255,7 @@ func (t *table) lowerExOfficio(groups []scoredGroup) {
 
 // fieldHit is how a guide matched one group: the best field's coverage
 // and the text score.
-type fieldHit struct{ cover, score float64 }
+type fieldHit struct {
+	cover, score float64
+	seen         bool
+}

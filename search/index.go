@@ -717,6 +717,7 @@ func (ix *Index) Notify() {
 func (ix *Index) Run(ctx context.Context) {
 	t := time.NewTicker(PollInterval)
 	defer t.Stop()
+	warmed := "" // the generation whose postings were warmed
 	for {
 		select {
 		case <-ctx.Done():
@@ -757,6 +758,13 @@ func (ix *Index) Run(ctx context.Context) {
 			slog.Error("search index catch-up", "err", err)
 		}
 		ix.refreshVocabulary()
+		ix.mu.RLock()
+		gen := ix.gen
+		ix.mu.RUnlock()
+		if gen != warmed {
+			warmed = gen
+			go ix.warmPostings(ctx)
+		}
 		ix.catchMu.Lock()
 		if time.Since(ix.saved) >= saveEvery && !ix.closed {
 			if err := ix.saveLocked(); err != nil {

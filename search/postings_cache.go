@@ -3,6 +3,7 @@ package search
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -60,13 +61,16 @@ func (d *decodedPostings) bytes() int {
 	return 4*(len(d.docs)+len(d.norm)+len(d.freq)+len(d.pos.off)+len(d.pos.val)) + 160
 }
 
-// postingsCache keeps decoded postings within a byte budget, the least
-// recently used going first.
+// postingsCache keeps decoded postings within a byte budget. What goes
+// first is found by a second-chance sweep from the oldest entry: one read
+// since the sweep last passed it is kept once more. Reads only take the
+// read lock and set a flag, so that searches on several cores do not
+// queue on the cache.
 type postingsCache struct {
-	mu     sync.Mutex
+	mu     sync.RWMutex
 	budget int
 	used   int
-	lru    list.List // of *postingsEntry, most recent first
+	lru    list.List // of *postingsEntry, newest first
 	byKey  map[postingsKey]*list.Element
 }
 
@@ -74,18 +78,27 @@ type postingsEntry struct {
 	key  postingsKey
 	d    *decodedPostings
 	size int
+	used atomic.Bool // read since the sweep last passed it
 }
 
 func newPostingsCache(budget int) *postingsCache {
 	return &postingsCache{budget: budget, byKey: map[postingsKey]*list.Element{}}
 }
 
+// size returns the bytes the cache holds.
+func (c *postingsCache) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.used
+}
+
 func (c *postingsCache) get(k postingsKey) (*decodedPostings, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	if e, ok := c.byKey[k]; ok {
-		c.lru.MoveToFront(e)
-		return e.Value.(*postingsEntry).d, true
+		pe := e.Value.(*postingsEntry)
+		pe.used.Store(true)
+		return pe.d, true
 	}
 	return nil, false
 }
@@ -107,6 +120,10 @@ func (c *postingsCache) put(k postingsKey, d *decodedPostings) {
 	for c.used > c.budget {
 		last := c.lru.Back()
 		e := last.Value.(*postingsEntry)
+		if e.used.Swap(false) {
+			c.lru.MoveToFront(last)
+			continue
+		}
 		c.lru.Remove(last)
 		delete(c.byKey, e.key)
 		c.used -= e.size

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -11,7 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/go-ego/gse"
 )
@@ -147,19 +145,11 @@ func (ix *Index) readVocabulary(v *soundVocab, counts map[string]uint64, seg *gs
 // calling goroutine — FieldDict reads each on a goroutine of its own — so
 // that guard recovers a memory fault reading a damaged one.
 func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(string, uint64)) error {
-	adv, err := ix.bi.Advanced()
+	snap, err := ix.snapshot()
 	if err != nil {
 		return err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return fmt.Errorf("search index of type %T", r)
-	}
+	defer snap.Close()
 	segs := snap.Segments()
 	var counts map[string]uint64 // the sums over several segments
 	if len(segs) > 1 {

@@ -26,12 +26,12 @@ import (
 const minMemoryLimitMiB = 480
 
 // autoMemoryLimit is the soft memory limit for a live heap of live bytes:
-// room for half as much again (searches, result caches), never below
-// minMemoryLimitMiB, so that a large catalogue does not make the collector
-// run without pause, plus the search's decoded postings, which fill as
-// searches come (search.PostingsCacheBytes).
+// room for half as much again (searches, result caches) and for the
+// search's decoded postings, which fill as searches come
+// (search.PostingsCacheBytes), and never below minMemoryLimitMiB, so
+// that a large catalogue does not make the collector run without pause.
 func autoMemoryLimit(live uint64) int64 {
-	return max(int64(minMemoryLimitMiB)<<20, int64(live)*3/2) + search.PostingsCacheBytes
+	return max(int64(minMemoryLimitMiB)<<20, int64(live)*3/2+search.PostingsCacheBytes)
 }
 
 // setMemoryLimit applies serve's soft memory limit once the index is

@@ -1,0 +1,96 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// Warming the postings cache. The first search of a broad word reads its
+// postings from the segment's compressed form, which on a catalogue where
+// every guide is its own text is most of what that search costs. When a
+// generation becomes live, Run decodes the postings of the catalogue's
+// most frequent terms into the cache, most frequent first, until
+// warmShare of its budget is used; searches find them decoded from then
+// on, and the rest of the budget is left to the words searches bring.
+
+// warmShare is the share of the postings cache the warm-up fills.
+const warmShare = 0.5
+
+// warmMinDocs is the fewest documents a term is in for the warm-up to
+// decode it, at least: a rare term is cheap to read when asked for.
+const warmMinDocs = 32
+
+// warmFields are the fields whose terms are warmed.
+var warmFields = []string{"body", "ask", "faq", "name", "name_precise", "name_cjk", "name_py", "name_ini", "word_py", "word_ini"}
+
+// warmPostings warms the postings cache for the live generation. It holds
+// ix.mu for reading one field's dictionary or one term at a time, and
+// stops when the generation is replaced, the index closes or ctx ends.
+func (ix *Index) warmPostings(ctx context.Context) {
+	start := time.Now()
+	type candidate struct {
+		field, term string
+		docs        uint64
+	}
+	var cands []candidate
+	var gen string
+	for _, field := range warmFields {
+		ix.mu.RLock()
+		if ix.bi == nil || gen != "" && ix.gen != gen {
+			ix.mu.RUnlock()
+			return
+		}
+		gen = ix.gen
+		err := guard("warm the search index", func() error {
+			least := uint64(max(warmMinDocs, ix.t.live/1000))
+			return ix.fieldTerms(field, func(string) bool { return true }, func(term string, docs uint64) {
+				if docs >= least {
+					cands = append(cands, candidate{field, term, docs})
+				}
+			})
+		})
+		ix.mu.RUnlock()
+		if err != nil {
+			return // a damaged index is found and reported by the searches
+		}
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.docs, a.docs), cmp.Compare(a.field, b.field), cmp.Compare(a.term, b.term))
+	})
+	limit := int(float64(ix.postings.budget) * warmShare)
+	warmed := 0
+	for _, c := range cands {
+		if ctx.Err() != nil || ix.postings.size() >= limit {
+			break
+		}
+		ix.mu.RLock()
+		if ix.bi == nil || ix.gen != gen {
+			ix.mu.RUnlock()
+			return
+		}
+		err := guard("warm the search index", func() error {
+			snap, err := ix.snapshot()
+			if err != nil {
+				return err
+			}
+			defer snap.Close()
+			run := ix.newRun(ctx, snap)
+			defer run.done()
+			for si := range run.segs {
+				if _, err := run.decoded(si, c.field, []byte(c.term), phraseFields[c.field]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		ix.mu.RUnlock()
+		if err != nil {
+			return
+		}
+		warmed++
+	}
+	slog.Info("search postings warmed", "terms", warmed, "MiB", ix.postings.size()>>20, "took", time.Since(start).Round(time.Millisecond))
+}
