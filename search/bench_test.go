@@ -30,7 +30,9 @@ import (
 //
 // (a few minutes: the fixture's import and first build take about a
 // minute and a half, BenchmarkIndexBuild one more build). -bench.dir keeps
-// the generated store between runs. The goals (README, Performance):
+// the generated store between runs; -bench.vary generates varied guides
+// (every item its own text, as real county guides). The goals (README,
+// Performance):
 // index build ≥ 5,000 items/s; search with facets p50 ≤ 3 ms and p99 ≤
 // 20 ms; suggest p99 ≤ 5 ms. They are measured, not asserted.
 
@@ -39,6 +41,8 @@ var (
 	benchDir   = flag.String("bench.dir", "", "data directory kept between runs for the search benchmarks' "+
 		"catalogue (imported when it does not hold -bench.items items; the index is rebuilt when its mapping changed); "+
 		"default: a temporary directory")
+	benchVary = flag.Bool("bench.vary", false, "generate varied guides (gen --vary: every item its own text) for the search benchmarks "+
+		"(keep a -bench.dir of its own for them)")
 )
 
 // benchFixture is a store and an index of a generated catalogue.
@@ -130,7 +134,7 @@ func (f *benchFixture) load(ctx context.Context) error {
 	st, n := f.store, f.items
 	start := time.Now()
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(seeds.Generate(pw, seeds.GenOptions{Items: n, Seed: 1})) }()
+	go func() { pw.CloseWithError(seeds.Generate(pw, seeds.GenOptions{Items: n, Seed: 1, Vary: *benchVary})) }()
 	dec := interchange.DecodeJSONL(pr, "gen.jsonl")
 	pr.Close()
 	if len(dec.Problems) > 0 {

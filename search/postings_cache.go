@@ -15,7 +15,7 @@ import (
 // as long as the catalogue; reading them from the segment's compressed
 // form is most of what a first search of it costs, so the recently used
 // ones are kept decoded. serve's soft memory limit leaves room for it.
-const PostingsCacheBytes = 160 << 20
+const PostingsCacheBytes = 64 << 20
 
 // postingsKey identifies the postings of a term in one field of one
 // segment with one set of deleted documents (segments never change; the
