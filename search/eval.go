@@ -364,14 +364,12 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		}
 		t.df = 0
 		for si := range run.segs {
-			d, err := run.decoded(si, t.field, t.term, phraseFields[t.field])
+			n, err := run.docFreq(si, t.field, t.term)
 			if err != nil {
 				statErr = err
 				return
 			}
-			if d != nil {
-				t.df += uint64(len(d.docs))
-			}
+			t.df += n
 		}
 		t.idf = 1.0 + math.Log(float64(total)/float64(t.df+1.0))
 	})
@@ -451,6 +449,23 @@ func (r *evalRun) postings(si int, field string, term []byte) (segment.PostingsL
 	return d.PostingsList(term, r.segs[si].Deleted(), nil)
 }
 
+// docFreq returns how many live documents of segment si have a term:
+// the length of its cached postings, else the postings list's count
+// (which does not read the list), so that terms a search never reaches
+// (after a conjunction came out empty) are not read.
+func (r *evalRun) docFreq(si int, field string, term []byte) (uint64, error) {
+	ss := r.segs[si]
+	key := postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: field, term: string(term), positions: phraseFields[field]}
+	if d, ok := r.cache.get(key); ok {
+		return uint64(len(d.docs)), nil
+	}
+	pl, err := r.postings(si, field, term)
+	if err != nil || pl == nil {
+		return 0, err
+	}
+	return pl.Count(), nil
+}
+
 // decoded returns the postings of a term in segment si, from the cache
 // or read now (and offered to the cache).
 func (r *evalRun) decoded(si int, field string, term []byte, positions bool) (*decodedPostings, error) {
@@ -519,6 +534,9 @@ var phraseFields = map[string]bool{"name_cjk": true, "name_py": true, "name_ini"
 // eval returns the matches of n in segment si. The caller owns the
 // result (see matches) and gives it back with release when done.
 func (r *evalRun) eval(si int, n *evalNode) (matches, error) {
+	if err := r.ctx.Err(); err != nil {
+		return matches{}, err
+	}
 	switch n.kind {
 	case nodeNone:
 		return matches{}, nil
@@ -737,16 +755,21 @@ func (r *evalRun) disj(si int, n *evalNode) (matches, error) {
 func (r *evalRun) boolean(si int, n *evalNode) (matches, error) {
 	var base, should matches
 	var err error
+	if n.must != nil {
+		if base, err = r.eval(si, n.must); err != nil {
+			return matches{}, err
+		}
+		if len(base.docs) == 0 {
+			return base, nil // nothing to add should's score to
+		}
+	}
 	if n.should != nil {
 		if should, err = r.eval(si, n.should); err != nil {
+			r.release(base)
 			return matches{}, err
 		}
 	}
 	if n.must != nil {
-		if base, err = r.eval(si, n.must); err != nil {
-			r.release(should)
-			return matches{}, err
-		}
 		addWhere(base, should)
 		r.release(should)
 	} else {
