@@ -1,11 +1,13 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -64,12 +66,59 @@ type evalNode struct {
 	idf     float64
 	qweight float64
 	kids    []*evalNode
-	min     int
+	// times says how often each child stands in a conjunction (nil: once
+	// each): a query that repeats a word is read once per word.
+	times []int
+	min   int
 	// Of a boolean query: must, should and mustNot (each may be nil).
 	must, should, mustNot *evalNode
 	// Of a phrase: the terms at each position (a position's child is a
 	// term, or a disjunction of its terms).
 	positions [][]string
+	signature string // see sig
+}
+
+// sig identifies what a node matches and how it scores.
+func (n *evalNode) sig() string {
+	if n == nil {
+		return "-"
+	}
+	if n.signature != "" {
+		return n.signature
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%s|%q|%v|%d|%v(", n.kind, n.field, n.term, n.boost, n.min, n.positions)
+	for i, k := range n.kids {
+		if n.times != nil {
+			fmt.Fprintf(&b, "%d×", n.times[i])
+		}
+		b.WriteString(k.sig())
+		b.WriteString(",")
+	}
+	fmt.Fprintf(&b, ")[%s;%s;%s]", n.must.sig(), n.should.sig(), n.mustNot.sig())
+	n.signature = b.String()
+	return n.signature
+}
+
+// collapse makes each child of a conjunction stand once, counted in
+// times.
+func (n *evalNode) collapse() *evalNode {
+	seen := map[string]int{}
+	var kids []*evalNode
+	var times []int
+	for _, k := range n.kids {
+		if i, ok := seen[k.sig()]; ok {
+			times[i]++
+			continue
+		}
+		seen[k.sig()] = len(kids)
+		kids = append(kids, k)
+		times = append(times, 1)
+	}
+	if len(kids) < len(n.kids) {
+		n.kids, n.times = kids, times
+	}
+	return n
 }
 
 // compileQuery turns a bleve query into evaluation nodes, following the
@@ -96,7 +145,7 @@ func compileQuery(q query.Query, m mapping.IndexMapping) (*evalNode, error) {
 		for _, t := range tokens {
 			n.kids = append(n.kids, &evalNode{kind: nodeTerm, field: q.FieldVal, term: append([]byte(nil), t.Term...), boost: q.BoostVal.Value()})
 		}
-		return n, nil
+		return n.collapse(), nil
 	case *query.MatchPhraseQuery:
 		tokens, err := analyze(m, q.Analyzer, q.FieldVal, q.MatchPhrase)
 		if err != nil {
@@ -130,6 +179,9 @@ func compileList(kind nodeKind, qs []query.Query, min int, m mapping.IndexMappin
 	}
 	if len(n.kids) == 0 {
 		return &evalNode{kind: nodeNone}, nil
+	}
+	if kind == nodeConj {
+		n.collapse()
 	}
 	return n, nil
 }
@@ -244,8 +296,12 @@ func (n *evalNode) weight() float64 {
 		return w
 	}
 	w := 0.0
-	for _, k := range n.kids {
-		w += k.weight()
+	for i, k := range n.kids {
+		if n.times != nil {
+			w += float64(n.times[i]) * k.weight()
+		} else {
+			w += k.weight()
+		}
 	}
 	return w
 }
@@ -382,7 +438,7 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	t := ix.t
 	var out []scoredGroup
 	for si := range run.segs {
-		m, err := run.eval(si, root)
+		m, err := run.eval(si, root, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -531,9 +587,13 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 // others are matched by term.
 var phraseFields = map[string]bool{"name_cjk": true, "name_py": true, "name_ini": true}
 
-// eval returns the matches of n in segment si. The caller owns the
-// result (see matches) and gives it back with release when done.
-func (r *evalRun) eval(si int, n *evalNode) (matches, error) {
+// eval returns the matches of n in segment si among the documents
+// within (sorted; nil: every document). The caller owns the result (see
+// matches) and gives it back with release when done. A conjunction reads
+// its narrowest part first and the others only within what that matched,
+// so that a rare word (犯罪) spares reading where a common one (证明)
+// occurs; a document's score does not depend on within.
+func (r *evalRun) eval(si int, n *evalNode, within []uint32) (matches, error) {
 	if err := r.ctx.Err(); err != nil {
 		return matches{}, err
 	}
@@ -541,15 +601,15 @@ func (r *evalRun) eval(si int, n *evalNode) (matches, error) {
 	case nodeNone:
 		return matches{}, nil
 	case nodeTerm:
-		return r.term(si, n, nil)
+		return r.term(si, n, nil, within)
 	case nodeConj:
-		return r.conj(si, n.kids)
+		return r.conj(si, n, within)
 	case nodeDisj:
-		return r.disj(si, n)
+		return r.disj(si, n, within)
 	case nodeBool:
-		return r.boolean(si, n)
+		return r.boolean(si, n, within)
 	case nodePhrase:
-		return r.phrase(si, n)
+		return r.phrase(si, n, within)
 	}
 	return matches{}, fmt.Errorf("%w: node kind %d", errUnsupportedQuery, n.kind)
 }
@@ -593,15 +653,15 @@ func (r *evalRun) dense(size int) ([]float64, []int32) {
 	return r.denseScore[:size], r.denseCount[:size]
 }
 
-// term scores the postings of a term as TermQueryScorer does. With pos,
-// it also gives each document's positions of the term.
-func (r *evalRun) term(si int, n *evalNode, pos *positions) (matches, error) {
+// term scores the postings of a term as TermQueryScorer does, among the
+// documents within (nil: all). With pos, it also gives each document's
+// positions of the term.
+func (r *evalRun) term(si int, n *evalNode, pos *positions, within []uint32) (matches, error) {
 	d, err := r.decoded(si, n.field, n.term, pos != nil)
 	if err != nil || d == nil {
 		return matches{}, err
 	}
-	m := matches{docs: d.docs, scores: r.floats(len(d.docs))[:len(d.docs)]}
-	for i := range d.docs {
+	score := func(i int) float64 {
 		var tf float64
 		if d.freq == nil {
 			tf = 1
@@ -614,10 +674,57 @@ func (r *evalRun) term(si int, n *evalNode, pos *positions) (matches, error) {
 		if n.qweight != 1.0 {
 			s *= n.qweight
 		}
-		m.scores[i] = s
+		return s
+	}
+	if within == nil {
+		m := matches{docs: d.docs, scores: r.floats(len(d.docs))[:len(d.docs)]}
+		for i := range d.docs {
+			m.scores[i] = score(i)
+		}
+		if pos != nil {
+			*pos = d.pos
+		}
+		return m, nil
+	}
+	n0 := min(len(d.docs), len(within))
+	m := matches{docs: r.uints(n0), scores: r.floats(n0), own: true}
+	var ps positions
+	keep := func(i int) {
+		m.docs = append(m.docs, d.docs[i])
+		m.scores = append(m.scores, score(i))
+		if pos != nil {
+			ps.add(d.pos.at(i))
+		}
+	}
+	if len(within)*8 < len(d.docs) {
+		// Few candidates: look each up.
+		lo := 0
+		for _, w := range within {
+			i, found := slices.BinarySearch(d.docs[lo:], w)
+			lo += i
+			if lo == len(d.docs) {
+				break
+			}
+			if found {
+				keep(lo)
+			}
+		}
+	} else {
+		j := 0
+		for i, doc := range d.docs {
+			for j < len(within) && within[j] < doc {
+				j++
+			}
+			if j == len(within) {
+				break
+			}
+			if within[j] == doc {
+				keep(i)
+			}
+		}
 	}
 	if pos != nil {
-		*pos = d.pos
+		*pos = ps
 	}
 	return m, nil
 }
@@ -632,14 +739,30 @@ var sqrtCache = func() []float64 {
 	return c
 }()
 
-// conj intersects the children's matches and adds up their scores.
-func (r *evalRun) conj(si int, kids []*evalNode) (matches, error) {
+// conj intersects the children's matches and adds up their scores,
+// reading the children from the narrowest (by document frequency) on,
+// each within what the ones before matched.
+func (r *evalRun) conj(si int, n *evalNode, within []uint32) (matches, error) {
+	order := make([]int, len(n.kids))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(n.kids[a].estimate(), n.kids[b].estimate()) })
 	var acc matches
-	for i, k := range kids {
-		m, err := r.eval(si, k)
+	for i, ki := range order {
+		if i > 0 {
+			within = acc.docs
+		}
+		m, err := r.eval(si, n.kids[ki], within)
 		if err != nil {
 			r.release(acc)
 			return matches{}, err
+		}
+		if n.times != nil && n.times[ki] > 1 {
+			t := float64(n.times[ki])
+			for j := range m.scores {
+				m.scores[j] *= t
+			}
 		}
 		if i == 0 {
 			acc = m
@@ -655,6 +778,36 @@ func (r *evalRun) conj(si int, kids []*evalNode) (matches, error) {
 		}
 	}
 	return acc, nil
+}
+
+// estimate bounds how many documents n matches, from its terms'
+// document frequencies.
+func (n *evalNode) estimate() uint64 {
+	switch n.kind {
+	case nodeTerm:
+		return n.df
+	case nodeConj, nodePhrase:
+		e := uint64(math.MaxUint64)
+		for _, k := range n.kids {
+			e = min(e, k.estimate())
+		}
+		if len(n.kids) == 0 {
+			return 0
+		}
+		return e
+	case nodeDisj:
+		e := uint64(0)
+		for _, k := range n.kids {
+			e += k.estimate()
+		}
+		return e
+	case nodeBool:
+		if n.must != nil {
+			return n.must.estimate()
+		}
+		return n.should.estimate()
+	}
+	return 0
 }
 
 func (r *evalRun) intersect(a, b matches) matches {
@@ -681,7 +834,7 @@ func (r *evalRun) intersect(a, b matches) matches {
 // children scores the sum of their scores × c/t (bleve's coordination),
 // and needs at least min of them. The sums are made in a segment-sized
 // array, child by child (the order bleve adds them in).
-func (r *evalRun) disj(si int, n *evalNode) (matches, error) {
+func (r *evalRun) disj(si int, n *evalNode, within []uint32) (matches, error) {
 	kids := make([]matches, 0, len(n.kids))
 	defer func() {
 		for _, m := range kids {
@@ -690,7 +843,7 @@ func (r *evalRun) disj(si int, n *evalNode) (matches, error) {
 	}()
 	total := 0
 	for _, k := range n.kids {
-		m, err := r.eval(si, k)
+		m, err := r.eval(si, k, within)
 		if err != nil {
 			return matches{}, err
 		}
@@ -752,19 +905,20 @@ func (r *evalRun) disj(si int, n *evalNode) (matches, error) {
 // boolean follows BooleanSearcher: the documents of must (or of should,
 // without must) less those of mustNot; should's score is added where it
 // matches.
-func (r *evalRun) boolean(si int, n *evalNode) (matches, error) {
+func (r *evalRun) boolean(si int, n *evalNode, within []uint32) (matches, error) {
 	var base, should matches
 	var err error
 	if n.must != nil {
-		if base, err = r.eval(si, n.must); err != nil {
+		if base, err = r.eval(si, n.must, within); err != nil {
 			return matches{}, err
 		}
 		if len(base.docs) == 0 {
 			return base, nil // nothing to add should's score to
 		}
+		within = base.docs
 	}
 	if n.should != nil {
-		if should, err = r.eval(si, n.should); err != nil {
+		if should, err = r.eval(si, n.should, within); err != nil {
 			r.release(base)
 			return matches{}, err
 		}
@@ -776,7 +930,7 @@ func (r *evalRun) boolean(si int, n *evalNode) (matches, error) {
 		base = should
 	}
 	if n.mustNot != nil && len(base.docs) > 0 {
-		not, err := r.eval(si, n.mustNot)
+		not, err := r.eval(si, n.mustNot, base.docs)
 		if err != nil {
 			r.release(base)
 			return matches{}, err
@@ -820,7 +974,7 @@ func (r *evalRun) subtract(a, b matches) matches {
 
 // phrase matches the documents where the phrase's terms follow one
 // another, scored as the conjunction of its positions.
-func (r *evalRun) phrase(si int, n *evalNode) (matches, error) {
+func (r *evalRun) phrase(si int, n *evalNode, within []uint32) (matches, error) {
 	if len(n.kids) == 0 {
 		return matches{}, nil
 	}
@@ -840,7 +994,7 @@ func (r *evalRun) phrase(si int, n *evalNode) (matches, error) {
 		var s slot
 		var err error
 		if k.kind == nodeTerm {
-			if s.m, err = r.term(si, k, &s.pos); err != nil {
+			if s.m, err = r.term(si, k, &s.pos, within); err != nil {
 				return matches{}, err
 			}
 		} else {
@@ -850,7 +1004,7 @@ func (r *evalRun) phrase(si int, n *evalNode) (matches, error) {
 			var accPos positions
 			for _, t := range k.kids {
 				var pos positions
-				m, err := r.term(si, t, &pos)
+				m, err := r.term(si, t, &pos, within)
 				if err != nil {
 					return matches{}, err
 				}
@@ -867,6 +1021,7 @@ func (r *evalRun) phrase(si int, n *evalNode) (matches, error) {
 		if len(s.m.docs) == 0 {
 			return matches{}, nil
 		}
+		within = s.m.docs
 	}
 	out := matches{docs: r.uints(0), scores: r.floats(0), own: true}
 	idx := make([]int, len(slots))

@@ -68,8 +68,9 @@ func evalTestTexts(t *testing.T) []string {
 	for _, q := range refQueries {
 		add(q)
 	}
-	// What the plan makes of odd input: query syntax, Latin, digits.
-	for _, q := range []string{"+身份证 -护照", "\"结婚登记\"", "sfz", "gjj tiqu", "12345", "a", "身 份 证 补 办"} {
+	// What the plan makes of odd input: query syntax, Latin, digits,
+	// repeated words (one conjunction child standing several times).
+	for _, q := range []string{"+身份证 -护照", "\"结婚登记\"", "sfz", "gjj tiqu", "12345", "a", "身 份 证 补 办", "身份证 身份证 补办 身份证", "证明证明证明", "居民身份证居民身份证居民身份证"} {
 		add(q)
 	}
 	return out
