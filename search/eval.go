@@ -377,6 +377,14 @@ type matches struct {
 // the segments is returned as ErrIndexDamaged and makes the index
 // degraded.
 func (ix *Index) evaluate(ctx context.Context, q query.Query) ([]scoredGroup, error) {
+	// As many evaluations at once as there are cores: more would not
+	// finish sooner, and each holds lists as long as the catalogue.
+	select {
+	case ix.evalSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-ix.evalSlots }()
 	var out []scoredGroup
 	err := guard("search the index", func() error {
 		var err error
