@@ -10,7 +10,6 @@ import (
 
 	"zhinan/catalog"
 	"zhinan/interchange"
-	"zhinan/internal/testdb"
 	"zhinan/seeds"
 	"zhinan/store"
 )
@@ -22,18 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // ZHINAN_TEST_DB names a server (see internal/testdb).
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.OpenDB(testdb.URL(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	regions, err := seeds.Regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureRegions(context.Background(), regions); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := openStoreDir(t)
 	return st
 }
 
