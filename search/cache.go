@@ -10,8 +10,19 @@ import (
 const (
 	resultCacheBytes     = 48 << 20 // result pages of repeated requests, with their JSON
 	collectionCacheBytes = 32 << 20 // items and facets of repeated queries and filters, for other pages
-	matchCacheBytes      = 16 << 20 // matched groups of repeated query texts
+	matchCacheBytes      = 16 << 20 // matched groups of repeated query texts (at least; see matchBudget)
 )
+
+// matchBytesPerGroup is what the match cache may hold per guide text of
+// the catalogue. A common word matches most of a catalogue, and a match
+// set kept serves every other filter and page of its text: at a million
+// items a fixed budget held no such set, and each request of a common
+// word searched the whole index again.
+const matchBytesPerGroup = 128
+
+// matchBudget is the match cache's budget for a catalogue of groups guide
+// texts.
+func matchBudget(groups int) int { return max(matchCacheBytes, matchBytesPerGroup*groups) }
 
 // sized is a cache entry that knows about how much memory it holds.
 type sized interface{ bytes() int }
@@ -22,6 +33,7 @@ type boundedCache[V sized] struct {
 	mu     sync.Mutex
 	budget int
 	used   int
+	share  int // an entry may take at most budget/share
 	m      map[string]cached[V]
 }
 
@@ -37,8 +49,8 @@ type (
 	collectionCache = boundedCache[*collection]
 )
 
-func newCache[V sized](budget int) *boundedCache[V] {
-	return &boundedCache[V]{budget: budget, m: map[string]cached[V]{}}
+func newCache[V sized](budget, share int) *boundedCache[V] {
+	return &boundedCache[V]{budget: budget, share: share, m: map[string]cached[V]{}}
 }
 
 func (c *boundedCache[V]) get(k string) (V, bool) {
@@ -50,15 +62,22 @@ func (c *boundedCache[V]) get(k string) (V, bool) {
 
 func (c *boundedCache[V]) put(k string, v V) {
 	n := v.bytes() + len(k)
-	if n > c.budget/8 {
-		return // one entry may not crowd out the rest
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if n > c.budget/c.share {
+		return // one entry may not crowd out the rest
+	}
 	if old, ok := c.m[k]; ok {
 		c.used -= old.n
 		delete(c.m, k)
 	}
+	c.evict(n)
+	c.m[k] = cached[V]{v, n}
+	c.used += n
+}
+
+// evict drops entries until n more bytes fit in the budget.
+func (c *boundedCache[V]) evict(n int) {
 	for key, old := range c.m {
 		if c.used+n <= c.budget {
 			break
@@ -66,8 +85,16 @@ func (c *boundedCache[V]) put(k string, v V) {
 		c.used -= old.n
 		delete(c.m, key)
 	}
-	c.m[k] = cached[V]{v, n}
-	c.used += n
+}
+
+// resize sets the budget, dropping entries when it shrinks.
+func (c *boundedCache[V]) resize(budget int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if budget != c.budget {
+		c.budget = budget
+		c.evict(0)
+	}
 }
 
 func (c *boundedCache[V]) clear() {
@@ -85,7 +112,8 @@ func (r *Result) bytes() int { return 2 * (256 + 320*len(r.Hits) + facetBytes(r.
 
 func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c.facets) }
 
-func (m *matchSet) bytes() int { return 512 + 16*cap(m.groups) }
+// A match set counts its region index in whether or not it is built yet.
+func (m *matchSet) bytes() int { return 512 + 16*cap(m.groups) + 8*m.items }
 
 func facetBytes(fs map[string][]FacetValue) int {
 	n := 0

@@ -97,41 +97,26 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 		return c
 	}
 	top := topK{k: k, t: t}
-	for _, sg := range m.groups {
-		g := &t.Groups[sg.group]
-		if !g.passes(f) {
-			continue
+	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
+		c.total++
+		for b := g.Flags[i]; b != 0; b &= b - 1 {
+			c.flags[bits.TrailingZeros16(b)]++
 		}
-		n := int32(0)
-		for i, fl := range g.Flags {
-			if !f.accepts(g, i) {
-				continue
-			}
-			n++
-			for b := fl; b != 0; b &= b - 1 {
-				c.flags[bits.TrailingZeros16(b)]++
-			}
-			region := g.Regions[i]
-			c.regions.add(region, 1)
-			c.depts.add(g.Depts[i], 1)
-			cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
-			if top.full() && top.loses(cand) {
-				continue
-			}
-			top.offer(cand)
-		}
-		if n == 0 {
-			continue
-		}
-		c.total += int(n)
-		c.types.add(g.Type, n)
+		region := g.Regions[i]
+		c.regions.add(region, 1)
+		c.depts.add(g.Depts[i], 1)
+		c.types.add(g.Type, 1)
 		for _, a := range g.Audience {
-			c.audiences.add(a, n)
+			c.audiences.add(a, 1)
 		}
 		for _, th := range g.Themes {
-			c.themes.add(th, n)
+			c.themes.add(th, 1)
 		}
-	}
+		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
+		if !top.full() || !top.loses(cand) {
+			top.offer(cand)
+		}
+	})
 	c.ordered = top.sorted()
 	c.rollUpRegions(rk.up, f.regions)
 	return c
@@ -174,32 +159,23 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 	defer w.release()
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
-	for _, sg := range m.groups {
-		g := &t.Groups[sg.group]
-		if !g.passes(f) {
-			continue
-		}
-		for i := range g.Flags {
-			if !f.accepts(g, i) {
-				continue
+	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
+		region := g.Regions[i]
+		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
+		s := g.Svcs[i]
+		a := &w.acc[s]
+		if a.items == 0 {
+			w.touched = append(w.touched, s)
+			a.rep, a.best = cand, cand.score
+		} else {
+			a.best = max(a.best, cand.score)
+			if t.represents(cand, a.rep) {
+				a.rep = cand
 			}
-			region := g.Regions[i]
-			cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
-			s := g.Svcs[i]
-			a := &w.acc[s]
-			if a.items == 0 {
-				w.touched = append(w.touched, s)
-				a.rep, a.best = cand, cand.score
-			} else {
-				a.best = max(a.best, cand.score)
-				if t.represents(cand, a.rep) {
-					a.rep = cand
-				}
-			}
-			a.items++
-			w.hits = append(w.hits, svcHit{svc: s, group: sg.group, pos: int32(i)})
 		}
-	}
+		a.items++
+		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, pos: int32(i)})
+	})
 	// Pass 2: the matching items in order of service (a counting sort),
 	// so that each service's distinct values are counted once.
 	at := int32(0)
@@ -480,7 +456,7 @@ const collectStep = 50
 
 // passes reports whether a group passes the filters on what its items
 // share: type, audience and theme.
-func (g *group) passes(f filter) bool {
+func (g *group) passes(f *filter) bool {
 	return (f.typ < 0 || g.Type == f.typ) && (f.audience < 0 || hasNum(g.Audience, f.audience)) &&
 		(f.theme < 0 || hasNum(g.Themes, f.theme))
 }

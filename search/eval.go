@@ -76,6 +76,9 @@ type evalNode struct {
 	// term, or a disjunction of its terms).
 	positions [][]string
 	signature string // see sig
+	// titleLevel tells that the node reads name fields only: it is
+	// matched over the names (titles.go).
+	titleLevel bool
 }
 
 // sig identifies what a node matches and how it scores.
@@ -344,6 +347,10 @@ type evalRun struct {
 	reads  int
 	groups []*segGroups // by segment: document number → group
 	cache  *postingsCache
+	// titles is the name index; byTitle the matches over the names of the
+	// name-only parts evaluated so far (see titles.go).
+	titles  *titleIndex
+	byTitle map[*evalNode]matches
 	*evalBuffers
 }
 
@@ -442,14 +449,29 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	}
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
 
+	root.markTitleLevel()
+	if run.titles, err = ix.titles(ix.t, ix.bi.Mapping()); err != nil {
+		return nil, err
+	}
 	run.groups = ix.segmentGroups(run.segs)
 	t := ix.t
-	var out []scoredGroup
+	// Every segment's matches first, so that the result is made once at
+	// its size.
+	per := make([]matches, len(run.segs))
+	defer func() {
+		for _, m := range per {
+			run.release(m)
+		}
+	}()
+	n := 0
 	for si := range run.segs {
-		m, err := run.eval(si, root, nil)
-		if err != nil {
+		if per[si], err = run.eval(si, root, nil); err != nil {
 			return nil, err
 		}
+		n += len(per[si].docs)
+	}
+	out := make([]scoredGroup, 0, n)
+	for si, m := range per {
 		groups := run.groups[si].groups
 		for i, d := range m.docs {
 			gi := groups[d]
@@ -457,9 +479,17 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 				out = append(out, scoredGroup{gi, m.scores[i]})
 			}
 		}
-		run.release(m)
 	}
 	return out, nil
+}
+
+// size is the number of documents of segment si (of names, for the
+// names' segment).
+func (r *evalRun) size(si int) int {
+	if si == r.titleSeg() {
+		return len(r.titles.names)
+	}
+	return int(r.segs[si].Segment().Count())
 }
 
 // newRun starts an evaluation over snap; done ends it.
@@ -470,6 +500,9 @@ func (ix *Index) newRun(ctx context.Context, snap *scorch.IndexSnapshot) *evalRu
 
 // done hands the run's buffers on to the next one.
 func (r *evalRun) done() {
+	for _, m := range r.byTitle {
+		r.release(m)
+	}
 	b := r.evalBuffers
 	b.f64, b.u32 = b.f64[:min(len(b.f64), maxPooledBuffers)], b.u32[:min(len(b.u32), maxPooledBuffers)]
 	evalPool.Put(b)
@@ -533,6 +566,9 @@ func (r *evalRun) docFreq(si int, field string, term []byte) (uint64, error) {
 // decoded returns the postings of a term in segment si, from the cache
 // or read now (and offered to the cache).
 func (r *evalRun) decoded(si int, field string, term []byte, positions bool) (*decodedPostings, error) {
+	if si == r.titleSeg() {
+		return r.titles.get(field, term, positions), nil
+	}
 	ss := r.segs[si]
 	key := postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: field, term: string(term), positions: positions}
 	if d, ok := r.cache.get(key); ok {
@@ -604,6 +640,9 @@ var phraseFields = map[string]bool{"name_cjk": true, "name_py": true, "name_ini"
 func (r *evalRun) eval(si int, n *evalNode, within []uint32) (matches, error) {
 	if err := r.ctx.Err(); err != nil {
 		return matches{}, err
+	}
+	if n.titleLevel && si != r.titleSeg() {
+		return r.expand(si, n, within)
 	}
 	switch n.kind {
 	case nodeNone:
@@ -697,6 +736,11 @@ func (r *evalRun) term(si int, n *evalNode, pos *positions, within []uint32) (ma
 	n0 := min(len(d.docs), len(within))
 	m := matches{docs: r.uints(n0), scores: r.floats(n0), own: true}
 	var ps positions
+	if pos != nil && len(d.docs) > 0 {
+		// Room for the positions of n0 documents of average length.
+		ps.off = make([]uint32, 1, n0+1)
+		ps.val = make([]uint32, 0, len(d.pos.val)*n0/len(d.docs)+n0)
+	}
 	keep := func(i int) {
 		m.docs = append(m.docs, d.docs[i])
 		m.scores = append(m.scores, score(i))
@@ -872,7 +916,7 @@ func (r *evalRun) disj(si int, n *evalNode, within []uint32) (matches, error) {
 		}
 		return m, nil
 	}
-	size := int(r.segs[si].Segment().Count())
+	size := r.size(si)
 	score, count := r.dense(size)
 	touched := r.uints(total)
 	for _, m := range kids {
@@ -1152,6 +1196,9 @@ type segGroups struct {
 	groups     []int32 // by document number; -1: not (yet) a group of the table
 	unresolved []uint32
 	resolvedAt int // len(t.Groups) when the unresolved ones were last read
+	// titles maps the documents to names, made when first needed.
+	titlesOnce sync.Once
+	titles     *segTitles
 }
 
 // resolved returns sg with the ids of its documents without a group read

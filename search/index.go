@@ -187,6 +187,7 @@ type Index struct {
 	// (eval.go).
 	groupMaps groupMaps
 	postings  *postingsCache
+	titleIdx  titleHolder   // the name index of the live table (titles.go)
 	evalSlots chan struct{} // one per evaluation running (see evaluate)
 	vocab     vocabHolder
 	notify    chan struct{}
@@ -214,7 +215,7 @@ func Open(ctx context.Context, dataDir string, st Source) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheBytes), matches: newCache[*matchSet](matchCacheBytes), collections: newCache[*collection](collectionCacheBytes), postings: newPostingsCache(PostingsCacheBytes), evalSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), notify: make(chan struct{}, 1)}
+	ix := &Index{store: st, dir: dir, sug: newSuggester(), cache: newCache[*Result](resultCacheBytes, 8), matches: newCache[*matchSet](matchCacheBytes, 4), collections: newCache[*collection](collectionCacheBytes, 8), postings: newPostingsCache(PostingsCacheBytes), evalSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), notify: make(chan struct{}, 1)}
 	if err := ix.loadRegions(ctx); err != nil {
 		return nil, err
 	}

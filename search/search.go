@@ -191,8 +191,10 @@ func (ix *Index) collection(m *matchSet, r *Request) *collection {
 // matchSet is what a query text matches: its plan and the groups bleve
 // found, with their scores (for browsing: every group, by name).
 type matchSet struct {
-	plan   plan
-	groups []scoredGroup
+	plan    plan
+	groups  []scoredGroup
+	items   int          // the items of the groups
+	regions matchRegions // the items by region, built when first needed
 }
 
 type scoredGroup struct {
@@ -229,6 +231,10 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 			t.lowerExOfficio(m.groups)
 		}
 	}
+	for _, sg := range m.groups {
+		m.items += len(t.Groups[sg.group].Items)
+	}
+	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
 	return m, nil
 }

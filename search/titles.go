@@ -1,0 +1,321 @@
+package search
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// The name fields of a document are made from the item's name alone
+// (makeDocument), and every county's copy of a catalogue entry bears the
+// same name: in a catalogue of a million items a few thousand names stand
+// in the name fields of every document. So the evaluator matches the parts
+// of a query that only read name fields once per distinct name — over a
+// small postings index of the names, kept here — and hands each matching
+// name's score to the documents bearing it, instead of reading postings as
+// long as the catalogue and checking phrase positions in each document.
+// The scores are the same: a term's frequency, positions and field norm
+// in a name are those of every document bearing it, and the statistics
+// (document frequency, idf, query norm) are still read from bleve.
+
+// titleFields are the document fields made from the name alone, and how
+// to read each of a document.
+var titleFields = []struct {
+	name  string
+	value func(*document) string
+}{
+	{"name", func(d *document) string { return d.Name }},
+	{"name_precise", func(d *document) string { return d.NamePrecise }},
+	{"name_cjk", func(d *document) string { return d.NameCJK }},
+	{"name_exact", func(d *document) string { return d.NameExact }},
+	{"name_py", func(d *document) string { return d.NamePinyin }},
+	{"name_ini", func(d *document) string { return d.NameInitial }},
+	{"word_py", func(d *document) string { return d.WordPinyin }},
+	{"word_ini", func(d *document) string { return d.WordInitial }},
+}
+
+// titleField reports whether a document field is made from the name alone.
+func titleField(f string) bool {
+	for _, tf := range titleFields {
+		if tf.name == f {
+			return true
+		}
+	}
+	return false
+}
+
+// titleIndex is the postings of the name fields over the distinct names
+// of a table: a name's number is its place in names. Names are only
+// added (groups are never renamed), so a newer titleIndex extends an
+// older one; the lists an older one handed out are never written.
+type titleIndex struct {
+	t          *table
+	groups     int      // len(t.Groups) covered
+	names      []string // by number
+	byName     map[string]int32
+	groupTitle []int32 // by group: its name's number
+	postings   map[postingsKey]*decodedPostings
+}
+
+// titleHolder keeps the title index of the live table.
+type titleHolder struct {
+	mu sync.Mutex
+	ti *titleIndex
+}
+
+// titles returns the title index of table t, extended to its groups; the
+// caller holds ix.mu for reading.
+func (ix *Index) titles(t *table, m mapping.IndexMapping) (*titleIndex, error) {
+	h := &ix.titleIdx
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := h.ti
+	if old != nil && old.t == t && old.groups == len(t.Groups) {
+		return old, nil
+	}
+	ti := &titleIndex{t: t, byName: map[string]int32{}, postings: map[postingsKey]*decodedPostings{}}
+	if old != nil && old.t == t {
+		ti.groups, ti.names, ti.groupTitle = old.groups, old.names, old.groupTitle
+		for k, v := range old.byName {
+			ti.byName[k] = v
+		}
+		for k, v := range old.postings {
+			cp := *v
+			ti.postings[k] = &cp
+		}
+	}
+	for gi := ti.groups; gi < len(t.Groups); gi++ {
+		title := t.Groups[gi].Title
+		n, ok := ti.byName[title]
+		if !ok {
+			n = int32(len(ti.names))
+			ti.names = append(ti.names, title)
+			ti.byName[title] = n
+			if err := ti.add(n, title, m); err != nil {
+				return nil, err
+			}
+		}
+		ti.groupTitle = append(ti.groupTitle, n)
+	}
+	ti.groups = len(t.Groups)
+	h.ti = ti
+	return ti, nil
+}
+
+// add analyses the name fields of name n as bleve does when it indexes a
+// document (a field's length is its number of tokens; its norm
+// 1/√length, as a float32) and appends n to the postings of their terms.
+func (ti *titleIndex) add(n int32, title string, m mapping.IndexMapping) error {
+	doc := makeDocument(groupText{title: title})
+	for _, tf := range titleFields {
+		field := tf.name
+		tokens, err := analyze(m, "", field, tf.value(&doc))
+		if err != nil {
+			return err
+		}
+		if len(tokens) == 0 {
+			continue
+		}
+		norm := float32(1 / math.Sqrt(float64(len(tokens))))
+		positions := phraseFields[field]
+		type termAt struct {
+			freq uint32
+			pos  []uint32
+		}
+		terms := map[string]*termAt{}
+		var order []string
+		for _, tk := range tokens {
+			ta := terms[string(tk.Term)]
+			if ta == nil {
+				ta = &termAt{}
+				terms[string(tk.Term)] = ta
+				order = append(order, string(tk.Term))
+			}
+			ta.freq++
+			ta.pos = append(ta.pos, uint32(tk.Position))
+		}
+		for _, term := range order {
+			ta := terms[term]
+			key := postingsKey{field: field, term: term, positions: positions}
+			d := ti.postings[key]
+			if d == nil {
+				d = &decodedPostings{}
+				ti.postings[key] = d
+			}
+			d.docs = append(d.docs, uint32(n))
+			d.norm = append(d.norm, norm)
+			d.freq = append(d.freq, ta.freq)
+			if positions {
+				d.pos.add(ta.pos)
+			}
+		}
+	}
+	return nil
+}
+
+// get returns the postings of a term of a name field over the names.
+func (ti *titleIndex) get(field string, term []byte, positions bool) *decodedPostings {
+	return ti.postings[postingsKey{field: field, term: string(term), positions: positions}]
+}
+
+// segTitles maps the documents of one segment to names: each document's
+// name number, and the documents of each name in order.
+type segTitles struct {
+	docTitle []int32  // by document: its name's number, -1 when it has no group
+	off      []int32  // the documents of name n are docs[off[n]:off[n+1]]
+	docs     []uint32 // by name, in document order
+}
+
+// titlesOf returns the name maps of segment si, made once per segment
+// and table (with sg's groups).
+func (r *evalRun) titlesOf(si int) *segTitles {
+	sg := r.groups[si]
+	sg.titlesOnce.Do(func() {
+		ti := r.titles
+		st := &segTitles{docTitle: make([]int32, len(sg.groups)), off: make([]int32, len(ti.names)+1)}
+		for d, gi := range sg.groups {
+			st.docTitle[d] = -1
+			if gi >= 0 && int(gi) < len(ti.groupTitle) {
+				n := ti.groupTitle[gi]
+				st.docTitle[d] = n
+				st.off[n+1]++
+			}
+		}
+		for n := 1; n < len(st.off); n++ {
+			st.off[n] += st.off[n-1]
+		}
+		st.docs = make([]uint32, st.off[len(st.off)-1])
+		next := append([]int32(nil), st.off[:len(st.off)-1]...)
+		for d, n := range st.docTitle {
+			if n >= 0 {
+				st.docs[next[n]] = uint32(d)
+				next[n]++
+			}
+		}
+		sg.titles = st
+	})
+	return sg.titles
+}
+
+// titleMatches returns the matches of n, a query part reading name fields
+// only, over the names: evaluated once per run, whatever the segment.
+func (r *evalRun) titleMatches(n *evalNode) (matches, error) {
+	if m, ok := r.byTitle[n]; ok {
+		return m, nil
+	}
+	m, err := r.eval(r.titleSeg(), n, nil)
+	if err != nil {
+		return matches{}, err
+	}
+	if r.byTitle == nil {
+		r.byTitle = map[*evalNode]matches{}
+	}
+	r.byTitle[n] = m
+	return m, nil
+}
+
+// titleSeg is the segment number that stands for the names.
+func (r *evalRun) titleSeg() int { return len(r.segs) }
+
+// expand returns the matches of n, a query part reading name fields only,
+// in segment si among the documents within (nil: all): the documents
+// bearing a matching name, each with its name's score.
+func (r *evalRun) expand(si int, n *evalNode, within []uint32) (matches, error) {
+	tm, err := r.titleMatches(n)
+	if err != nil || len(tm.docs) == 0 {
+		return matches{}, err
+	}
+	st := r.titlesOf(si)
+	if within != nil {
+		out := matches{docs: r.uints(len(within)), scores: r.floats(len(within)), own: true}
+		for _, d := range within {
+			t := st.docTitle[d]
+			if t < 0 {
+				continue
+			}
+			if i, ok := slices.BinarySearch(tm.docs, uint32(t)); ok {
+				out.docs = append(out.docs, d)
+				out.scores = append(out.scores, tm.scores[i])
+			}
+		}
+		return out, nil
+	}
+	total := 0
+	for _, t := range tm.docs {
+		if int(t)+1 < len(st.off) {
+			total += int(st.off[t+1] - st.off[t])
+		}
+	}
+	out := matches{docs: r.uints(total), scores: r.floats(total), own: true}
+	size := len(st.docTitle)
+	if total > size/32 {
+		// Many documents: walk the segment in order.
+		score, count := r.dense(size)
+		for i, t := range tm.docs {
+			if int(t)+1 < len(st.off) {
+				for _, d := range st.docs[st.off[t]:st.off[t+1]] {
+					score[d], count[d] = tm.scores[i], 1
+				}
+			}
+		}
+		for d := range uint32(size) {
+			if count[d] > 0 {
+				out.docs = append(out.docs, d)
+				out.scores = append(out.scores, score[d])
+				score[d], count[d] = 0, 0
+			}
+		}
+		return out, nil
+	}
+	type hit struct {
+		d uint32
+		s float64
+	}
+	hits := make([]hit, 0, total)
+	for i, t := range tm.docs {
+		if int(t)+1 < len(st.off) {
+			for _, d := range st.docs[st.off[t]:st.off[t+1]] {
+				hits = append(hits, hit{d, tm.scores[i]})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return int(a.d) - int(b.d) })
+	for _, h := range hits {
+		out.docs = append(out.docs, h.d)
+		out.scores = append(out.scores, h.s)
+	}
+	return out, nil
+}
+
+// markTitleLevel sets titleLevel on every node of the tree that reads
+// name fields only.
+func (n *evalNode) markTitleLevel() bool {
+	switch n.kind {
+	case nodeNone:
+		n.titleLevel = false
+	case nodeTerm, nodePhrase:
+		n.titleLevel = titleField(n.field)
+		for _, k := range n.kids {
+			k.markTitleLevel()
+		}
+	case nodeBool:
+		all := true
+		for _, k := range []*evalNode{n.must, n.should, n.mustNot} {
+			if k != nil && !k.markTitleLevel() {
+				all = false
+			}
+		}
+		n.titleLevel = all
+	default:
+		all := len(n.kids) > 0
+		for _, k := range n.kids {
+			if !k.markTitleLevel() {
+				all = false
+			}
+		}
+		n.titleLevel = all
+	}
+	return n.titleLevel
+}
