@@ -157,6 +157,10 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 	}
 	w := getServiceWork(len(t.Services.Vals))
 	defer w.release()
+	// The values of the small dimensions a service's matching items have
+	// are gathered as bit sets in pass 1, while the items are read in
+	// the order of their groups; else pass 2 reads them from the groups.
+	masks := serviceMasks && len(t.Types.Vals) <= 64 && len(t.Audiences.Vals) <= 32 && len(t.Themes.Vals) <= 64
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
 	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
@@ -174,7 +178,17 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 			}
 		}
 		a.items++
-		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, pos: int32(i)})
+		a.flags |= g.Flags[i]
+		if masks {
+			a.types |= 1 << g.Type
+			for _, au := range g.Audience {
+				a.audiences |= 1 << au
+			}
+			for _, th := range g.Themes {
+				a.themes |= 1 << th
+			}
+		}
+		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, region: region, dept: g.Depts[i]})
 	})
 	// Pass 2: the matching items in order of service (a counting sort),
 	// so that each service's distinct values are counted once.
@@ -200,12 +214,9 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 		items := byService[from : from+a.items]
 		from += a.items
 		mark := w.nextMark()
-		var flags uint16
 		regions := int32(0)
 		for _, h := range items {
-			g := &t.Groups[h.group]
-			flags |= g.Flags[h.pos]
-			if r := g.Regions[h.pos]; w.own.first(r, mark) {
+			if r := h.region; w.own.first(r, mark) {
 				regions++
 				if w.region.first(r, mark) {
 					c.regions.add(r, 1)
@@ -218,9 +229,13 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 					}
 				}
 			}
-			if d := g.Depts[h.pos]; w.dept.first(d, mark) {
+			if d := h.dept; w.dept.first(d, mark) {
 				c.depts.add(d, 1)
 			}
+			if masks {
+				continue
+			}
+			g := &t.Groups[h.group]
 			if w.typ.first(g.Type, mark) {
 				c.types.add(g.Type, 1)
 			}
@@ -235,8 +250,19 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 				}
 			}
 		}
-		for b := flags; b != 0; b &= b - 1 {
+		for b := a.flags; b != 0; b &= b - 1 {
 			c.flags[bits.TrailingZeros16(b)]++
+		}
+		if masks {
+			for b := a.types; b != 0; b &= b - 1 {
+				c.types.add(int32(bits.TrailingZeros64(b)), 1)
+			}
+			for b := a.audiences; b != 0; b &= b - 1 {
+				c.audiences.add(int32(bits.TrailingZeros32(b)), 1)
+			}
+			for b := a.themes; b != 0; b &= b - 1 {
+				c.themes.add(int32(bits.TrailingZeros64(b)), 1)
+			}
 		}
 		c.total++
 		cand := a.rep
@@ -285,12 +311,25 @@ type serviceWork struct {
 }
 
 type serviceAcc struct {
-	rep         candidate
-	best        float64
-	items, next int32
+	rep           candidate
+	best          float64
+	items, next   int32
+	flags         uint16
+	audiences     uint32 // bit sets of the values of its matching items
+	types, themes uint64
 }
 
-type svcHit struct{ svc, group, pos int32 }
+// serviceMasks lets a grouped collection gather the small dimensions as
+// bit sets (a variable so that the reference test can check the other
+// way too).
+var serviceMasks = true
+
+// svcHit is a matching item of a grouped collection, with the values
+// pass 2 counts, so that it reads them in order rather than from the
+// item's group.
+type svcHit struct {
+	svc, group, region, dept int32
+}
 
 // seenMarks remembers, by value number, the mark of the last service that
 // counted the value. Marks only grow, so nothing needs clearing between

@@ -553,14 +553,16 @@ func (r *evalRun) postings(si int, field string, term []byte) (segment.PostingsL
 func (r *evalRun) docFreq(si int, field string, term []byte) (uint64, error) {
 	ss := r.segs[si]
 	key := postingsKey{seg: ss.Segment(), deleted: ss.Deleted(), field: field, term: string(term), positions: phraseFields[field]}
-	if d, ok := r.cache.get(key); ok {
-		return uint64(len(d.docs)), nil
+	if n, ok := r.cache.docFreq(key); ok {
+		return n, nil
 	}
 	pl, err := r.postings(si, field, term)
 	if err != nil || pl == nil {
 		return 0, err
 	}
-	return pl.Count(), nil
+	n := pl.Count()
+	r.cache.putDocFreq(key, n)
+	return n, nil
 }
 
 // decoded returns the postings of a term in segment si, from the cache

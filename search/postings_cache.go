@@ -72,7 +72,15 @@ type postingsCache struct {
 	used   int
 	lru    list.List // of *postingsEntry, newest first
 	byKey  map[postingsKey]*list.Element
+	// dfs keeps the document frequencies of terms whose postings are not
+	// kept (the statistics of a name term, whose documents are found
+	// through the names): up to maxDocFreqs, forgotten all at once beyond.
+	dfs map[postingsKey]uint64
 }
+
+// maxDocFreqs bounds the document frequencies kept (about 150 bytes
+// each).
+const maxDocFreqs = 1 << 15
 
 type postingsEntry struct {
 	key  postingsKey
@@ -82,7 +90,7 @@ type postingsEntry struct {
 }
 
 func newPostingsCache(budget int) *postingsCache {
-	return &postingsCache{budget: budget, byKey: map[postingsKey]*list.Element{}}
+	return &postingsCache{budget: budget, byKey: map[postingsKey]*list.Element{}, dfs: map[postingsKey]uint64{}}
 }
 
 // size returns the bytes the cache holds.
@@ -90,6 +98,28 @@ func (c *postingsCache) size() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.used
+}
+
+// docFreq returns a term's document frequency: the length of its kept
+// postings, or the frequency kept.
+func (c *postingsCache) docFreq(k postingsKey) (uint64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if e, ok := c.byKey[k]; ok {
+		return uint64(len(e.Value.(*postingsEntry).d.docs)), true
+	}
+	n, ok := c.dfs[k]
+	return n, ok
+}
+
+// putDocFreq keeps a term's document frequency.
+func (c *postingsCache) putDocFreq(k postingsKey, n uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.dfs) >= maxDocFreqs {
+		clear(c.dfs)
+	}
+	c.dfs[k] = n
 }
 
 func (c *postingsCache) get(k postingsKey) (*decodedPostings, bool) {
@@ -143,5 +173,10 @@ func (c *postingsCache) keepSegments(live map[segment.Segment]bool) {
 			c.used -= pe.size
 		}
 		e = next
+	}
+	for k := range c.dfs {
+		if !live[k.seg] {
+			delete(c.dfs, k)
+		}
 	}
 }
