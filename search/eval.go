@@ -380,18 +380,10 @@ type matches struct {
 // evaluate runs q over the index and returns the groups it matches with
 // bleve's scores, in no particular order; groups without items (a
 // document whose removal has not reached bleve yet) are left out. The
-// caller holds ix.mu for reading. A panic or memory fault while reading
+// caller holds ix.mu for reading, and a work slot (see withSlot). A panic or memory fault while reading
 // the segments is returned as ErrIndexDamaged and makes the index
 // degraded.
 func (ix *Index) evaluate(ctx context.Context, q query.Query) ([]scoredGroup, error) {
-	// As many evaluations at once as there are cores: more would not
-	// finish sooner, and each holds lists as long as the catalogue.
-	select {
-	case ix.evalSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-ix.evalSlots }()
 	var out []scoredGroup
 	err := guard("search the index", func() error {
 		var err error
@@ -490,6 +482,21 @@ func (r *evalRun) size(si int) int {
 		return len(r.titles.names)
 	}
 	return int(r.segs[si].Segment().Count())
+}
+
+// withSlot runs fn in one of the index's work slots, as many as there are
+// cores: matching a text and collecting a query's items each hold lists
+// and workspaces as long as the catalogue (at a million varied items a
+// graded match's workspace alone is 100 MB), and more of them at once
+// would not finish sooner, only hold more memory.
+func (ix *Index) withSlot(ctx context.Context, fn func() error) error {
+	select {
+	case ix.evalSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-ix.evalSlots }()
+	return fn()
 }
 
 // newRun starts an evaluation over snap; done ends it.

@@ -690,6 +690,19 @@ func (ix *Index) DocCount() (uint64, error) {
 
 // Groups returns how many distinct guide texts the index holds (bleve's
 // documents).
+// CacheBytes is what the caches that grow with the catalogue may hold
+// (decoded postings and match sets): serve's soft memory limit leaves
+// room for them.
+func (ix *Index) CacheBytes() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	groups := 0
+	if ix.t != nil {
+		groups = ix.t.liveGroups
+	}
+	return int64(PostingsCacheBytes + matchBudget(groups))
+}
+
 func (ix *Index) Groups() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -135,7 +135,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := ix.collection(m, &r)
+	c, err := ix.collection(ctx, m, &r)
+	if err != nil {
+		return nil, err
+	}
 	out := &Result{Total: c.total, Counts: CountsItems, Facets: c.facets, Region: m.plan.region, enc: &encoded{}}
 	if r.grouped() {
 		out.Counts = CountsServices
@@ -160,12 +163,30 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 // request's filters, from the cache when it holds them for the page asked
 // (the same query and filters at another page or size); the caller holds
 // ix.mu for reading.
-func (ix *Index) collection(m *matchSet, r *Request) *collection {
+func (ix *Index) collection(ctx context.Context, m *matchSet, r *Request) (*collection, error) {
 	key := r.filterKey()
 	end := r.Page * r.Size
 	if c, ok := ix.collections.get(key); ok && c.serves(end) {
-		return c
+		return c, nil
 	}
+	var c *collection
+	err := ix.withSlot(ctx, func() error {
+		if cached, ok := ix.collections.get(key); ok && cached.serves(end) {
+			c = cached
+			return nil
+		}
+		c = ix.collect(m, r)
+		return nil
+	})
+	return c, err
+}
+
+// collect collects the items and facets of a query's matches under the
+// request's filters and caches them; the caller holds ix.mu for reading
+// and a work slot.
+func (ix *Index) collect(m *matchSet, r *Request) *collection {
+	key := r.filterKey()
+	end := r.Page * r.Size
 	t := ix.t
 	rk := ranking{tier: -1}
 	if m.plan.region != "" {
@@ -209,6 +230,23 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 	if m, ok := ix.matches.get(q); ok {
 		return m, nil
 	}
+	var m *matchSet
+	err := ix.withSlot(ctx, func() error {
+		// Another request may have matched the text while this one waited.
+		if cached, ok := ix.matches.get(q); ok {
+			m = cached
+			return nil
+		}
+		var err error
+		m, err = ix.matchText(ctx, q)
+		return err
+	})
+	return m, err
+}
+
+// matchText matches a query text and caches the match set; the caller
+// holds ix.mu for reading and a work slot.
+func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 	t := ix.t
 	m := &matchSet{plan: ix.parse(q)}
 	switch {

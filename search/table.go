@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"zhinan/catalog"
@@ -324,20 +323,28 @@ func (t *table) rankNames() {
 	if len(t.nameRank) == len(t.Groups) {
 		return
 	}
-	order := make([]int32, len(t.Groups))
-	names := make([]string, len(t.Groups))
+	// Many groups bear one name (every county's copy of an entry): the
+	// distinct names are normalized and sorted, not every group's.
+	byTitle := map[string]string{} // title → normalized
 	for i := range t.Groups {
-		order[i] = int32(i)
-		names[i] = normalize(t.Groups[i].Title)
-	}
-	sort.Slice(order, func(a, b int) bool { return names[order[a]] < names[order[b]] })
-	rank := make([]float64, len(t.Groups))
-	r := 0
-	for i, gi := range order {
-		if i > 0 && names[gi] != names[order[i-1]] {
-			r++
+		title := t.Groups[i].Title
+		if _, ok := byTitle[title]; !ok {
+			byTitle[title] = normalize(title)
 		}
-		rank[gi] = -float64(r)
+	}
+	names := make([]string, 0, len(byTitle))
+	for _, n := range byTitle {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	rankOf := make(map[string]float64, len(names))
+	for r, n := range names {
+		rankOf[n] = -float64(r)
+	}
+	rank := make([]float64, len(t.Groups))
+	for i := range t.Groups {
+		rank[i] = rankOf[byTitle[t.Groups[i].Title]]
 	}
 	t.nameRank = rank
 }
@@ -400,14 +407,22 @@ func loadTable(genDir string) (*table, error) {
 	for _, in := range []*interner{&t.Regions, &t.Depts, &t.Types, &t.Audiences, &t.Themes, &t.Services} {
 		in.reindex()
 	}
+	keys := map[string]string{} // title → exactKey, once per name
+	t.byGroup = make(map[string]int32, len(t.Groups))
 	for i := range t.Groups {
 		if len(t.Groups[i].Items) > 0 {
 			t.liveGroups++
 		}
 		t.byGroup[t.Groups[i].ID] = int32(i)
-		k := exactKey(t.Groups[i].Title)
+		title := t.Groups[i].Title
+		k, ok := keys[title]
+		if !ok {
+			k = exactKey(title)
+			keys[title] = k
+		}
 		t.nameKeys[k] = append(t.nameKeys[k], int32(i))
 	}
+	t.byCode = make(map[string]int32, len(t.Rows))
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		if r.Group < 0 {
