@@ -9,6 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"zhinan/catalog"
 )
 
 // TestEvaluatorIsBleve holds the evaluator (eval.go) to bleve's own
@@ -151,4 +153,46 @@ func sameScoredGroups(got, want []scoredGroup) string {
 		}
 	}
 	return ""
+}
+
+// TestEvaluatorFollowsCatchUp: once the index has caught up with new
+// guides — a county's own wording of a known service (a new text bearing
+// a known name) and a service of a new name — the evaluator, whose name
+// index (titles.go) was made before, still finds what bleve finds with
+// bleve's scores, and the new name is found by its name.
+func TestEvaluatorFollowsCatchUp(t *testing.T) {
+	st, dir, items := smallStore(t, 40)
+	ix := openIndex(t, dir, st)
+	texts := []string{items[0].Name, items[1].Name, items[2].Name, "身份证", "证明", "登记"}
+	compareEvaluator(t, ix, texts)
+
+	reworded := items[0]
+	reworded.Code += "9"
+	reworded.Conditions += "本县申请人另需提供村委会出具的说明。"
+	renamed := items[1]
+	renamed.Code += "9"
+	renamed.Name = "古籍修复技艺传承人认定"
+	// One change at a time: a new text of a known name (the name index
+	// grows its group list only), then a new name.
+	for _, it := range []catalog.Item{reworded, renamed} {
+		importItems(t, st, it)
+		if err := ix.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		compareEvaluator(t, ix, append(texts, renamed.Name, "古籍修复"))
+	}
+	if got := codes(t, ix, renamed.Name); len(got) == 0 || got[0] != renamed.Code {
+		t.Errorf("%s: hits %v, want %s first", renamed.Name, got, renamed.Code)
+	}
+	res, err := ix.Search(context.Background(), Request{Q: items[0].Name, Group: GroupNone, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.Code)
+	}
+	if !contains(got, reworded.Code) || !contains(got, items[0].Code) {
+		t.Errorf("%s, one row per item: hits %v lack %s or its reworded copy %s", items[0].Name, got, items[0].Code, reworded.Code)
+	}
 }

@@ -78,12 +78,18 @@ func (ix *Index) titles(t *table, m mapping.IndexMapping) (*titleIndex, error) {
 	ti := &titleIndex{t: t, byName: map[string]int32{}, postings: map[postingsKey]*decodedPostings{}}
 	if old != nil && old.t == t {
 		ti.groups, ti.names, ti.groupTitle = old.groups, old.names, old.groupTitle
-		for k, v := range old.byName {
-			ti.byName[k] = v
-		}
-		for k, v := range old.postings {
-			cp := *v
-			ti.postings[k] = &cp
+		if !old.newNames(t) {
+			// The usual change (an edited guide is a new group of a known
+			// name): the maps are shared, never written.
+			ti.byName, ti.postings = old.byName, old.postings
+		} else {
+			for k, v := range old.byName {
+				ti.byName[k] = v
+			}
+			for k, v := range old.postings {
+				cp := *v
+				ti.postings[k] = &cp
+			}
 		}
 	}
 	for gi := ti.groups; gi < len(t.Groups); gi++ {
@@ -102,6 +108,17 @@ func (ix *Index) titles(t *table, m mapping.IndexMapping) (*titleIndex, error) {
 	ti.groups = len(t.Groups)
 	h.ti = ti
 	return ti, nil
+}
+
+// newNames reports whether t has groups beyond those ti covers bearing a
+// name ti does not have.
+func (ti *titleIndex) newNames(t *table) bool {
+	for gi := ti.groups; gi < len(t.Groups); gi++ {
+		if _, ok := ti.byName[t.Groups[gi].Title]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // add analyses the name fields of name n as bleve does when it indexes a
