@@ -188,7 +188,7 @@ type Index struct {
 	groupMaps groupMaps
 	postings  *postingsCache
 	titleIdx  titleHolder   // the name index of the live table (titles.go)
-	evalSlots chan struct{} // one per evaluation running (see evaluate)
+	evalSlots chan struct{} // the work slots, one per core (see withSlot)
 	vocab     vocabHolder
 	notify    chan struct{}
 }
@@ -688,8 +688,6 @@ func (ix *Index) DocCount() (uint64, error) {
 	return uint64(ix.t.live), nil
 }
 
-// Groups returns how many distinct guide texts the index holds (bleve's
-// documents).
 // CacheBytes is what the caches that grow with the catalogue may hold
 // (decoded postings and match sets): serve's soft memory limit leaves
 // room for them.
@@ -703,6 +701,8 @@ func (ix *Index) CacheBytes() int64 {
 	return int64(PostingsCacheBytes + matchBudget(groups))
 }
 
+// Groups returns how many distinct guide texts the index holds (bleve's
+// documents).
 func (ix *Index) Groups() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
