@@ -66,10 +66,22 @@ type encoded struct {
 	err  error
 }
 
-// JSON returns the result as the API's JSON object. All but took_ms is
-// encoded once per result and shared by the cached copies of it, so that
-// a repeated search costs no encoding.
+// JSON returns the result as the API's JSON object: JSONParts' head and
+// rest joined.
 func (r *Result) JSON() ([]byte, error) {
+	head, rest, err := r.JSONParts()
+	if err != nil {
+		return nil, err
+	}
+	return append(head, rest...), nil
+}
+
+// JSONParts returns the result's JSON object in two parts: head opens it
+// with took_ms, rest is all that follows up to the closing brace. Rest is
+// encoded once per result and shared by the cached copies of it (callers
+// must not modify it), so that a repeated search costs neither encoding
+// nor a copy of its body.
+func (r *Result) JSONParts() (head, rest []byte, err error) {
 	enc := r.enc
 	if enc == nil {
 		enc = &encoded{}
@@ -78,15 +90,15 @@ func (r *Result) JSON() ([]byte, error) {
 		enc.body, enc.err = json.Marshal((*resultNoTook)(r))
 	})
 	if enc.err != nil {
-		return nil, enc.err
+		return nil, nil, enc.err
 	}
-	b := make([]byte, 0, len(enc.body)+32)
-	b = append(b, `{"took_ms":`...)
-	b = strconv.AppendFloat(b, r.TookMS, 'f', -1, 64)
+	head = make([]byte, 0, 32)
+	head = append(head, `{"took_ms":`...)
+	head = strconv.AppendFloat(head, r.TookMS, 'f', -1, 64)
 	if len(enc.body) > 2 {
-		b = append(b, ',')
+		head = append(head, ',')
 	}
-	return append(b, enc.body[1:]...), nil
+	return head, enc.body[1:], nil
 }
 
 // resultNoTook is Result as encoded by JSON: took_ms is written fresh.

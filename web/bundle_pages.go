@@ -337,31 +337,20 @@ type apiBundleHit struct {
 	Steps       int    `json:"steps"`
 }
 
-// withBundles adds "bundles" — the life events the query asks for, best
-// first — to the search API's JSON object body, on the first page of a
-// query that finds some (the key is absent otherwise).
-func (s *Server) withBundles(c *gin.Context, r search.Request, body []byte) ([]byte, error) {
-	if r.Page > 1 || r.Service != "" || len(body) < 2 || body[len(body)-1] != '}' {
-		return body, nil
+// bundlesJSON returns the search API's "bundles" — the life events the
+// query asks for, best first — as a JSON array, on the first page of a
+// query that finds some; nil otherwise (the key is then absent).
+func (s *Server) bundlesJSON(c *gin.Context, r search.Request) ([]byte, error) {
+	if r.Page > 1 || r.Service != "" {
+		return nil, nil
 	}
 	cards := s.bundleCards(c.Request.Context(), r.Q)
 	if len(cards) == 0 {
-		return body, nil
+		return nil, nil
 	}
 	hits := make([]apiBundleHit, len(cards))
 	for i, b := range cards {
 		hits[i] = apiBundleHit(b)
 	}
-	extra, err := json.Marshal(hits)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(body)+len(extra)+16)
-	out = append(out, body[:len(body)-1]...)
-	if len(body) > 2 {
-		out = append(out, ',')
-	}
-	out = append(out, `"bundles":`...)
-	out = append(out, extra...)
-	return append(out, '}'), nil
+	return json.Marshal(hits)
 }

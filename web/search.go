@@ -70,15 +70,41 @@ func (s *Server) search(c *gin.Context) error {
 	if err != nil {
 		return searchError(err)
 	}
-	body, err := res.JSON()
+	head, rest, err := res.JSONParts()
 	if err != nil {
 		return err
 	}
-	if body, err = s.withBundles(c, r, body); err != nil {
+	bundles, err := s.bundlesJSON(c, r)
+	if err != nil {
 		return err
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	writeJSONParts(c, head, rest, bundles)
 	return nil
+}
+
+// writeJSONParts answers 200 with a search result's JSON object, written
+// from its parts without joining them: head and rest as
+// search.Result.JSONParts returns them, and, unless empty, the member
+// "bundles" with the value bundles before the closing brace.
+func writeJSONParts(c *gin.Context, head, rest, bundles []byte) {
+	if len(bundles) > 0 {
+		if len(rest) > 1 {
+			bundles = append([]byte(`,"bundles":`), bundles...)
+		} else {
+			bundles = append([]byte(`"bundles":`), bundles...)
+		}
+		bundles = append(bundles, '}')
+		rest = rest[:len(rest)-1]
+	}
+	w := c.Writer
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(rest)+len(bundles)))
+	w.WriteHeader(http.StatusOK)
+	for _, p := range [][]byte{head, rest, bundles} {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
 }
 
 func (s *Server) suggest(c *gin.Context) error {
