@@ -208,9 +208,13 @@ const saveEvery = 30 * time.Second
 // rebuilding it from the store when it is missing, corrupt or of another
 // mapping version, and catches it up with the store.
 func Open(ctx context.Context, dataDir string, st Source) (*Index, error) {
-	if _, err := segmenter(); err != nil {
-		return nil, fmt.Errorf("load the word segmenter: %w", err)
-	}
+	// The word segmenter's dictionary loads (about 2 s) while the index
+	// generation opens; analysis waits for it.
+	segLoaded := make(chan error, 1)
+	go func() {
+		_, err := segmenter()
+		segLoaded <- err
+	}()
 	dir := filepath.Join(dataDir, IndexDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -234,6 +238,12 @@ func Open(ctx context.Context, dataDir string, st Source) (*Index, error) {
 		if err != nil {
 			slog.Warn("search index unusable, rebuilding it from the store", "index", filepath.Join(dir, gen), "err", err)
 		}
+	}
+	if serr := <-segLoaded; serr != nil {
+		if bi != nil {
+			bi.Close()
+		}
+		return nil, fmt.Errorf("load the word segmenter: %w", serr)
 	}
 	if gen == "" || err != nil {
 		err = guard("build the search index", func() (err error) {

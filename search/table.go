@@ -1,23 +1,14 @@
 package search
 
 import (
-	"bufio"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
-	"fmt"
 	"math/bits"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"zhinan/catalog"
 )
-
-// tableFile is the file inside an index generation that holds the table
-// (written atomically; the bleve index beside it holds the groups' text).
-const tableFile = "table.gob"
 
 // table is the in-memory half of the index. The same catalogue item reads
 // alike in every region that implements it (三级四同: one name, one basis,
@@ -364,78 +355,4 @@ func (t *table) names() map[string]int {
 		}
 	}
 	return out
-}
-
-// save writes the table atomically into the generation folder genDir.
-func (t *table) save(genDir string) error {
-	tmp, err := os.CreateTemp(genDir, ".table-*")
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save the search table: %w", err)
-	}
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err := gob.NewEncoder(w).Encode(t); err != nil {
-		return fail(err)
-	}
-	if err := w.Flush(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	return os.Rename(tmp.Name(), filepath.Join(genDir, tableFile))
-}
-
-// loadTable reads the table saved in the generation folder genDir.
-func loadTable(genDir string) (*table, error) {
-	f, err := os.Open(filepath.Join(genDir, tableFile))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t := newTable()
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(t); err != nil {
-		return nil, fmt.Errorf("read the search table: %w", err)
-	}
-	for _, in := range []*interner{&t.Regions, &t.Depts, &t.Types, &t.Audiences, &t.Themes, &t.Services} {
-		in.reindex()
-	}
-	keys := map[string]string{} // title → exactKey, once per name
-	t.byGroup = make(map[string]int32, len(t.Groups))
-	for i := range t.Groups {
-		if len(t.Groups[i].Items) > 0 {
-			t.liveGroups++
-		}
-		t.byGroup[t.Groups[i].ID] = int32(i)
-		title := t.Groups[i].Title
-		k, ok := keys[title]
-		if !ok {
-			k = exactKey(title)
-			keys[title] = k
-		}
-		t.nameKeys[k] = append(t.nameKeys[k], int32(i))
-	}
-	t.byCode = make(map[string]int32, len(t.Rows))
-	for i := range t.Rows {
-		r := &t.Rows[i]
-		if r.Group < 0 {
-			t.free = append(t.free, int32(i))
-			continue
-		}
-		if int(r.Group) >= len(t.Groups) || int(r.Pos) >= len(t.Groups[r.Group].Items) ||
-			t.Groups[r.Group].Items[r.Pos] != int32(i) || !t.Groups[r.Group].consistent() {
-			return nil, fmt.Errorf("read the search table: row %d is inconsistent", i)
-		}
-		t.byCode[r.Code] = int32(i)
-		t.live++
-	}
-	t.rankNames()
-	return t, nil
 }

@@ -290,7 +290,7 @@ func TestIndexFolderRemovedUnderRunningServer(t *testing.T) {
 	srv.seedSearchAnswers(t)
 	if gen := liveGeneration(t, data); gen == old {
 		t.Fatalf("no new generation: %s", gen)
-	} else if _, err := os.Stat(filepath.Join(gen, "table.gob")); err != nil {
+	} else if _, err := os.Stat(filepath.Join(gen, "table.bin")); err != nil {
 		t.Fatalf("the rebuilt generation is incomplete: %v", err)
 	}
 }
