@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -120,5 +121,42 @@ func TestDistinctRequests(t *testing.T) {
 			t.Fatalf("repeated %s", k)
 		}
 		seen[k] = true
+	}
+}
+
+// TestVariedRunsCheckIssue18Targets: a varied run is held to the targets
+// of issue 18 for its size, a plain run to those of issue 7.
+func TestVariedRunsCheckIssue18Targets(t *testing.T) {
+	met := func(cs []Check) map[string]bool {
+		out := map[string]bool{}
+		for _, c := range cs {
+			out[c.Figure] = c.Met
+		}
+		return out
+	}
+	r := Report{Items: 1_000_000, Vary: true, ImportSeconds: 100, IndexSeconds: 150, StartupSeconds: 4.5,
+		RSSStartMB: 900, RSSAfterMB: 1400}
+	r.Search.P99, r.Distinct.P99 = 50, 80
+	r.FTS.P50RatioFirst = 0.5
+	got := met(checks(&r))
+	want := map[string]bool{"import + index time (s)": true, "search p99 (ms, in-process)": true,
+		"HTTP distinct p99 (ms)": true, "server RSS, max (MiB)": true, "start-up with existing index (s)": true,
+		"first pass p50, FTS5 / zhinan": false}
+	if !maps.Equal(got, want) {
+		t.Errorf("varied 1M checks %v, want %v", got, want)
+	}
+	r.Vary = false
+	if got := met(checks(&r)); got["HTTP distinct p99 (ms)"] {
+		t.Error("a plain 1M run with distinct p99 80 ms meets issue 7's 60 ms")
+	}
+	v := Report{Items: 100_000, Vary: true, DistinctOfCeiling: 0.3, ZipfOfCeiling: 0.19, RSSAfterMB: 700}
+	v.Distinct.P99, v.Zipf.P99, v.Zipf.Errors = 12, 9, 1
+	v.FTS.P50RatioFirst = 1.2
+	got = met(checks(&v))
+	want = map[string]bool{"HTTP distinct req/s of ceiling": true, "HTTP Zipf req/s of ceiling": false,
+		"HTTP distinct p99 (ms)": true, "HTTP Zipf p99 (ms)": true, "HTTP non-2xx and errors": false,
+		"server RSS, max (MiB)": true, "first pass p50, FTS5 / zhinan": true}
+	if !maps.Equal(got, want) {
+		t.Errorf("varied 100k checks %v, want %v", got, want)
 	}
 }
