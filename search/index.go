@@ -698,17 +698,28 @@ func (ix *Index) DocCount() (uint64, error) {
 	return uint64(ix.t.live), nil
 }
 
-// CacheBytes is what the caches that grow with the catalogue may hold
-// (decoded postings and match sets): serve's soft memory limit leaves
-// room for them.
-func (ix *Index) CacheBytes() int64 {
+// workBytesPerGroup is what one work slot's matching may hold per guide
+// text of the catalogue: graded matching's lists by group (about 60
+// bytes: gradedWorkspace) and the evaluator's dense lists and buffers.
+// Measured at a million varied texts: about 110 MB per graded workspace
+// and 20-60 MB of buffers.
+const workBytesPerGroup = 100
+
+// RoomBytes is the memory searching may take beyond the index as opened:
+// what the caches may hold (results, collections, decoded postings, match
+// sets, the last two growing with the catalogue) and what each work slot
+// may hold while it matches (workBytesPerGroup). serve's soft memory limit
+// leaves room for it: at a million varied texts a limit without the work
+// slots' room kept the collector running without pause under load.
+func (ix *Index) RoomBytes() int64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	groups := 0
 	if ix.t != nil {
-		groups = ix.t.liveGroups
+		groups = len(ix.t.Groups)
 	}
-	return int64(PostingsCacheBytes + matchBudget(groups))
+	caches := resultCacheBytes + collectionCacheBytes + PostingsCacheBytes + matchBudget(groups)
+	return int64(caches) + int64(cap(ix.evalSlots))*int64(groups)*workBytesPerGroup
 }
 
 // Groups returns how many distinct guide texts the index holds (bleve's

@@ -26,21 +26,22 @@ import (
 const minMemoryLimitMiB = 480
 
 // autoMemoryLimit is the soft memory limit for a live heap of live bytes
-// and search caches that may hold caches bytes: room for half the heap
-// again (searches, result caches) and for the caches that grow with the
-// catalogue (decoded postings, match sets; search.Index.CacheBytes),
-// which fill as searches come, and never below minMemoryLimitMiB, so that
-// a large catalogue does not make the collector run without pause (at a
-// million varied items a limit without the match sets' room kept the
-// collector busy under load: p99 2.5 s, against 0.5 s with room).
-func autoMemoryLimit(live uint64, caches int64) int64 {
-	return max(int64(minMemoryLimitMiB)<<20, int64(live)*3/2+caches)
+// and searching that may take room bytes more (search.Index.RoomBytes:
+// the caches and the work slots, which fill as searches come): room for
+// half the heap again and for that, and never below minMemoryLimitMiB,
+// so that a large catalogue does not make the collector run without
+// pause (at a million varied items, a limit leaving out the caches kept
+// it busy under load, p99 2.5 s against 0.5 s; one leaving out the work
+// slots, 129 requests a second of the distinct mix against 279 with no
+// limit).
+func autoMemoryLimit(live uint64, room int64) int64 {
+	return max(int64(minMemoryLimitMiB)<<20, int64(live)*3/2+room)
 }
 
 // setMemoryLimit applies serve's soft memory limit once the index is
 // open: mib when given, else autoMemoryLimit of the heap then live and
-// the index's caches; GOMEMLIMIT in the environment wins.
-func setMemoryLimit(mib int, caches int64) {
+// the index's room; GOMEMLIMIT in the environment wins.
+func setMemoryLimit(mib int, room int64) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
@@ -52,7 +53,7 @@ func setMemoryLimit(mib int, caches int64) {
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		limit := autoMemoryLimit(ms.HeapAlloc, caches)
+		limit := autoMemoryLimit(ms.HeapAlloc, room)
 		debug.SetMemoryLimit(limit)
 		slog.Info("soft memory limit", "MiB", limit>>20)
 	}
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	noSeed := fs.Bool("no-seed", false, "do not load the bundled seed catalogue into an empty data dir")
 	demo := fs.Bool("demo", false, "create demo accounts for a local try-out and print their passwords (never in production)")
-	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start plus the search caches' room, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
+	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB: the garbage collector works harder as the heap nears it (0: 1.5 × the heap after start plus the room of the search caches and work slots, at least 480; -1: none; the GOMEMLIMIT environment variable wins)")
 	siteRegion := siteRegionFlag(fs)
 	holidays := holidaysFlag(fs)
 	secureCookies := fs.Bool("secure-cookies", false, "mark the session cookie Secure: TLS ends in a proxy in front of zhinan")
@@ -109,7 +110,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer index.Close()
-	setMemoryLimit(*memLimit, index.CacheBytes())
+	setMemoryLimit(*memLimit, index.RoomBytes())
 	go index.Run(ctx)
 	// Writes by other replicas wake the index at once (PostgreSQL's
 	// notifications); its poll catches up when one is lost.
