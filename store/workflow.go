@@ -223,6 +223,10 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *catalog.Item, not
 // saving over a submitted edition withdraws it from review, saving over
 // another user's draft keeps theirs in the history.
 //
+// A save whose guide is the latest edition's (the same canonical JSON) is
+// not a new edition: nothing is written, not even the note or the change
+// log, and base is returned.
+//
 // Refusals come in this order: access to the item (catalog.ErrForbidden), the base
 // (catalog.ErrConflict), the guide (*catalog.ValidationError), then a move out of the
 // actor's scope (catalog.ErrForbidden).
@@ -266,6 +270,11 @@ func (s *Store) SaveDraft(ctx context.Context, a Actor, code string, base int, i
 		latest, err := editionHead(tx, code, base)
 		if err != nil {
 			return err
+		}
+		if latest.Digest == digest(catalog.AppendGuide(nil, item)) {
+			// An unchanged save is not a new edition: nothing is written.
+			number = base
+			return nil
 		}
 		now := s.Now().UTC()
 		seq, err := nextSeq(tx, 1)

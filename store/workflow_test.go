@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,12 +97,31 @@ func wfGuide(code string) *catalog.Item {
 	return it
 }
 
+// revisions numbers revisedGuide's guides.
+var revisions atomic.Int64
+
+// revisedGuide is wfGuide with conditions no other save had: a save of it
+// is a change (an unchanged save is not a new edition).
+func revisedGuide(code string) *catalog.Item {
+	it := wfGuide(code)
+	it.Conditions += fmt.Sprintf("（第%d次修订）", revisions.Add(1))
+	return it
+}
+
 // create stores a new draft as the editor and fails the test on error.
 func (f *wfFixture) create(t *testing.T, it *catalog.Item) {
 	t.Helper()
 	if n, err := f.st.CreateItem(f.ctx, f.editor, it, "新建"); err != nil || n != 1 {
 		t.Fatalf("create %s: edition %d, %v", it.Code, n, err)
 	}
+}
+
+// createPublished creates the item code (wfGuide) and publishes it as
+// edition 1.
+func (f *wfFixture) createPublished(t *testing.T, code string) {
+	t.Helper()
+	f.create(t, wfGuide(code))
+	f.publish(t, code, 1)
 }
 
 // publish takes the latest draft of code through submit and publish.
@@ -345,9 +365,8 @@ func TestWorkflowStaleEditionsConflict(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-STALE"
-	f.create(t, wfGuide(code))
-	f.publish(t, code, 1)
-	if _, err := st.SaveDraft(ctx, f.editor, code, 1, wfGuide(code), ""); err != nil {
+	f.createPublished(t, code)
+	if _, err := st.SaveDraft(ctx, f.editor, code, 1, revisedGuide(code), ""); err != nil {
 		t.Fatal(err)
 	}
 	// The item now has edition 1 published and edition 2 a draft.
@@ -355,8 +374,8 @@ func TestWorkflowStaleEditionsConflict(t *testing.T) {
 		name string
 		do   func() error
 	}{
-		{"save on a stale base", func() error { _, err := st.SaveDraft(ctx, f.editor, code, 1, wfGuide(code), ""); return err }},
-		{"save on a future base", func() error { _, err := st.SaveDraft(ctx, f.editor, code, 3, wfGuide(code), ""); return err }},
+		{"save on a stale base", func() error { _, err := st.SaveDraft(ctx, f.editor, code, 1, revisedGuide(code), ""); return err }},
+		{"save on a future base", func() error { _, err := st.SaveDraft(ctx, f.editor, code, 3, revisedGuide(code), ""); return err }},
 		{"submit a stale edition", func() error { return st.Submit(ctx, f.editor, code, 1, "") }},
 		{"publish a draft", func() error { return st.Publish(ctx, f.cityReviewer, code, 2) }},
 		{"publish the published edition", func() error { return st.Publish(ctx, f.cityReviewer, code, 1) }},
@@ -393,20 +412,20 @@ func TestWorkflowStaleEditionsConflict(t *testing.T) {
 
 	// An import publishes a new edition over an open draft: the draft's
 	// base is stale, and the editor continues from the imported edition.
-	if _, err := st.SaveDraft(ctx, f.editor, code, 2, wfGuide(code), "草稿"); err != nil {
+	if _, err := st.SaveDraft(ctx, f.editor, code, 2, revisedGuide(code), "草稿"); err != nil {
 		t.Fatal(err)
 	}
 	imported := wfGuide(code)
 	imported.Name = "导入的新名称"
 	mustImport(t, st, catalogtest.ItemRecords(imported))
-	if _, err := st.SaveDraft(ctx, f.editor, code, 3, wfGuide(code), ""); !errors.Is(err, catalog.ErrConflict) {
+	if _, err := st.SaveDraft(ctx, f.editor, code, 3, revisedGuide(code), ""); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("save on the draft an import overtook: %v", err)
 	}
 	w, err := st.Draft(ctx, f.editor, code)
 	if err != nil || w.Edition != 4 || w.State != catalog.StatePublished || w.Name != imported.Name {
 		t.Fatalf("draft after import: %+v %v", w, err)
 	}
-	if _, err := st.SaveDraft(ctx, f.editor, code, 4, wfGuide(code), ""); err != nil {
+	if _, err := st.SaveDraft(ctx, f.editor, code, 4, revisedGuide(code), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.states(t, code); got != "5:draft 4:published 3:superseded 2:superseded 1:superseded" {
@@ -426,7 +445,7 @@ func TestWorkflowSavingOverSubmittedWithdrawsIt(t *testing.T) {
 	if err != nil || w.State != catalog.StateSubmitted || w.Edition != 1 {
 		t.Fatalf("draft of a submitted item: %+v %v", w, err)
 	}
-	if _, err := st.SaveDraft(ctx, f.editor, code, w.Edition, wfGuide(code), "撤回修改"); err != nil {
+	if _, err := st.SaveDraft(ctx, f.editor, code, w.Edition, revisedGuide(code), "撤回修改"); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.states(t, code); got != "2:draft 1:superseded" {
@@ -557,9 +576,8 @@ func TestWorkflowPermissions(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-PERM"
-	f.create(t, wfGuide(code))
-	f.publish(t, code, 1)
-	if _, err := st.SaveDraft(ctx, f.editor, code, 1, wfGuide(code), ""); err != nil {
+	f.createPublished(t, code)
+	if _, err := st.SaveDraft(ctx, f.editor, code, 1, revisedGuide(code), ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Submit(ctx, f.editor, code, 2, ""); err != nil {
@@ -583,7 +601,7 @@ func TestWorkflowPermissions(t *testing.T) {
 		{"edition", func(a Actor) error { _, _, err := st.Edition(ctx, a, code, 1); return err }},
 		{"diff", func(a Actor) error { _, err := st.Diff(ctx, a, code, 1, 2); return err }},
 		{"create", func(a Actor) error { _, err := st.CreateItem(ctx, a, wfGuide(code), ""); return err }},
-		{"save", func(a Actor) error { _, err := st.SaveDraft(ctx, a, code, 99, wfGuide(code), ""); return err }},
+		{"save", func(a Actor) error { _, err := st.SaveDraft(ctx, a, code, 99, revisedGuide(code), ""); return err }},
 		{"submit", func(a Actor) error { return st.Submit(ctx, a, code, 99, "") }},
 		{"publish", func(a Actor) error { return st.Publish(ctx, a, code, 99) }},
 		{"reject", func(a Actor) error { return st.Reject(ctx, a, code, 99, "理由") }},
@@ -669,8 +687,7 @@ func TestWorkflowAdminMovesItem(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-MOVE"
-	f.create(t, wfGuide(code))
-	f.publish(t, code, 1)
+	f.createPublished(t, code)
 	moved := wfGuide(code)
 	moved.Region, moved.Department = "610921", wfOtherDept
 	if _, err := st.SaveDraft(ctx, f.admin, code, 1, moved, "划转"); err != nil {
@@ -704,9 +721,8 @@ func TestWorkflowInvalidInputSavesNothing(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-BAD"
-	f.create(t, wfGuide(code))
-	f.publish(t, code, 1)
-	if _, err := st.SaveDraft(ctx, f.editor, code, 1, wfGuide(code), ""); err != nil {
+	f.createPublished(t, code)
+	if _, err := st.SaveDraft(ctx, f.editor, code, 1, revisedGuide(code), ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Submit(ctx, f.editor, code, 2, ""); err != nil {
@@ -746,7 +762,7 @@ func TestWorkflowInvalidInputSavesNothing(t *testing.T) {
 		}, []string{"department"}},
 		{"no item", func() error { _, err := st.SaveDraft(ctx, f.editor, code, 2, nil, ""); return err }, []string{""}},
 		{"note with a control character", func() error {
-			_, err := st.SaveDraft(ctx, f.editor, code, 2, wfGuide(code), "修改\x00")
+			_, err := st.SaveDraft(ctx, f.editor, code, 2, revisedGuide(code), "修改\x00")
 			return err
 		}, []string{"note"}},
 		{"errors in field order", func() error {
@@ -799,7 +815,7 @@ func TestWorkflowInvalidInputSavesNothing(t *testing.T) {
 	if w, _ := st.Draft(ctx, f.editor, code); w.State != catalog.StateSubmitted {
 		t.Fatalf("a rejection without reason changed the state to %s", w.State)
 	}
-	if _, err := st.SaveDraft(ctx, f.editor, code, 2, wfGuide(code), ""); err != nil {
+	if _, err := st.SaveDraft(ctx, f.editor, code, 2, revisedGuide(code), ""); err != nil {
 		t.Fatal(err)
 	}
 	var ve *catalog.ValidationError
@@ -1079,7 +1095,7 @@ func TestWorkflowUnknownItem(t *testing.T) {
 		do   func() error
 	}{
 		{"draft", func() error { _, err := st.Draft(ctx, f.editor, "NOPE"); return err }},
-		{"save", func() error { _, err := st.SaveDraft(ctx, f.editor, "NOPE", 1, wfGuide("NOPE"), ""); return err }},
+		{"save", func() error { _, err := st.SaveDraft(ctx, f.editor, "NOPE", 1, revisedGuide("NOPE"), ""); return err }},
 		{"submit", func() error { return st.Submit(ctx, f.editor, "NOPE", 1, "") }},
 		{"publish", func() error { return st.Publish(ctx, f.admin, "NOPE", 1) }},
 		{"reject", func() error { return st.Reject(ctx, f.admin, "NOPE", 1, "理由") }},
@@ -1115,8 +1131,7 @@ func TestWorkflowOwnDraftIsReplacedInPlace(t *testing.T) {
 	f := newWorkflowFixture(t)
 	ctx, st := f.ctx, f.st
 	code := "WF-OWN"
-	f.create(t, wfGuide(code))
-	f.publish(t, code, 1)
+	f.createPublished(t, code)
 	const size, saves = 600 << 10, 30
 	base := 1
 	var start int64
@@ -1167,7 +1182,7 @@ func TestWorkflowOwnDraftIsReplacedInPlace(t *testing.T) {
 
 	// A stale base is refused, and changes nothing.
 	for _, stale := range []int{base - 1, 1, base + 1} {
-		if _, err := st.SaveDraft(ctx, f.editor, code, stale, wfGuide(code), "过时"); !errors.Is(err, catalog.ErrConflict) {
+		if _, err := st.SaveDraft(ctx, f.editor, code, stale, revisedGuide(code), "过时"); !errors.Is(err, catalog.ErrConflict) {
 			t.Fatalf("save on stale edition %d: %v", stale, err)
 		}
 	}
@@ -1234,13 +1249,13 @@ func TestWorkflowOwnDraftIsReplacedInPlace(t *testing.T) {
 
 	// Another editor's save, and a save over a submitted draft, add an
 	// edition: the history keeps what someone else wrote or submitted.
-	if base, err = st.SaveDraft(ctx, f.editor2, code, base, wfGuide(code), "乙修改"); err != nil {
+	if base, err = st.SaveDraft(ctx, f.editor2, code, base, revisedGuide(code), "乙修改"); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Submit(ctx, f.editor2, code, base, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = st.SaveDraft(ctx, f.editor2, code, base, wfGuide(code), "撤回再改"); err != nil {
+	if _, err = st.SaveDraft(ctx, f.editor2, code, base, revisedGuide(code), "撤回再改"); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("%d:draft %d:superseded %d:superseded 1:published", base+1, base, base-1)
@@ -1258,7 +1273,48 @@ func TestCreateItemCodeTaken(t *testing.T) {
 	if !errors.Is(err, ErrCodeTaken) || !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("create an existing code: %v", err)
 	}
-	if _, err := f.st.SaveDraft(f.ctx, f.editor, "WF-TAKEN", 7, wfGuide("WF-TAKEN"), ""); errors.Is(err, ErrCodeTaken) || !errors.Is(err, catalog.ErrConflict) {
+	if _, err := f.st.SaveDraft(f.ctx, f.editor, "WF-TAKEN", 7, revisedGuide("WF-TAKEN"), ""); errors.Is(err, ErrCodeTaken) || !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("a stale save: %v", err)
+	}
+}
+
+// TestUnchangedSaveIsNoEdition: saving the guide the latest edition holds
+// writes nothing — no edition, no change log entry, no sequence step —
+// and answers the latest edition, whether it is published, a draft or
+// submitted; a changed guide is a new edition as before.
+func TestUnchangedSaveIsNoEdition(t *testing.T) {
+	f := newWorkflowFixture(t)
+	ctx, st := f.ctx, f.st
+	code := "WF-SAME"
+	f.createPublished(t, code)
+	unchanged := func(base int) {
+		t.Helper()
+		before, audits, seq := f.states(t, code), f.auditCount(t), f.seq(t)
+		w, err := st.Draft(ctx, f.editor, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.SaveDraft(ctx, f.editor, code, base, &w.Item, "无改动")
+		if err != nil || n != base {
+			t.Fatalf("unchanged save on %d: edition %d, %v", base, n, err)
+		}
+		if f.states(t, code) != before || f.auditCount(t) != audits || f.seq(t) != seq {
+			t.Fatalf("an unchanged save on %d changed the store: %s → %s", base, before, f.states(t, code))
+		}
+	}
+	unchanged(1) // the published edition
+	changed := wfGuide(code)
+	changed.Conditions += "（补充说明）"
+	n, err := st.SaveDraft(ctx, f.editor, code, 1, changed, "补充条件")
+	if err != nil || n != 2 {
+		t.Fatalf("changed save: edition %d, %v", n, err)
+	}
+	unchanged(2) // an own draft
+	if err := st.Submit(ctx, f.editor, code, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	unchanged(2) // a submitted edition stays submitted
+	if got := f.states(t, code); got != "2:submitted 1:published" {
+		t.Fatalf("states %s", got)
 	}
 }

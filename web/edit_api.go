@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -94,11 +95,17 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var it catalog.Item
-	if err := decodeJSON(c, &it); err != nil {
+	it, readOnly, err := decodeDocument(c)
+	if err != nil {
 		return err
 	}
-	n, err := s.store.CreateItem(c.Request.Context(), a, &it, c.Query("note"))
+	// A new item has no edition of its own yet: the metadata of the
+	// document it was made from are ignored; its flags must be those
+	// its guide gives.
+	if err := checkReadOnly(pick(readOnly, "flags"), gin.H{"flags": nonNil(catalog.Flags(it))}); err != nil {
+		return err
+	}
+	n, err := s.store.CreateItem(c.Request.Context(), a, it, c.Query("note"))
 	if err != nil {
 		return codeTaken(err, store.ErrCodeTaken, MsgCodeExists)
 	}
@@ -127,15 +134,56 @@ func (s *Server) apiSaveDraft(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var it catalog.Item
-	if err := decodeJSON(c, &it); err != nil {
-		return err
-	}
-	n, err := s.store.SaveDraft(c.Request.Context(), a, code, base, &it, c.Query("note"))
+	it, readOnly, err := decodeDocument(c)
 	if err != nil {
 		return err
 	}
-	return s.saved(c, http.StatusOK, n, gin.H{"edition": n, "findings": nonNil(catalog.Quality(&it))})
+	if len(readOnly) > 0 {
+		server, err := s.itemDocument(c.Request.Context(), a, code, readOnly)
+		if err != nil {
+			return err
+		}
+		if err := checkReadOnly(readOnly, server); err != nil {
+			return err
+		}
+	}
+	n, err := s.store.SaveDraft(c.Request.Context(), a, code, base, it, c.Query("note"))
+	if err != nil {
+		return err
+	}
+	return s.saved(c, http.StatusOK, n, gin.H{"edition": n, "findings": nonNil(catalog.Quality(it))})
+}
+
+// itemDocument returns the read-only members of the item code as the API
+// answers them: those of GET …/draft, and flags and (when sent, for an
+// item with a published edition) updated_at of GET /api/v1/items/{code}.
+func (s *Server) itemDocument(ctx context.Context, a store.Actor, code string, sent map[string]json.RawMessage) (map[string]any, error) {
+	w, err := s.store.Draft(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	doc := map[string]any{"edition": w.Edition, "state": w.State, "published": w.Published, "note": w.Note,
+		"reason": w.Reason, "author": w.Author, "created_at": w.CreatedAt, "findings": w.Findings, "checks": w.Checks,
+		"flags": nonNil(catalog.Flags(&w.Item))}
+	if _, ok := sent["updated_at"]; ok && w.Published > 0 {
+		p, err := s.store.Published(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		doc["updated_at"] = p.UpdatedAt
+	}
+	return doc, nil
+}
+
+// pick returns the members of m named keys.
+func pick(m map[string]json.RawMessage, keys ...string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // noteBody is the body of submit and reject.

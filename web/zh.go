@@ -781,6 +781,9 @@ const (
 	MsgTrailingJSON = "JSON 内容之后还有多余的内容"
 
 	MsgIfMatch = "请在 If-Match 中给出所依据的版本号"
+	// MsgReadOnly: a document sent back with a read-only member changed
+	// (400); %s is the member.
+	MsgReadOnly = "%s 是只读字段，由服务器生成，不能通过保存修改；请原样发回或删去该字段"
 	// MsgBundleCodeExists: creating a bundle whose code is in use (409).
 	MsgBundleCodeExists = "该编码已被其他“一件事”使用，请换一个编码"
 	MsgDiffRange        = "请用 from 和 to 给出两个版本号"
