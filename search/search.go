@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"html"
 	"sort"
@@ -61,9 +62,10 @@ type Result struct {
 
 // encoded is a result's JSON without took_ms, made once.
 type encoded struct {
-	once sync.Once
-	body []byte
-	err  error
+	once   sync.Once
+	body   []byte
+	digest [sha256.Size]byte // of body
+	err    error
 }
 
 // JSON returns the result as the API's JSON object: JSONParts' head and
@@ -82,15 +84,9 @@ func (r *Result) JSON() ([]byte, error) {
 // must not modify it), so that a repeated search costs neither encoding
 // nor a copy of its body.
 func (r *Result) JSONParts() (head, rest []byte, err error) {
-	enc := r.enc
-	if enc == nil {
-		enc = &encoded{}
-	}
-	enc.once.Do(func() {
-		enc.body, enc.err = json.Marshal((*resultNoTook)(r))
-	})
-	if enc.err != nil {
-		return nil, nil, enc.err
+	enc, err := r.encoded()
+	if err != nil {
+		return nil, nil, err
 	}
 	head = make([]byte, 0, 32)
 	head = append(head, `{"took_ms":`...)
@@ -99,6 +95,30 @@ func (r *Result) JSONParts() (head, rest []byte, err error) {
 		head = append(head, ',')
 	}
 	return head, enc.body[1:], nil
+}
+
+// Digest is the SHA-256 of the result's JSON without took_ms, made once
+// per result and shared by its cached copies: the same digest, the same
+// answer.
+func (r *Result) Digest() ([sha256.Size]byte, error) {
+	enc, err := r.encoded()
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return enc.digest, nil
+}
+
+// encoded returns the result's shared encoding, made on first use.
+func (r *Result) encoded() (*encoded, error) {
+	enc := r.enc
+	if enc == nil {
+		enc = &encoded{}
+	}
+	enc.once.Do(func() {
+		enc.body, enc.err = json.Marshal((*resultNoTook)(r))
+		enc.digest = sha256.Sum256(enc.body)
+	})
+	return enc, enc.err
 }
 
 // resultNoTook is Result as encoded by JSON: took_ms is written fresh.

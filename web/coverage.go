@@ -2,7 +2,7 @@ package web
 
 import (
 	"bytes"
-	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,6 +35,14 @@ func (s *Server) apiCoverage(c *gin.Context) error {
 	if err := report.WriteJSON(&body, rep); err != nil {
 		return err
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+	// The figures, not the moment: a report of today bears the time it
+	// was made, and equal figures are the same answer.
+	figures := *rep
+	figures.AsOf = time.Time{}
+	var tag bytes.Buffer
+	if err := report.WriteJSON(&tag, &figures); err != nil {
+		return err
+	}
+	writeJSONCached(c, body.Bytes(), cacheCoverage, tag.Bytes())
 	return nil
 }

@@ -57,6 +57,7 @@ func TestEditingFlowThroughTheAPI(t *testing.T) {
 	reviewer := signIn(t, f, "reviewer-city")
 	base := "/api/v1/items/" + it.Code
 
+	publicETag := get(t, f.srv, base).header.Get("ETag")
 	r := editor.call("GET", base+"/draft", "", nil)
 	if r.status != 200 {
 		t.Fatalf("draft: %d %s", r.status, r.body)
@@ -112,6 +113,10 @@ func TestEditingFlowThroughTheAPI(t *testing.T) {
 	}
 	if r = get(t, f.srv, base); !strings.Contains(r.body, "首页及本人页") || !strings.Contains(r.body, `"edition":2`) {
 		t.Fatalf("published change not public: %s", r.body[:200])
+	}
+	// A client revalidating its copy of edition 1 gets edition 2.
+	if r = revalidate(t, f.srv, base, publicETag); r.status != 200 || r.header.Get("ETag") == publicETag || !strings.Contains(r.body, `"edition":2`) {
+		t.Fatalf("revalidating edition 1 after the publish: %d, ETag %q (was %q)", r.status, r.header.Get("ETag"), publicETag)
 	}
 	// Search shows the change once the index has followed the store (it
 	// is notified; the wait is bounded, not timed: under the race detector

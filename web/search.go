@@ -78,6 +78,13 @@ func (s *Server) search(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	digest, err := res.Digest()
+	if err != nil {
+		return err
+	}
+	if notModified(c, weakETag(digest[:], bundles), cacheSearch) {
+		return nil
+	}
 	writeJSONParts(c, head, rest, bundles)
 	return nil
 }

@@ -10,6 +10,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -266,7 +267,11 @@ func (s *Server) item(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, itemResponse(p, c.Request.URL.Query()))
+	body, err := json.Marshal(itemResponse(p, c.Request.URL.Query()))
+	if err != nil {
+		return err
+	}
+	writeJSONCached(c, body, cacheItem)
 	return nil
 }
 
