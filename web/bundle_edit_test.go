@@ -110,6 +110,20 @@ func TestBundleEditingThroughTheAPI(t *testing.T) {
 	r = be.call("GET", "/api/v1/bundles/"+code+"/editions", "", nil)
 	mustStatus(t, "editions", r, 200)
 	mustContain(t, "editions", r.body, `"state":"published"`)
+
+	// A new edition submitted and sent back: the reason is required, and
+	// the published edition stays.
+	b.Description = "办理出生相关事项（修订）"
+	body, _ = json.Marshal(b)
+	mustStatus(t, "save again", be.call("PUT", "/api/v1/bundles/"+code+"/draft", string(body), map[string]string{"If-Match": strconv.Itoa(saved)}), 200)
+	mustStatus(t, "submit again", be.call("POST", "/api/v1/bundles/"+code+"/submit", "", nil), 200)
+	mustStatus(t, "reject without a reason", rv.call("POST", "/api/v1/bundles/"+code+"/reject", `{"reason":""}`, nil), http.StatusUnprocessableEntity)
+	r = rv.call("POST", "/api/v1/bundles/"+code+"/reject", `{"reason":"请补充办理说明"}`, nil)
+	mustStatus(t, "reject", r, 200)
+	mustContain(t, "reject", r.body, `"state":"rejected"`)
+	if w := bundleDraftOf(t, f, code); w.Published != saved || w.Reason != "请补充办理说明" {
+		t.Fatalf("after the reject: published %d, reason %q", w.Published, w.Reason)
+	}
 }
 
 func TestBundleEditingPages(t *testing.T) {

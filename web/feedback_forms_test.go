@@ -40,7 +40,7 @@ func from(t testing.TB, h http.Handler, remote, method, target, body string, hea
 		req.AddCookie(c)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	serveChecked(t, h, rec, req)
 	r := response{rec.Code, rec.Result().Header, rec.Body.String()}
 	checkNoFormatErrors(t, method+" "+target, r)
 	return r

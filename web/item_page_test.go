@@ -230,7 +230,7 @@ func getFrom(t *testing.T, h http.Handler, target string, header map[string]stri
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	serveChecked(t, h, rec, req)
 	return response{rec.Code, rec.Result().Header, rec.Body.String()}
 }
 

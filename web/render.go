@@ -73,7 +73,7 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 	pages := []string{"home", "search", "item", "brief", "error", "login", "audit", "bundle", "bundles",
 		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit",
 		"edit-bundles", "edit-bundle", "edit-bundle-review", "edit-tickets", "edit-ticket",
-		"feedback-rate", "feedback-report", "feedback-fail", "feedback-thanks", "ticket"}
+		"feedback-rate", "feedback-report", "feedback-fail", "feedback-thanks", "ticket", "api-docs"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+p+".html")

@@ -109,7 +109,7 @@ func getWith(t *testing.T, h http.Handler, target string, header map[string]stri
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	serveChecked(t, h, rec, req)
 	io.Copy(io.Discard, rec.Result().Body)
 	return rec.Code
 }

@@ -61,7 +61,8 @@ type Server struct {
 	searches  *searchLog // searches by query text (search_log.go)
 	limiter   *loginLimiter
 	fbLimiter *windowLimiter
-	secret    []byte // keys the form tokens (CSRF)
+	secret    []byte       // keys the form tokens (CSRF)
+	apiDoc    *apiDocument // the OpenAPI document and its page (openapi.go)
 }
 
 // viewFlush is how often page views are written to the store.
@@ -82,6 +83,9 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 		return nil, err
 	}
 	if s.templates, err = newTemplates(s.assets, s.regions.name); err != nil {
+		return nil, err
+	}
+	if s.apiDoc, err = loadAPIDocument(); err != nil {
 		return nil, err
 	}
 	s.bundles = newBundleCache(st)
@@ -146,7 +150,9 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.POST("/review/bundles/:code/reject", s.page(s.bundleReviewPost(false)))
 	r.GET("/audit", s.page(s.reportPage))
 	r.GET("/audit/download", s.page(s.reportDownload))
+	r.GET("/api/docs", s.page(s.apiDocsPage)) // openapi.go
 	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", api(s.openAPI))
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))
 	v1.GET("/search", api(s.search))

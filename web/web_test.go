@@ -55,6 +55,9 @@ func TestMain(m *testing.M) {
 	}
 	fixtureDir = dir
 	code := testdb.Main(m)
+	if code == 0 {
+		code = checkEveryOperationAnswered()
+	}
 	if theFixture != nil {
 		theFixture.index.Close()
 		theFixture.store.Close()
@@ -173,7 +176,7 @@ func get(t testing.TB, h http.Handler, target string, cookies ...*http.Cookie) r
 		req.AddCookie(c)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	serveChecked(t, h, rec, req)
 	body, _ := io.ReadAll(rec.Result().Body)
 	r := response{rec.Code, rec.Result().Header, string(body)}
 	checkNoFormatErrors(t, "GET "+target, r)

@@ -242,6 +242,26 @@ var labels = map[string]string{
 	"audit.deptregion":         "所属区划",
 	"footer.api":               "开放接口",
 
+	// The API's documentation page, /api/docs (openapi.go).
+	"apidoc.title":     "开放接口文档",
+	"apidoc.lead":      "其他系统（12345热线知识库、省级平台、大厅排队屏、小程序）可通过以下接口读取事项目录与办事指南。",
+	"apidoc.json":      "OpenAPI 3.1 文档（JSON）",
+	"apidoc.version":   "版本",
+	"apidoc.contents":  "目录",
+	"apidoc.public":    "公开",
+	"apidoc.signedin":  "需登录（会话或 Bearer 令牌）",
+	"apidoc.params":    "参数",
+	"apidoc.param":     "名称",
+	"apidoc.in":        "位置",
+	"apidoc.type":      "类型",
+	"apidoc.required":  "必填",
+	"apidoc.meaning":   "说明",
+	"apidoc.body":      "请求正文",
+	"apidoc.responses": "回答",
+	"apidoc.status":    "状态码",
+	"apidoc.schemas":   "数据结构",
+	"apidoc.yes":       "是",
+
 	// The 好差评与办不成事 section of /audit (feedback_report.go).
 	"audit.report.feedback":          "好差评与办不成事",
 	"audit.feedback":                 "好差评与办不成事",
