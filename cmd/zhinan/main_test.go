@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build zhinan: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	checkAPIAnswers()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -69,7 +69,7 @@ type replica struct {
 var replicaClient = func() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
-	return &http.Client{Transport: tr, Timeout: 90 * time.Second}
+	return &http.Client{Transport: apiChecked(tr), Timeout: 90 * time.Second}
 }()
 
 // launchReplica starts `zhinan serve` on the database db and the data

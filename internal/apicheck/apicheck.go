@@ -123,3 +123,48 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
+
+// Transport is an http.RoundTripper that validates the answers of the
+// requests it carries, for tests that talk to a real server: an answer
+// the document does not describe is the request's error. It validates at
+// most PerKey answers of one method, path and status (0: every one), so a
+// test that repeats a request thousands of times pays for a few.
+type Transport struct {
+	Next    http.RoundTripper
+	Checker *Checker
+	PerKey  int
+
+	mu    sync.Mutex
+	count map[string]int
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.Next.RoundTrip(req)
+	if err != nil || !Covers(req.URL.Path) || !t.take(fmt.Sprint(req.Method, " ", req.URL.Path, " ", resp.StatusCode)) {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err := t.Checker.Check(req, resp.StatusCode, resp.Header, body); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+func (t *Transport) take(key string) bool {
+	if t.PerKey <= 0 {
+		return true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.count == nil {
+		t.count = map[string]int{}
+	}
+	t.count[key]++
+	return t.count[key] <= t.PerKey
+}
