@@ -53,6 +53,9 @@ const (
 const (
 	// MsgTokenExpiresPast: a token's expiry is not in the future.
 	MsgTokenExpiresPast = "有效期必须晚于现在"
+	// MsgTokenExpiresFormat: an expiry that is neither days nor a day; %d
+	// is the most days (MaxTokenDays).
+	MsgTokenExpiresFormat = "有效期应为天数（如 90d，最多 %d 天）或日期（如 2027-06-30），不填则长期有效"
 	// MsgTooManyTokens: %d is the most tokens kept (MaxTokens).
 	MsgTooManyTokens = "令牌已达上限 %d 个"
 	// MsgTokenExpiresDetail: the change-log detail's expiry; %s is the day.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -310,4 +311,32 @@ func (s *Store) LogTokenReads(ctx context.Context, r TokenReads) error {
 	detail := fmt.Sprintf(MsgTokenReads, r.Count, r.From.In(chinaTime).Format("2006-01-02 15:04"), r.To.In(chinaTime).Format("15:04"))
 	e := ChangeEntry{At: s.Now().UTC(), UserName: TokenActor(r.Name), Action: OpTokenReads, Detail: detail, Remote: remotes}
 	return appendChange(s.db.WithContext(ctx), e)
+}
+
+// MaxTokenDays bounds a token's lifetime given in days (ten years).
+const MaxTokenDays = 3650
+
+// ParseTokenExpiry reads a token's expiry as `zhinan token add --expires`
+// and the admin page take it: "" for never, "90d" for that many days from
+// now, or a day, 2027-06-30, through which the token works (it expires at
+// the next midnight, China time). A wrong one is a field error on
+// "expires".
+func ParseTokenExpiry(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	bad := &catalog.ValidationError{Errors: []catalog.FieldError{{Field: "expires", Message: fmt.Sprintf(MsgTokenExpiresFormat, MaxTokenDays)}}}
+	switch {
+	case s == "":
+		return time.Time{}, nil
+	case strings.HasSuffix(s, "d"):
+		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+		if err != nil || n < 1 || n > MaxTokenDays {
+			return time.Time{}, bad
+		}
+		return now.Add(time.Duration(n) * 24 * time.Hour), nil
+	}
+	day, err := time.ParseInLocation(time.DateOnly, s, chinaTime)
+	if err != nil {
+		return time.Time{}, bad
+	}
+	return day.AddDate(0, 0, 1), nil
 }
