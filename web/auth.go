@@ -361,6 +361,11 @@ func (s *Server) apiLogout(c *gin.Context) error {
 	if _, err := needUser(c); err != nil {
 		return err
 	}
+	if c.GetString(ctxSystemToken) != "" {
+		// A system token has no session to end: it stays valid until an
+		// admin revokes it, and saying "ok" would pretend otherwise.
+		return badRequest("Authorization", MsgTokenNoLogout)
+	}
 	if err := s.endSession(c); err != nil {
 		return err
 	}

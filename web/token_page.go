@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -108,6 +109,9 @@ func (s *Server) renderTokens(c *gin.Context, status int, p *tokensPageData) err
 			r.LastUsed = showTime(*t.LastUsedAt) + " " + t.LastUsedFrom
 		}
 		p.Rows = append(p.Rows, r)
+	}
+	if p.Revoked != "" && !slices.ContainsFunc(p.Rows, func(r tokenRow) bool { return r.Name == p.Revoked && r.State == store.TokenRevoked }) {
+		p.Revoked = "" // ?revoked= names no revoked token: say nothing rather than echo it
 	}
 	p.Max = store.MaxTokens
 	for _, r := range catalog.Roles {

@@ -135,6 +135,10 @@ func TestSystemTokenLifecycle(t *testing.T) {
 	}
 	rows.Close()
 
+	// A token has no session to end.
+	if r := do(t, srv, http.MethodPost, "/api/v1/logout", "", bearer(secret)); r.status != http.StatusBadRequest {
+		t.Fatalf("logout with a token: %d %s", r.status, r.body)
+	}
 	// An editor's write through the API, as the token.
 	base := "/api/v1/items/" + mine.Code
 	r := do(t, srv, http.MethodGet, base+"/draft", "", bearer(secret))
@@ -212,6 +216,12 @@ func TestSystemTokenLifecycle(t *testing.T) {
 	r = do(t, srv, http.MethodPost, "/admin/tokens/queue-screen/revoke", "csrf="+url.QueryEscape(srv.formToken(cookie.Value)), formHeader, cookie)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	if r = get(t, srv, "/admin/tokens?revoked=queue-screen", cookie); !strings.Contains(r.body, "已吊销令牌 queue-screen") {
+		t.Fatalf("the list after a revocation: %d", r.status)
+	}
+	if r = get(t, srv, "/admin/tokens?revoked=%E8%AF%B7%E6%8B%A8%E6%89%93", cookie); strings.Contains(r.body, "已吊销令牌") {
+		t.Fatal("the page echoes any ?revoked=")
 	}
 	r = do(t, srv, http.MethodGet, base+"/draft", "", bearer(secret))
 	if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") ||

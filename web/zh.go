@@ -808,6 +808,8 @@ const (
 	MsgLogoutFailed      = "退出失败：会话未能结束，请重试"
 	// MsgBadToken: a system token that is unknown, revoked or expired (401).
 	MsgBadToken = "令牌无效、已吊销或已过期"
+	// MsgTokenNoLogout: a logout with a system token (400).
+	MsgTokenNoLogout = "系统令牌没有会话可退出；停用令牌请由管理员吊销"
 	// MsgTooManyRequests: an API rate limit (429).
 	MsgTooManyRequests = "请求过于频繁，请稍后再试"
 )
