@@ -38,7 +38,11 @@ func (c *testClock) add(d time.Duration) {
 // its own clock and options.
 func clockedServer(t *testing.T, f *fixture, opts Options) (*Server, *testClock) {
 	t.Helper()
-	clock := &testClock{t: time.Now().UTC()}
+	// A minute into the current hour: the tests' reads stay inside one
+	// read window (tokenReadWindow) whenever they run, and the store,
+	// which checks a new token's expiry against the real time, accepts
+	// expiries reckoned from it.
+	clock := &testClock{t: time.Now().UTC().Truncate(time.Hour).Add(time.Minute)}
 	opts.HomeRegion, opts.Now = "610900", clock.now
 	srv, err := New(t.Context(), f.store, f.index, opts)
 	if err != nil {
