@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -43,8 +42,10 @@ const (
 	// entry per window (hour-aligned), with the count and the addresses.
 	tokenReadWindow = time.Hour
 	// maxReadRemotes bounds the addresses one read window names; more are
-	// counted.
-	maxReadRemotes = 16
+	// counted, up to maxCountedRemotes distinct ones per window (beyond,
+	// the count is a lower bound).
+	maxReadRemotes    = 16
+	maxCountedRemotes = 256
 	// maxTrackedTokens bounds the tokens tracked in memory: only tokens
 	// the store accepted are, and it keeps at most store.MaxTokens.
 	maxTrackedTokens = store.MaxTokens
@@ -97,8 +98,8 @@ type tokenUse struct {
 	// The current read window: its start, the reads, their addresses.
 	window  time.Time
 	reads   int
-	remotes []string
-	more    int
+	remotes []string            // the first maxReadRemotes addresses, in order
+	seen    map[string]struct{} // every distinct address, at most maxCountedRemotes
 }
 
 // tokenUsage tracks the use of system tokens: last use, written to the
@@ -138,12 +139,14 @@ func (u *tokenUsage) note(ctx context.Context, st *store.Store, name, remote str
 			t.window = now.Truncate(tokenReadWindow)
 		}
 		t.reads++
-		switch {
-		case slices.Contains(t.remotes, remote):
-		case len(t.remotes) < maxReadRemotes:
-			t.remotes = append(t.remotes, remote)
-		default:
-			t.more++ // an address may be counted again: "more" is at least this many
+		if _, ok := t.seen[remote]; !ok && len(t.seen) < maxCountedRemotes {
+			if t.seen == nil {
+				t.seen = map[string]struct{}{}
+			}
+			t.seen[remote] = struct{}{}
+			if len(t.remotes) < maxReadRemotes {
+				t.remotes = append(t.remotes, remote)
+			}
 		}
 	}
 	u.mu.Unlock()
@@ -162,8 +165,9 @@ func (u *tokenUsage) note(ctx context.Context, st *store.Store, name, remote str
 // takeReads returns the token's read window and starts none; the caller
 // holds the lock.
 func (t *tokenUse) takeReads(name string) *store.TokenReads {
-	r := &store.TokenReads{Name: name, From: t.window, To: t.window.Add(tokenReadWindow), Count: t.reads, Remotes: t.remotes, More: t.more}
-	t.reads, t.remotes, t.more = 0, nil, 0
+	r := &store.TokenReads{Name: name, From: t.window, To: t.window.Add(tokenReadWindow), Count: t.reads, Remotes: t.remotes,
+		More: len(t.seen) - len(t.remotes)}
+	t.reads, t.remotes, t.seen = 0, nil, nil
 	return r
 }
 

@@ -368,3 +368,54 @@ func TestRateLimiterIsBounded(t *testing.T) {
 		t.Fatal("a zero rate limits")
 	}
 }
+
+// TestTokenReadsAreCoalesced: however many reads and addresses, a token's
+// reads make one change-log entry per window, naming at most
+// maxReadRemotes addresses and counting the rest; at shutdown the window
+// under way is written too.
+func TestTokenReadsAreCoalesced(t *testing.T) {
+	f := seedServer(t)
+	ctx := t.Context()
+	if _, _, err := f.store.AddToken(ctx, store.NewToken{Name: "busy-reader", Role: catalog.RoleAuditor}); err != nil {
+		t.Fatal(err)
+	}
+	u := newTokenUsage()
+	start := time.Now().UTC().Truncate(tokenReadWindow).Add(-tokenReadWindow) // a window that has ended
+	for i := range 500 {
+		u.note(ctx, f.store, "busy-reader", "192.0.2."+strconv.Itoa(i%(maxReadRemotes+4)), true, start.Add(time.Duration(i)*time.Second))
+	}
+	u.note(ctx, f.store, "busy-reader", "192.0.2.1", false, start.Add(600*time.Second)) // a write: no read
+	reads := func() []store.ChangeEntry {
+		t.Helper()
+		log, err := f.store.ChangeLog(ctx, store.ChangeFilter{User: "token:busy-reader"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []store.ChangeEntry
+		for _, e := range log {
+			if e.Action == store.OpTokenReads {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	if n := len(reads()); n != 0 {
+		t.Fatalf("%d read entries before the window was flushed", n)
+	}
+	// A read in the next window writes the ended one.
+	u.note(ctx, f.store, "busy-reader", "198.51.100.9", true, start.Add(tokenReadWindow))
+	got := reads()
+	if len(got) != 1 || !strings.Contains(got[0].Detail, "读取 500 次") || strings.Count(got[0].Remote, ",") != maxReadRemotes-1 ||
+		!strings.Contains(got[0].Remote, "等另 4 个地址") {
+		t.Fatalf("the ended window: %+v", got)
+	}
+	// Shutdown writes the window under way, however short.
+	u.flush(ctx, f.store, start.Add(tokenReadWindow+time.Minute), true)
+	if got = reads(); len(got) != 2 || !strings.Contains(got[0].Detail, "读取 1 次") || got[0].Remote != "198.51.100.9" {
+		t.Fatalf("the window at shutdown: %+v", got)
+	}
+	u.flush(ctx, f.store, start.Add(2*tokenReadWindow), true)
+	if len(reads()) != 2 {
+		t.Fatal("an empty window was logged")
+	}
+}
