@@ -125,7 +125,7 @@ func startReplicas(ctx context.Context, bin, dbURL, tmp string, logf func(string
 			r.stop()
 			return nil, err
 		}
-		args := []string{"serve", "--db", dbURL, "--data", filepath.Join(tmp, "replica-"+name), "--addr", addr, "--no-seed"}
+		args := append([]string{"serve", "--db", dbURL, "--data", filepath.Join(tmp, "replica-"+name), "--addr", addr, "--no-seed"}, noRateLimits...)
 		cmd := bin
 		if pin {
 			args = append([]string{"-c", strconv.Itoa(i), bin}, args...)

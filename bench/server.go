@@ -107,6 +107,12 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 
 func (t *tailBuffer) String() string { return string(t.b) }
 
+// noRateLimits turns the API's rate limits off (serve's flags): the load
+// comes from 16 clients on 127.0.0.1 at thousands of requests a second,
+// which the per-address limit would refuse. The in-process server's
+// web.Options leave them at zero, which is no limit.
+var noRateLimits = []string{"--rate-limit", "0", "--token-rate-limit", "0"}
+
 // startZhinan starts the zhinan server on an existing data dir: the
 // binary's serve command in a child process when bin is set (a real cold
 // start, dictionary loading included), otherwise in this process.
@@ -116,7 +122,7 @@ func startZhinan(ctx context.Context, bin, dataDir string) (*server, error) {
 		return nil, err
 	}
 	if bin != "" {
-		return startProcess(ctx, bin, []string{"serve", "--data", dataDir, "--addr", addr, "--no-seed"}, addr, "/healthz")
+		return startProcess(ctx, bin, append([]string{"serve", "--data", dataDir, "--addr", addr, "--no-seed"}, noRateLimits...), addr, "/healthz")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	st, ix, err := openStoreIndex(ctx, dataDir)

@@ -37,12 +37,19 @@ const (
 	OpSessionsRevoke = "sessions_revoke"
 	// OpTicket is a step on a feedback ticket (store.MoveTicket).
 	OpTicket = "ticket"
+	// System tokens (store/tokens.go): created, revoked, and one entry
+	// per window of a token's reads (the writes are logged as anyone's,
+	// with the token as actor).
+	OpTokenAdd    = "token_add"
+	OpTokenRevoke = "token_revoke"
+	OpTokenReads  = "token_reads"
 )
 
 // Ops lists every operation of the change log.
 var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject,
 	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke,
-	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject, OpTicket}
+	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject, OpTicket,
+	OpTokenAdd, OpTokenRevoke, OpTokenReads}
 
 // ChangeEntry is one line of the change log: who did what, when, to which
 // item and edition, from where.

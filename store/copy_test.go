@@ -93,6 +93,13 @@ func fillCopySource(t *testing.T) *copySource {
 	if err := st.LogChange(ctx, ChangeEntry{UserName: editor.Name, Action: OpLogin, Remote: "10.0.0.1"}); err != nil {
 		t.Fatal(err)
 	}
+	// A system token, used once (api_tokens).
+	if _, _, err := st.AddToken(ctx, NewToken{Name: "province", Role: catalog.RoleAuditor, ExpiresAt: st.Now().Add(90 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.TouchToken(ctx, "province", st.Now(), "10.0.0.3"); err != nil {
+		t.Fatal(err)
+	}
 
 	// Edition history: TEST0001 edited and published again (edition 1
 	// superseded), TEST0002 edited and rejected, NEW0001 created.

@@ -49,6 +49,28 @@ const (
 	MsgEditorDepartment = "编辑账号必须指定所属部门和行政区划"
 )
 
+// System token messages (store/tokens.go).
+const (
+	// MsgTokenExpiresPast: a token's expiry is not in the future.
+	MsgTokenExpiresPast = "有效期必须晚于现在"
+	// MsgTokenExpiresFormat: an expiry that is neither days nor a day; %d
+	// is the most days (MaxTokenDays).
+	MsgTokenExpiresFormat = "有效期应为天数（如 90d，最多 %d 天）或日期（如 2027-06-30），不填则长期有效"
+	// MsgTooManyTokens: %d is the most tokens kept (MaxTokens).
+	MsgTooManyTokens = "令牌已达上限 %d 个"
+	// MsgTokenExpiresDetail: the change-log detail's expiry; %s is the day.
+	MsgTokenExpiresDetail = "有效期至 %s"
+	// MsgByCommandLine: a token administered from the command line.
+	MsgByCommandLine = "由命令行操作"
+	// MsgByAdmin: a token administered on the admin page; %s is the admin.
+	MsgByAdmin = "由 %s 在网页操作"
+	// MsgTokenReads: the change-log detail of a window of a token's reads:
+	// how many, the window's start (day and time) and end (time).
+	MsgTokenReads = "读取 %d 次（%s 至 %s）"
+	// MsgMoreAddresses: %d more client addresses than those listed.
+	MsgMoreAddresses = " 等另 %d 个地址"
+)
+
 // Copy messages (zhinan migrate-store: Store.CopyTo). Each error names what
 // went wrong, then, after a colon, the detail.
 const (

@@ -229,6 +229,26 @@ var migrations = []migration{
 				PRIMARY KEY (week, query))`,
 		)
 	}},
+	{7, "system tokens", func(tx *gorm.DB, d dialect) error {
+		// API tokens of other systems (docs/api.md#authentication-with-tokens):
+		// a named pseudo-account with a role and scope, known by the
+		// SHA-256 of its secret only (store/tokens.go).
+		return d.execDDL(tx,
+			`CREATE TABLE api_tokens (
+				id `+d.autoID()+`,
+				name TEXT NOT NULL UNIQUE,
+				secret_hash TEXT NOT NULL UNIQUE,
+				role TEXT NOT NULL,
+				department_id BIGINT NOT NULL DEFAULT 0,
+				region TEXT NOT NULL DEFAULT '',
+				created_by TEXT NOT NULL DEFAULT '',
+				created_at TIMESTAMP NOT NULL,
+				expires_at TIMESTAMP NULL,
+				revoked_at TIMESTAMP NULL,
+				last_used_at TIMESTAMP NULL,
+				last_used_from TEXT NOT NULL DEFAULT '')`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {

@@ -55,30 +55,13 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*catalog.User, error) 
 	if fe := passwordProblem(nu.Password); fe != nil {
 		errs = append(errs, *fe)
 	}
-	row := userRow{Name: nu.Name, Role: nu.Role, Region: nu.Region, Demo: nu.Demo, CreatedAt: s.Now().UTC()}
-	switch nu.Role {
-	case catalog.RoleEditor:
-		if nu.Department == "" || nu.Region == "" {
-			errs = append(errs, catalog.FieldError{Field: "department", Message: MsgEditorDepartment})
-			break
-		}
-		var d departmentRow
-		err := s.db.WithContext(ctx).Where("region = ? AND name = ?", nu.Region, nu.Department).Take(&d).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			errs = append(errs, catalog.FieldError{Field: "department", Message: fmt.Sprintf(MsgUnknownDepartment, nu.Department, nu.Region)})
-		} else if err != nil {
-			return nil, err
-		}
-		row.DepartmentID = d.ID
-	case catalog.RoleReviewer:
-		if nu.Region != "" {
-			if _, err := s.Region(ctx, nu.Region); err != nil {
-				errs = append(errs, catalog.FieldError{Field: "region", Message: fmt.Sprintf(catalog.MsgUnknownRegion, nu.Region)})
-			}
-		}
-	default:
-		row.Region = ""
+	row := userRow{Name: nu.Name, Role: nu.Role, Demo: nu.Demo, CreatedAt: s.Now().UTC()}
+	deptID, region, serrs, err := s.accountScope(ctx, nu.Role, nu.Department, nu.Region)
+	if err != nil {
+		return nil, err
 	}
+	errs = append(errs, serrs...)
+	row.DepartmentID, row.Region = deptID, region
 	if len(errs) > 0 {
 		return nil, &catalog.ValidationError{Errors: errs}
 	}
@@ -104,6 +87,36 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*catalog.User, error) 
 		return nil, err
 	}
 	return s.userFromRow(ctx, row)
+}
+
+// accountScope checks the scope of an account or a system token of role:
+// an editor needs an existing department (its name, in region); a
+// reviewer may have a region ("" = everywhere); other roles have none. It
+// returns the department's id and the region to store, or the fields
+// that are wrong.
+func (s *Store) accountScope(ctx context.Context, role, dept, region string) (uint, string, []catalog.FieldError, error) {
+	switch role {
+	case catalog.RoleEditor:
+		if dept == "" || region == "" {
+			return 0, region, []catalog.FieldError{{Field: "department", Message: MsgEditorDepartment}}, nil
+		}
+		var d departmentRow
+		err := s.db.WithContext(ctx).Where("region = ? AND name = ?", region, dept).Take(&d).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return 0, region, []catalog.FieldError{{Field: "department", Message: fmt.Sprintf(MsgUnknownDepartment, dept, region)}}, nil
+		} else if err != nil {
+			return 0, region, nil, err
+		}
+		return d.ID, region, nil, nil
+	case catalog.RoleReviewer:
+		if region != "" {
+			if _, err := s.Region(ctx, region); err != nil {
+				return 0, region, []catalog.FieldError{{Field: "region", Message: fmt.Sprintf(catalog.MsgUnknownRegion, region)}}, nil
+			}
+		}
+		return 0, region, nil, nil
+	}
+	return 0, "", nil, nil
 }
 
 func (s *Store) userFromRow(ctx context.Context, row userRow) (*catalog.User, error) {

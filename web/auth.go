@@ -114,11 +114,17 @@ func privateResponses(c *gin.Context) {
 }
 
 // authenticate attaches the user of a session cookie or bearer token to
-// the request, if any. It never refuses: routes that need a user say so.
+// the request, if any. It never refuses a session token: routes that need
+// a user say so. A system token (zn_…) that does not work is refused at
+// once (authenticateToken).
 func (s *Server) authenticate(c *gin.Context) {
 	token, via := "", ""
 	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		token, via = strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), "bearer"
+		if strings.HasPrefix(token, store.TokenPrefix) {
+			s.authenticateToken(c, token) // a system token: works or is refused (tokens.go)
+			return
+		}
 	} else if ck, err := c.Cookie(sessionCookie); err == nil {
 		token, via = ck, "cookie"
 	}
@@ -354,6 +360,11 @@ func (s *Server) apiLogin(c *gin.Context) error {
 func (s *Server) apiLogout(c *gin.Context) error {
 	if _, err := needUser(c); err != nil {
 		return err
+	}
+	if c.GetString(ctxSystemToken) != "" {
+		// A system token has no session to end: it stays valid until an
+		// admin revokes it, and saying "ok" would pretend otherwise.
+		return badRequest("Authorization", MsgTokenNoLogout)
 	}
 	if err := s.endSession(c); err != nil {
 		return err

@@ -150,6 +150,7 @@ type workbenchPage struct {
 	CanEdit   bool
 	CanReview bool
 	CanAudit  bool
+	CanTokens bool // admins: the system tokens' page (token_page.go)
 	Notice    string
 	// Bundles (一件事一次办, bundle_edit.go): whether the user edits or
 	// reviews them, and their list or review queue.
@@ -166,7 +167,7 @@ func (s *Server) workbench(c *gin.Context) error {
 		return nil
 	}
 	ctx := c.Request.Context()
-	p := workbenchPage{User: u, CanEdit: canEdit(u), CanReview: canReview(u), CanAudit: canAudit(u)}
+	p := workbenchPage{User: u, CanEdit: canEdit(u), CanReview: canReview(u), CanAudit: canAudit(u), CanTokens: canManageTokens(u)}
 	if p.CanEdit || p.CanReview {
 		q, err := s.store.Queue(ctx, store.Actor{User: u, Remote: clientIP(c)})
 		if err != nil && !errors.Is(err, catalog.ErrForbidden) {

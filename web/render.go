@@ -72,7 +72,7 @@ func newTemplates(a *assets, regionName func(string) string) (map[string]*templa
 	}
 	pages := []string{"home", "search", "item", "brief", "error", "login", "audit", "bundle", "bundles",
 		"edit-home", "edit-item", "edit-new", "edit-review", "edit-history", "edit-audit",
-		"edit-bundles", "edit-bundle", "edit-bundle-review", "edit-tickets", "edit-ticket",
+		"edit-bundles", "edit-bundle", "edit-bundle-review", "edit-tickets", "edit-ticket", "admin-tokens",
 		"feedback-rate", "feedback-report", "feedback-fail", "feedback-thanks", "ticket", "api-docs"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {

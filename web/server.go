@@ -45,24 +45,35 @@ type Options struct {
 	// X-Forwarded-Proto headers are believed (serve --trusted-proxy); no
 	// other request's forwarding headers are.
 	TrustedProxies []*net.IPNet
+	// AddressLimit and TokenLimit are the API's rate limits per client
+	// address and per system token (serve --rate-limit, --token-rate-limit;
+	// docs/api.md#rate-limits). The zero value is no limit: serve's flags
+	// default to DefaultAddressRate and DefaultTokenRate.
+	AddressLimit, TokenLimit RateLimit
+	// Now is the server's clock (nil: time.Now); tests replace it.
+	Now func() time.Time
 }
 
 // Server is zhinan's HTTP handler: the JSON API and the web pages.
 type Server struct {
-	store     *store.Store
-	index     *search.Index
-	opts      Options
-	handler   http.Handler
-	templates map[string]*template.Template
-	assets    *assets
-	regions   *regionCache
-	bundles   *bundleCache // the published 一件事一次办 (bundles.go)
-	views     *viewCounter
-	searches  *searchLog // searches by query text (search_log.go)
-	limiter   *loginLimiter
-	fbLimiter *windowLimiter
-	secret    []byte       // keys the form tokens (CSRF)
-	apiDoc    *apiDocument // the OpenAPI document and its page (openapi.go)
+	store      *store.Store
+	index      *search.Index
+	opts       Options
+	handler    http.Handler
+	templates  map[string]*template.Template
+	assets     *assets
+	regions    *regionCache
+	bundles    *bundleCache // the published 一件事一次办 (bundles.go)
+	views      *viewCounter
+	searches   *searchLog // searches by query text (search_log.go)
+	limiter    *loginLimiter
+	fbLimiter  *windowLimiter
+	addrLimit  *bucketLimiter // the API's rate limit per address (ratelimit.go)
+	tokenLimit *bucketLimiter // and per system token
+	tokenUses  *tokenUsage    // system tokens' last use and reads (tokens.go)
+	now        func() time.Time
+	secret     []byte       // keys the form tokens (CSRF)
+	apiDoc     *apiDocument // the OpenAPI document and its page (openapi.go)
 }
 
 // viewFlush is how often page views are written to the store.
@@ -71,7 +82,11 @@ const viewFlush = 10 * time.Second
 // New returns the HTTP server of zhinan over the store and its index.
 func New(ctx context.Context, st *store.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter()}
+	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter(),
+		addrLimit: newBucketLimiter(opts.AddressLimit), tokenLimit: newBucketLimiter(opts.TokenLimit), tokenUses: newTokenUsage(), now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	var err error
 	if s.secret, err = formSecret(ctx, st); err != nil {
 		return nil, err
@@ -150,9 +165,10 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.POST("/review/bundles/:code/reject", s.page(s.bundleReviewPost(false)))
 	r.GET("/audit", s.page(s.reportPage))
 	r.GET("/audit/download", s.page(s.reportDownload))
-	r.GET("/api/docs", s.page(s.apiDocsPage)) // openapi.go
-	v1 := r.Group("/api/v1")
-	v1.GET("/openapi.json", api(s.openAPI))
+	r.GET("/admin/tokens", s.page(s.tokensPage)) // token_page.go
+	r.POST("/admin/tokens", s.page(s.tokenCreatePost))
+	r.POST("/admin/tokens/:name/revoke", s.page(s.tokenRevokePost))
+	v1 := r.Group("/api/v1", s.rateLimit)
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))
 	v1.GET("/search", api(s.search))
@@ -213,9 +229,11 @@ func (s *Server) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			s.flushViews(context.Background())
+			s.tokenUses.flush(context.Background(), s.store, s.now(), true)
 			return
 		case <-t.C:
 			s.flushViews(ctx)
+			s.tokenUses.flush(ctx, s.store, s.now(), false)
 		}
 	}
 }

@@ -573,6 +573,41 @@ var labels = map[string]string{
 	"auditlog.action.bundle_submit":   "提交一件事审核",
 	"auditlog.action.bundle_publish":  "发布一件事",
 	"auditlog.action.ticket":          "处理反馈工单",
+	"tokens.title":                    "系统令牌",
+	"tokens.open":                     "管理系统令牌",
+	"tokens.note":                     "供 12345 热线知识库、省级平台、大厅叫号屏等其他系统调用接口（Authorization: Bearer）。令牌按角色和范围授权，与同角色账号相同；可设有效期，可随时吊销。最多 %d 个。",
+	"tokens.created":                  "已创建令牌 %s。",
+	"tokens.secret":                   "令牌",
+	"tokens.secret.once":              "请立即复制并妥善保存：令牌只显示这一次，系统只保存其摘要，无法再次查看。",
+	"tokens.revoked":                  "已吊销令牌 %s，使用它的请求将被拒绝。",
+	"tokens.count":                    "共 %d 个令牌",
+	"tokens.none":                     "还没有系统令牌。",
+	"tokens.col.name":                 "名称",
+	"tokens.col.role":                 "角色",
+	"tokens.col.scope":                "范围",
+	"tokens.col.created":              "创建",
+	"tokens.col.expires":              "有效期至",
+	"tokens.col.used":                 "最近使用",
+	"tokens.col.state":                "状态",
+	"tokens.never":                    "长期",
+	"tokens.unused":                   "未使用",
+	"tokens.scope.all":                "全部",
+	"tokens.state.active":             "有效",
+	"tokens.state.expired":            "已过期",
+	"tokens.state.revoked":            "已吊销",
+	"tokens.revoke":                   "吊销",
+	"tokens.new":                      "创建令牌",
+	"tokens.name.hint":                "如 hotline-12345：2到32个字母、数字、汉字或 _ . -",
+	"tokens.department":               "所属部门",
+	"tokens.department.hint":          "部门编辑角色必填：部门名称",
+	"tokens.region":                   "行政区划代码",
+	"tokens.region.hint":              "部门编辑：部门所在区划；审核人员：审核范围（不填为全部）",
+	"tokens.expires.hint":             "天数如 90d，或日期如 2027-06-30（当天有效）；不填为长期有效",
+	"tokens.create":                   "创建令牌",
+	"tokens.err.exists":               "已有同名令牌，请换一个名称",
+	"auditlog.action.token_add":       "创建系统令牌",
+	"auditlog.action.token_revoke":    "吊销系统令牌",
+	"auditlog.action.token_reads":     "系统令牌读取",
 	"auditlog.action.bundle_reject":   "退回一件事",
 
 	// 一件事一次办 (bundles): bundle_pages.go, bundle.html, bundles.html,
@@ -791,6 +826,12 @@ const (
 	MsgLoginJSON         = "登录请求须为 JSON（Content-Type: application/json）"
 	MsgLoginFieldTooLong = "用户名或密码过长"
 	MsgLogoutFailed      = "退出失败：会话未能结束，请重试"
+	// MsgBadToken: a system token that is unknown, revoked or expired (401).
+	MsgBadToken = "令牌无效、已吊销或已过期"
+	// MsgTokenNoLogout: a logout with a system token (400).
+	MsgTokenNoLogout = "系统令牌没有会话可退出；停用令牌请由管理员吊销"
+	// MsgTooManyRequests: an API rate limit (429).
+	MsgTooManyRequests = "请求过于频繁，请稍后再试"
 )
 
 // Editing messages.

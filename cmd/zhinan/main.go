@@ -31,11 +31,12 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo] [--secure-cookies] [--trusted-proxy CIDR]…", runServe},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo] [--secure-cookies] [--trusted-proxy CIDR]… [--rate-limit N] [--rate-burst N] [--token-rate-limit N] [--token-rate-burst N]", runServe},
 		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
 		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
 		{"report", reportUsage, runReport},
 		{"user", userUsage, runUser},
+		{"token", tokenUsage, runToken},
 		{"reindex", "reindex", runReindex},
 		{"migrate-store", "migrate-store --from DIR --to postgres://…", runMigrateStore},
 		{"gen", "gen --items N [--seed S] [--vary] [-o FILE]", runGen},

@@ -78,7 +78,7 @@ var replicaClient = func() *http.Client {
 func launchReplica(t *testing.T, name, db, data string) (*replica, <-chan struct{}) {
 	t.Helper()
 	r := &replica{name: name, db: db, data: data, stderr: &lockedBuffer{}, exited: make(chan struct{}), hc: replicaClient}
-	r.cmd = exec.Command(binary, "serve", "--db", db, "--data", data, "--addr", "127.0.0.1:0")
+	r.cmd = exec.Command(binary, "serve", "--db", db, "--data", data, "--addr", "127.0.0.1:0", "--rate-limit", "0") // loads from one address
 	stdout, err := r.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

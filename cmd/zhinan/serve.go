@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -70,7 +71,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secureCookies := fs.Bool("secure-cookies", false, "mark the session cookie Secure: TLS ends in a proxy in front of zhinan")
 	var proxies cidrList
 	fs.Var(&proxies, "trusted-proxy", "CIDR (or address) of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeatable")
+	limits := rateLimitFlags(fs)
 	if _, err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	if err := limits.check(); err != nil {
 		return err
 	}
 	cal, calFile, err := loadCalendar(*holidays, loc.dir)
@@ -123,7 +128,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	handler, err := web.New(ctx, st, index, web.Options{HomeRegion: *siteRegion, Targets: targets,
-		SecureCookies: *secureCookies, TrustedProxies: proxies})
+		SecureCookies: *secureCookies, TrustedProxies: proxies, AddressLimit: limits.address, TokenLimit: limits.token})
 	if err != nil {
 		return err
 	}
@@ -189,6 +194,33 @@ func (l *cidrList) Set(v string) error {
 			return fmt.Errorf("not an address or CIDR: %q", part)
 		}
 		*l = append(*l, n)
+	}
+	return nil
+}
+
+// rateLimits are the API's rate limits as serve's flags give them.
+type rateLimits struct{ address, token web.RateLimit }
+
+// rateLimitFlags defines --rate-limit, --rate-burst, --token-rate-limit
+// and --token-rate-burst (docs/api.md#rate-limits).
+func rateLimitFlags(fs *flag.FlagSet) *rateLimits {
+	l := &rateLimits{}
+	fs.Float64Var(&l.address.Rate, "rate-limit", web.DefaultAddressRate, "API requests per second per client address (behind --trusted-proxy: the forwarded client); 0: no limit")
+	fs.IntVar(&l.address.Burst, "rate-burst", web.DefaultAddressBurst, "API requests a client address may send at once before --rate-limit applies")
+	fs.Float64Var(&l.token.Rate, "token-rate-limit", web.DefaultTokenRate, "API requests per second per system token; 0: no limit")
+	fs.IntVar(&l.token.Burst, "token-rate-burst", web.DefaultTokenBurst, "API requests a system token may send at once before --token-rate-limit applies")
+	return l
+}
+
+// check refuses negative limits.
+func (l *rateLimits) check() error {
+	switch {
+	case l.address.Rate < 0:
+		return fmt.Errorf("%w: --rate-limit must be 0 (no limit) or more", errUsage)
+	case l.token.Rate < 0:
+		return fmt.Errorf("%w: --token-rate-limit must be 0 (no limit) or more", errUsage)
+	case l.address.Burst < 1 || l.token.Burst < 1:
+		return fmt.Errorf("%w: --rate-burst and --token-rate-burst must be at least 1", errUsage)
 	}
 	return nil
 }

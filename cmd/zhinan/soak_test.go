@@ -535,7 +535,9 @@ type soakServer struct {
 // reading the demo accounts' passwords when it prints them.
 func startSoakServer(t *testing.T, data string, extra ...string) *soakServer {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, extra...)...)
+	// Its readers hammer the API from one address without pause: the
+	// load test runs with the API's rate limits off.
+	cmd := exec.Command(binary, append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--rate-limit", "0", "--token-rate-limit", "0"}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

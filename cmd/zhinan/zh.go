@@ -35,6 +35,27 @@ const (
 	msgSessionKindToken  = "令牌"
 )
 
+// System token messages (zhinan token).
+const (
+	// msgTokenAdded: the name, the role, the expiry; the secret follows
+	// on a line of its own.
+	msgTokenAdded    = "已创建系统令牌 %s（%s，有效期至 %s）。令牌只显示这一次，请立即妥善保存：\n"
+	msgTokenNoExpiry = "长期"
+	msgTokenExists   = "系统令牌 %s 已存在"
+	// msgTokenWasRevoked: revoking a token revoked before.
+	msgTokenWasRevoked = "系统令牌 %s 早已吊销"
+	msgTokenUnknown    = "系统令牌 %s 不存在"
+	msgTokenRevoked    = "已吊销系统令牌 %s，使用它的请求将被拒绝。\n"
+	msgNoTokens        = "没有系统令牌。"
+	msgTokensHeader    = "系统令牌 %d 个（名称  角色  范围  创建  有效期至  最近使用  状态）：\n"
+	msgTokenLine       = "  %s  %s  %s  %s  %s  %s  %s\n"
+	msgTokenUnused     = "未使用"
+	msgTokenActive     = "有效"
+	msgTokenExpired    = "已过期"
+	// msgTokenRevokedState is the state of a revoked token; its time follows.
+	msgTokenRevokedState = "已吊销"
+)
+
 // Report messages (zhinan report).
 const (
 	msgReportKind    = "请指明报告：coverage（覆盖率）、conformance（三级四同）、quality（指南质量）或 feedback（好差评与办不成事）"
