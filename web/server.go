@@ -168,7 +168,9 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/admin/tokens", s.page(s.tokensPage)) // token_page.go
 	r.POST("/admin/tokens", s.page(s.tokenCreatePost))
 	r.POST("/admin/tokens/:name/revoke", s.page(s.tokenRevokePost))
+	r.GET("/api/docs", s.page(s.apiDocsPage)) // openapi.go
 	v1 := r.Group("/api/v1", s.rateLimit)
+	v1.GET("/openapi.json", api(s.openAPI))
 	v1.POST("/login", api(s.apiLogin))
 	v1.POST("/logout", api(s.apiLogout))
 	v1.GET("/search", api(s.search))
