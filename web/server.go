@@ -61,7 +61,8 @@ type Server struct {
 	searches  *searchLog // searches by query text (search_log.go)
 	limiter   *loginLimiter
 	fbLimiter *windowLimiter
-	secret    []byte // keys the form tokens (CSRF)
+	secret    []byte        // keys the form tokens (CSRF)
+	feed      *changeSignal // wakes the requests waiting for the change feed (changes.go)
 }
 
 // viewFlush is how often page views are written to the store.
@@ -70,7 +71,8 @@ const viewFlush = 10 * time.Second
 // New returns the HTTP server of zhinan over the store and its index.
 func New(ctx context.Context, st *store.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter()}
+	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter(),
+		feed: newChangeSignal()}
 	var err error
 	if s.secret, err = formSecret(ctx, st); err != nil {
 		return nil, err
@@ -161,6 +163,8 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	v1.POST("/items/:code/submit", api(s.apiSubmit))
 	v1.POST("/items/:code/publish", api(s.apiPublish))
 	v1.POST("/items/:code/reject", api(s.apiReject))
+	v1.POST("/items/:code/withdraw", api(s.apiWithdraw)) // withdraw.go
+	v1.GET("/changes", api(s.apiChanges))                // changes.go
 	v1.GET("/items/:code/editions", api(s.apiEditions))
 	v1.GET("/items/:code/diff", api(s.apiDiff))
 	v1.POST("/bundles", api(s.apiCreateBundle))
@@ -199,8 +203,10 @@ func answerHead(r *gin.Engine) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Run writes page views and search counts to the store every viewFlush
-// until ctx ends, and once more then.
+// until ctx ends, and once more then; meanwhile it watches the change
+// sequence for the requests waiting for the change feed (watchFeed).
 func (s *Server) Run(ctx context.Context) {
+	go s.watchFeed(ctx)
 	t := time.NewTicker(viewFlush)
 	defer t.Stop()
 	for {

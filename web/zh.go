@@ -18,6 +18,14 @@ const (
 	// checks refused (422 publish_refused).
 	MsgPublishBlocked      = "发布前检查未通过：有问题须修改后才能发布"
 	MsgPublishNeedsReasons = "发布前检查有提醒：须逐项填写放行理由后才能发布"
+	// MsgFeedSince, MsgFeedLimit (%d: the largest limit), MsgFeedWait
+	// (%d: the longest wait in seconds): bad parameters of GET
+	// /api/v1/changes.
+	MsgFeedSince = "since 须为不小于 0 的整数（上次同步返回的 next）"
+	MsgFeedLimit = "limit 须为 1 到 %d 之间的整数"
+	MsgFeedWait  = "wait 须为时长，如 30s（最长 %d 秒）"
+	// MsgNotPublished: withdrawing an item that has no published edition.
+	MsgNotPublished = "该事项当前没有已发布的版本，无需下架"
 )
 
 // labels are the page texts.
