@@ -195,3 +195,40 @@ func TestFeedRecordsImports(t *testing.T) {
 		}
 	}
 }
+
+// Migration 7 enters every item published before it as created, at its
+// last write's sequence value, and no other.
+func TestFeedMigrationEntersPublishedItems(t *testing.T) {
+	f := newWorkflowFixture(t)
+	ctx, st := f.ctx, f.st
+	f.createPublished(t, "MIG-1")
+	f.createPublished(t, "MIG-2")
+	f.create(t, wfGuide("MIG-DRAFT"))
+	if _, err := st.SaveDraft(ctx, f.editor, "MIG-2", 1, revisedGuide("MIG-2"), ""); err != nil {
+		t.Fatal(err)
+	}
+	// The store as version 6 left it.
+	for _, q := range []string{`DROP TABLE item_feed`, `DELETE FROM schema_migrations WHERE version = 7`} {
+		if err := st.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrate(st.db); err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.PublishedChanges(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		row := f.itemRow(t, e.Code)
+		if e.Seq != row.Seq {
+			t.Errorf("%s entered at %d, its last write %d", e.Code, e.Seq, row.Seq)
+		}
+		got = append(got, feedLine(e))
+	}
+	if want := "created MIG-1 1|created MIG-2 1"; strings.Join(got, "|") != want {
+		t.Fatalf("feed after the migration: %v, want %s", got, want)
+	}
+}
