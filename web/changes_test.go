@@ -709,3 +709,38 @@ func TestWithdrawThroughTheAPI(t *testing.T) {
 		t.Errorf("feed after publishing again: %+v", p.Changes)
 	}
 }
+
+// A reviewer withdraws an item from its review page: a reason is
+// required, an editor may not, and the item leaves the public pages.
+func TestWithdrawFromTheReviewPage(t *testing.T) {
+	ff := newFeedFixture(t)
+	f := &fixture{srv: ff.srv, store: ff.st, index: ff.ix, cat: ff.cat}
+	var it catalog.Item
+	for _, x := range ff.cat.Items {
+		if x.Department == "市公安局" && x.Region == "610900" {
+			it = x
+			break
+		}
+	}
+	page, action := "/review/items/"+it.Code, "/review/items/"+it.Code+"/withdraw"
+	rv := formLogin(t, f, "reviewer-city")
+	r := rv.get(page)
+	mustStatus(t, "review page", r, http.StatusOK)
+	mustContain(t, "review page", r.body, `action="`+action+`"`, `id="f-withdraw-reason"`, "下架第 1 版")
+	ed := formLogin(t, f, "editor-police")
+	mustNotContain(t, "editor's review page", ed.get(page).body, `action="`+action+`"`)
+	mustStatus(t, "editor withdraws", ed.post(action, url.Values{"reason": {"取消"}}), http.StatusForbidden)
+	mustStatus(t, "no form token", rv.postRaw(action, url.Values{"reason": {"取消"}}, sameSite), http.StatusForbidden)
+	r = rv.post(action, url.Values{})
+	mustStatus(t, "withdraw without a reason", r, http.StatusUnprocessableEntity)
+	mustContain(t, "withdraw without a reason", r.body, `id="f-withdraw-reason-err"`)
+	mustStatus(t, "still public", get(t, f.srv, "/items/"+it.Code), http.StatusOK)
+	r = rv.post(action, url.Values{"reason": {"该事项已取消<b>"}})
+	mustStatus(t, "withdraw", r, http.StatusSeeOther)
+	mustContain(t, "workbench", rv.get(r.header.Get("Location")).body, "已下架事项 "+it.Code)
+	mustStatus(t, "withdrawn item page", get(t, f.srv, "/items/"+it.Code), http.StatusNotFound)
+	r = rv.get(page)
+	mustContain(t, "review page of a withdrawn item", r.body, "已下架")
+	mustNotContain(t, "review page of a withdrawn item", r.body, `action="`+action+`"`)
+	mustStatus(t, "withdraw twice", rv.post(action, url.Values{"reason": {"再次"}}), http.StatusConflict)
+}

@@ -134,6 +134,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/review/items/:code", s.page(s.reviewItemPage))
 	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
+	r.POST("/review/items/:code/withdraw", s.page(s.withdrawPost)) // withdraw.go
 	r.GET("/audit-log", s.page(s.changeLogPage))
 	r.GET("/edit/tickets", s.page(s.deptTicketsGet)) // tickets.go
 	r.GET("/edit/tickets/:id", s.page(s.deptTicketGet))
