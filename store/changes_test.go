@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"zhinan/catalog"
 )
@@ -134,9 +135,29 @@ func TestWithdraw(t *testing.T) {
 	if _, err := st.Published(ctx, "WD-1"); err != nil {
 		t.Fatalf("refused withdrawals changed the item: %v", err)
 	}
+	covered := func(at time.Time) int {
+		t.Helper()
+		cs, err := st.CoverageCounts(ctx, ByRegion, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range cs {
+			n += c.Items
+		}
+		return n
+	}
 	before, audits := f.seq(t), f.auditCount(t)
+	beforeWithdrawal := st.Now()
+	if n := covered(beforeWithdrawal); n != 1 {
+		t.Fatalf("coverage counts %d items before the withdrawal", n)
+	}
 	if err := st.Withdraw(ctx, f.cityReviewer, "WD-1", "事项已取消"); err != nil {
 		t.Fatal(err)
+	}
+	// Coverage now leaves it out; as of a time before, it counts it.
+	if now, was := covered(st.Now()), covered(beforeWithdrawal); now != 0 || was != 1 {
+		t.Fatalf("coverage after the withdrawal %d, as of before it %d", now, was)
 	}
 	if f.seq(t) != before+1 || f.auditCount(t) != audits+1 {
 		t.Fatalf("sequence %d → %d, change log %d → %d", before, f.seq(t), audits, f.auditCount(t))
