@@ -4,17 +4,19 @@ import "time"
 
 // Edition states (docs/contract.md#editions-and-workflow): every change to
 // an item is a new edition, draft → submitted → published → superseded, or
-// rejected.
+// rejected; a published edition a reviewer takes out of the published
+// catalogue (事项下架) is withdrawn.
 const (
 	StateDraft      = "draft"
 	StateSubmitted  = "submitted"
 	StatePublished  = "published"
 	StateSuperseded = "superseded"
 	StateRejected   = "rejected"
+	StateWithdrawn  = "withdrawn"
 )
 
 // States lists every edition state.
-var States = []string{StateDraft, StateSubmitted, StatePublished, StateSuperseded, StateRejected}
+var States = []string{StateDraft, StateSubmitted, StatePublished, StateSuperseded, StateRejected, StateWithdrawn}
 
 // Published is an item's current published edition as citizens see it.
 type Published struct {

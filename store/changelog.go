@@ -28,6 +28,7 @@ const (
 	OpSubmit      = "submit"
 	OpPublish     = "publish"
 	OpReject      = "reject"
+	OpWithdraw    = "withdraw" // a published item taken out of the catalogue (Withdraw)
 	OpImport      = "import"
 	OpUserAdd     = "user_add"
 	// Account administration (zhinan user …).
@@ -46,7 +47,7 @@ const (
 )
 
 // Ops lists every operation of the change log.
-var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject,
+var Ops = []string{OpLogin, OpLoginFailed, OpLogout, OpCreate, OpSaveDraft, OpSubmit, OpPublish, OpReject, OpWithdraw,
 	OpImport, OpUserAdd, OpPassword, OpUserDisable, OpUserEnable, OpSessionsRevoke,
 	OpBundleCreate, OpBundleSave, OpBundleSubmit, OpBundlePublish, OpBundleReject, OpTicket,
 	OpTokenAdd, OpTokenRevoke, OpTokenReads}

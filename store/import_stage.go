@@ -402,6 +402,14 @@ func swapStaged(tx *gorm.DB, st *itemStage, now time.Time, author, note string, 
 		catalog.StatePublished, note, author, author, now, now).Error; err != nil {
 		return fmt.Errorf("insert editions: %w", err)
 	}
+	// The published changes, before the item rows take the new editions:
+	// an item with a published edition is updated, any other created.
+	if err := tx.Exec(`INSERT INTO item_feed (seq, code, edition, kind, at)
+		SELECT CAST(? AS BIGINT) + s.ord - 1, s.code, COALESCE(m.latest, 0) + 1,
+			CASE WHEN COALESCE(m.published, 0) > 0 THEN ? ELSE ? END, ?`+from+` ORDER BY s.ord`,
+		first, FeedUpdated, FeedCreated, now).Error; err != nil {
+		return fmt.Errorf("write change feed: %w", err)
+	}
 	// WHERE true: SQLite's parser needs it before ON CONFLICT after a join.
 	if err := tx.Exec(`INSERT INTO items (`+strings.Join(itemColumns, ", ")+`)
 		SELECT s.code, s.base_code, s.name, s.region, d.id, COALESCE(m.latest, 0) + 1,

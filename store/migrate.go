@@ -249,6 +249,26 @@ var migrations = []migration{
 				last_used_from TEXT NOT NULL DEFAULT '')`,
 		)
 	}},
+	{8, "change feed", func(tx *gorm.DB, d dialect) error {
+		// The published changes of items (docs/api.md#change-feed): one
+		// row per publication or withdrawal, keyed by the change
+		// sequence value of the write that made it. Items published
+		// before this version enter it once, as created, at their last
+		// write's value, which is below every later one.
+		return d.execDDL(tx,
+			`CREATE TABLE item_feed (
+				seq BIGINT PRIMARY KEY,
+				code TEXT NOT NULL,
+				edition INTEGER NOT NULL DEFAULT 0,
+				kind TEXT NOT NULL,
+				at TIMESTAMP NOT NULL)`,
+			`CREATE INDEX item_feed_code ON item_feed (code)`,
+			`INSERT INTO item_feed (seq, code, edition, kind, at)
+				SELECT i.seq, i.code, i.published, 'created', COALESCE(e.published_at, i.updated_at)
+				FROM items i JOIN editions e ON e.item_code = i.code AND e.number = i.published
+				WHERE i.published > 0`,
+		)
+	}},
 }
 
 func execAll(tx *gorm.DB, stmts ...string) error {

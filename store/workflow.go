@@ -225,7 +225,8 @@ func (s *Store) CreateItem(ctx context.Context, a Actor, item *catalog.Item, not
 //
 // A save whose guide is the latest edition's (the same canonical JSON) is
 // not a new edition: nothing is written, not even the note or the change
-// log, and base is returned.
+// log, and base is returned — unless that edition is withdrawn: its
+// unchanged copy is the draft that publishes the item again.
 //
 // Refusals come in this order: access to the item (catalog.ErrForbidden), the base
 // (catalog.ErrConflict), the guide (*catalog.ValidationError), then a move out of the
@@ -271,8 +272,10 @@ func (s *Store) SaveDraft(ctx context.Context, a Actor, code string, base int, i
 		if err != nil {
 			return err
 		}
-		if latest.Digest == digest(catalog.AppendGuide(nil, item)) {
+		if latest.State != catalog.StateWithdrawn && latest.Digest == digest(catalog.AppendGuide(nil, item)) {
 			// An unchanged save is not a new edition: nothing is written.
+			// (Saving a withdrawn edition unchanged is: the draft to
+			// publish it again.)
 			number = base
 			return nil
 		}
@@ -403,6 +406,9 @@ func (s *Store) PublishWith(ctx context.Context, a Actor, code string, base int,
 			seq = ?, updated_at = ? WHERE code = ? AND latest = ?`,
 			base, it.Name, it.BaseCode, ed.Region, ed.DepartmentID, seq, now, code, row.Latest)
 		if err := oneRow(res, code); err != nil {
+			return err
+		}
+		if err := appendFeed(tx, seq, code, base, publishKind(row.Published), now); err != nil {
 			return err
 		}
 		return appendChange(tx, ChangeEntry{At: now, UserName: a.name(), Action: OpPublish,

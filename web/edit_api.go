@@ -60,8 +60,11 @@ func ifMatch(c *gin.Context, a store.Actor, code string, required bool, latest l
 }
 
 // changed tells search that this process wrote, so a publish is
-// searchable at once.
-func (s *Server) changed() { s.index.Notify() }
+// searchable at once, and wakes the requests waiting for the change feed.
+func (s *Server) changed() {
+	s.index.Notify()
+	s.feed.wake()
+}
 
 // codeTaken is the API's error for creating an item or bundle whose code
 // is in use (taken, a store sentinel), with message msg; other errors

@@ -190,7 +190,8 @@ func (s *Server) workbench(c *gin.Context) error {
 		}
 		p.Entries = es
 	}
-	for _, n := range []struct{ param, key string }{{"published", "edit.notice.published"}, {"rejected", "edit.notice.rejected"}} {
+	for _, n := range []struct{ param, key string }{{"published", "edit.notice.published"}, {"rejected", "edit.notice.rejected"},
+		{"withdrawn", "edit.notice.withdrawn"}} {
 		if v := c.Query(n.param); v != "" {
 			p.Notice = tf(n.key, v)
 		}
@@ -880,6 +881,9 @@ type reviewPage struct {
 	Department  string
 	SubmittedAt string
 	Findings    []issue
+	// Withdraw is the reason field of the withdraw form (withdraw.go),
+	// shown to a reviewer while the item has a published edition.
+	Withdraw formField
 }
 
 // Kind is the path segment of items (/items/, /review/items/).
@@ -1012,7 +1016,9 @@ func (s *Server) reviewData(c *gin.Context, u *catalog.User, code string) (*revi
 		return nil, err
 	}
 	p := &reviewPage{reviewHead: newReviewHead(code, w.Name, &w.WorkingEdition, canReview(u)),
-		RegionName: s.regions.name(w.Region), Department: w.Department}
+		RegionName: s.regions.name(w.Region), Department: w.Department,
+		Withdraw: formField{Name: "reason", ID: "f-withdraw-reason", Label: label("review.withdraw.reason"), Kind: "textarea",
+			Required: true, Hint: label("review.withdraw.hint")}}
 	p.Checks = newPublishChecksView(w.Checks)
 	if eds, err := s.store.Editions(ctx, a, code); err == nil {
 		for _, e := range eds {

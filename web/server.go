@@ -72,8 +72,9 @@ type Server struct {
 	tokenLimit *bucketLimiter // and per system token
 	tokenUses  *tokenUsage    // system tokens' last use and reads (tokens.go)
 	now        func() time.Time
-	secret     []byte       // keys the form tokens (CSRF)
-	apiDoc     *apiDocument // the OpenAPI document and its page (openapi.go)
+	secret     []byte        // keys the form tokens (CSRF)
+	apiDoc     *apiDocument  // the OpenAPI document and its page (openapi.go)
+	feed       *changeSignal // wakes the requests waiting for the change feed (changes.go)
 }
 
 // viewFlush is how often page views are written to the store.
@@ -83,7 +84,8 @@ const viewFlush = 10 * time.Second
 func New(ctx context.Context, st *store.Store, index *search.Index, opts Options) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: st, index: index, opts: opts, views: &viewCounter{m: map[string]int64{}}, limiter: newLoginLimiter(),
-		addrLimit: newBucketLimiter(opts.AddressLimit), tokenLimit: newBucketLimiter(opts.TokenLimit), tokenUses: newTokenUsage(), now: opts.Now}
+		addrLimit: newBucketLimiter(opts.AddressLimit), tokenLimit: newBucketLimiter(opts.TokenLimit), tokenUses: newTokenUsage(), now: opts.Now,
+		feed: newChangeSignal()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -151,6 +153,7 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	r.GET("/review/items/:code", s.page(s.reviewItemPage))
 	r.POST("/review/items/:code/publish", s.page(s.reviewPost(true)))
 	r.POST("/review/items/:code/reject", s.page(s.reviewPost(false)))
+	r.POST("/review/items/:code/withdraw", s.page(s.withdrawPost)) // withdraw.go
 	r.GET("/audit-log", s.page(s.changeLogPage))
 	r.GET("/edit/tickets", s.page(s.deptTicketsGet)) // tickets.go
 	r.GET("/edit/tickets/:id", s.page(s.deptTicketGet))
@@ -185,6 +188,8 @@ func New(ctx context.Context, st *store.Store, index *search.Index, opts Options
 	v1.POST("/items/:code/submit", api(s.apiSubmit))
 	v1.POST("/items/:code/publish", api(s.apiPublish))
 	v1.POST("/items/:code/reject", api(s.apiReject))
+	v1.POST("/items/:code/withdraw", api(s.apiWithdraw)) // withdraw.go
+	v1.GET("/changes", api(s.apiChanges))                // changes.go
 	v1.GET("/items/:code/editions", api(s.apiEditions))
 	v1.GET("/items/:code/diff", api(s.apiDiff))
 	v1.POST("/bundles", api(s.apiCreateBundle))
@@ -223,8 +228,10 @@ func answerHead(r *gin.Engine) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Run writes page views and search counts to the store every viewFlush
-// until ctx ends, and once more then.
+// until ctx ends, and once more then; meanwhile it watches the change
+// sequence for the requests waiting for the change feed (watchFeed).
 func (s *Server) Run(ctx context.Context) {
+	go s.watchFeed(ctx)
 	t := time.NewTicker(viewFlush)
 	defer t.Stop()
 	for {

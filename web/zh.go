@@ -18,6 +18,14 @@ const (
 	// checks refused (422 publish_refused).
 	MsgPublishBlocked      = "发布前检查未通过：有问题须修改后才能发布"
 	MsgPublishNeedsReasons = "发布前检查有提醒：须逐项填写放行理由后才能发布"
+	// MsgFeedSince, MsgFeedLimit (%d: the largest limit), MsgFeedWait
+	// (%d: the longest wait in seconds): bad parameters of GET
+	// /api/v1/changes.
+	MsgFeedSince = "since 须为不小于 0 的整数（上次同步返回的 next）"
+	MsgFeedLimit = "limit 须为 1 到 %d 之间的整数"
+	MsgFeedWait  = "wait 须为时长，如 30s（最长 %d 秒）"
+	// MsgNotPublished: withdrawing an item that has no published edition.
+	MsgNotPublished = "该事项当前没有已发布的版本，无需下架"
 )
 
 // labels are the page texts.
@@ -306,6 +314,7 @@ var labels = map[string]string{
 	"edit.action.history":          "历史版本",
 	"edit.action.public":           "查看公开页面",
 	"edit.notice.published":        "已发布事项 %s。",
+	"edit.notice.withdrawn":        "已下架事项 %s。",
 	"edit.notice.rejected":         "已退回事项 %s，编辑人员会看到退回原因。",
 	"edit.notice.created":          "事项已创建为草稿，请补全办事指南后提交审核。",
 	"edit.notice.saved":            "已保存为第 %d 版草稿。",
@@ -394,6 +403,11 @@ var labels = map[string]string{
 	"review.reject":                "退回修改",
 	"review.reason":                "退回原因",
 	"review.reason.hint":           "必填，编辑人员会看到。",
+	"review.withdraw":              "下架事项",
+	"review.withdraw.note":         "下架后公众将查不到、搜不到该事项（现发布第 %d 版），各地同步系统会收到下架通知。如需恢复，由编辑重新提交、审核发布。",
+	"review.withdraw.reason":       "下架原因",
+	"review.withdraw.hint":         "必填，记入操作日志。",
+	"review.withdraw.submit":       "下架第 %d 版",
 	"review.notsubmitted":          "此事项当前没有待审核的版本。",
 	"review.conflict":              "此版本已被撤回或已由他人处理，请查看最新状态。",
 	"review.submitted.at":          "提交于 %s",
@@ -440,6 +454,7 @@ var labels = map[string]string{
 	"state.rejected":               "已退回",
 	"state.published":              "已发布",
 	"state.superseded":             "已被替代",
+	"state.withdrawn":              "已下架",
 	"role.admin":                   "管理员",
 	"role.reviewer":                "审核人员",
 	"role.editor":                  "部门编辑",
@@ -469,6 +484,7 @@ var labels = map[string]string{
 	"auditlog.action.submit":       "提交审核",
 	"auditlog.action.publish":      "发布",
 	"auditlog.action.reject":       "退回",
+	"auditlog.action.withdraw":     "下架",
 	"auditlog.action.import":       "导入",
 	"auditlog.action.user_add":     "新增账号",
 	"list.sep":                     "、",

@@ -33,7 +33,7 @@ func init() {
 	commands = []command{
 		{"serve", "serve [--addr 127.0.0.1:8080] [--no-seed] [--demo] [--secure-cookies] [--trusted-proxy CIDR]… [--rate-limit N] [--rate-burst N] [--token-rate-limit N] [--token-rate-burst N]", runServe},
 		{"import", "import [--dry-run] [--skip-invalid] [--dialect national] FILE…", runImport},
-		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE]", runExport},
+		{"export", "export [--format jsonl|csv|xlsx] [--region CODE] [--department NAME] [-o FILE] | export --since SEQ [-o FILE]", runExport},
 		{"report", reportUsage, runReport},
 		{"user", userUsage, runUser},
 		{"token", tokenUsage, runToken},

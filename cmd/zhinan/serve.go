@@ -117,9 +117,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer index.Close()
 	setMemoryLimit(*memLimit, index.RoomBytes())
 	go index.Run(ctx)
-	// Writes by other replicas wake the index at once (PostgreSQL's
-	// notifications); its poll catches up when one is lost.
-	go st.WatchChanges(ctx, index.Notify)
 	targets, err := report.LoadTargets(loc.dir)
 	if err != nil {
 		return err
@@ -132,6 +129,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// Writes by other replicas wake the index and the requests waiting
+	// for the change feed at once (PostgreSQL's notifications); their
+	// polls catch up when one is lost.
+	go st.WatchChanges(ctx, func() {
+		index.Notify()
+		handler.StoreChanged()
+	})
 	viewsDone := make(chan struct{})
 	go func() { handler.Run(ctx); close(viewsDone) }()
 	ln, err := net.Listen("tcp", *addr)

@@ -10,6 +10,9 @@ const (
 	msgProblems    = "发现 %d 个问题：\n"
 	msgNothingDone = "存在无效记录，未导入任何数据（可用 --skip-invalid 只导入有效记录）。"
 	msgExported    = "已导出 %d 项。\n"
+	// msgExportedChanges: export --since wrote %d changes; the next
+	// export starts after %d.
+	msgExportedChanges = "已导出 %d 条变更；下次从 --since %d 继续。\n"
 )
 
 // msgReindexed reports a finished reindex.
