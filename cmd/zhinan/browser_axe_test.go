@@ -277,6 +277,7 @@ func TestBrowserAxe(t *testing.T) {
 				tb.axeOpen("report", guide+"/report?section=materials", 200, axeJS)
 				tb.axeOpen("fail", "/fail?item="+url.QueryEscape(mine), 200, axeJS)
 				tb.axeOpen("ticket", "/tickets/"+rated.Ticket.Token, 200, axeJS)
+				tb.axeOpen("api-docs", "/api/docs", 200, axeJS)
 				// The check itself works: an image without a text
 				// alternative added to the page is a critical violation.
 				tb.do("add an image without alt", chromedp.Evaluate[chromedp.Void](
@@ -316,6 +317,7 @@ func TestBrowserAxe(t *testing.T) {
 				tb.login("axe-admin")
 				tb.axeOpen("review", "/review/items/"+url.PathEscape(mine), 200, axeJS)
 				tb.axeOpen("audit", "/audit", 200, axeJS)
+				tb.axeOpen("tokens", "/admin/tokens", 200, axeJS)
 			})
 		})
 	}

@@ -155,7 +155,7 @@ func (s *watchedServer) call(t *testing.T, method, path, body string, v any) int
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	resp, err := (&http.Client{Transport: apiChecked(http.DefaultTransport), Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		return 0
 	}

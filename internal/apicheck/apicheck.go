@@ -127,8 +127,9 @@ func clip(b []byte) string {
 // Transport is an http.RoundTripper that validates the answers of the
 // requests it carries, for tests that talk to a real server: an answer
 // the document does not describe is the request's error. It validates at
-// most PerKey answers of one method, path and status (0: every one), so a
-// test that repeats a request thousands of times pays for a few.
+// most PerKey answers of one method, URL and status (0: every one), so a
+// test that polls the same URL thousands of times pays for a few; every
+// distinct request is validated.
 type Transport struct {
 	Next    http.RoundTripper
 	Checker *Checker
@@ -141,7 +142,7 @@ type Transport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.Next.RoundTrip(req)
-	if err != nil || !Covers(req.URL.Path) || !t.take(fmt.Sprint(req.Method, " ", req.URL.Path, " ", resp.StatusCode)) {
+	if err != nil || !Covers(req.URL.Path) || !t.take(fmt.Sprint(req.Method, " ", req.URL.RequestURI(), " ", resp.StatusCode)) {
 		return resp, err
 	}
 	body, err := io.ReadAll(resp.Body)
