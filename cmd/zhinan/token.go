@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
-	"zhinan/catalog"
 	"zhinan/report"
 	"zhinan/store"
 )
@@ -37,21 +35,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // tokenError turns the store's token errors into messages and exit
 // statuses, as userError does for accounts.
 func tokenError(err error, name, conflict string, stderr io.Writer) error {
-	var ve *catalog.ValidationError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ve):
-		for _, fe := range ve.Errors {
-			fmt.Fprintln(stderr, fe.Error())
-		}
-		return exitError{1}
-	case errors.Is(err, catalog.ErrConflict):
-		return fmt.Errorf(conflict, name)
-	case errors.Is(err, catalog.ErrNotFound):
-		return fmt.Errorf(msgTokenUnknown, name)
-	}
-	return err
+	return accountError(err, name, conflict, msgTokenUnknown, stderr)
 }
 
 // runTokenAdd is `zhinan token add NAME --role …`: creates the token and

@@ -57,6 +57,13 @@ func readPassword() (string, error) {
 // userError turns the store's account errors into messages and exit
 // statuses: field errors and an unknown account exit 1 with a message.
 func userError(err error, name string, stderr io.Writer) error {
+	return accountError(err, name, msgUserExists, msgUserUnknown, stderr)
+}
+
+// accountError turns the store's errors about a named account or token
+// into messages and exit statuses: field errors are printed one a line
+// (exit 1), a conflict and an unknown name are the given messages.
+func accountError(err error, name, conflict, unknown string, stderr io.Writer) error {
 	var ve *catalog.ValidationError
 	switch {
 	case err == nil:
@@ -67,9 +74,9 @@ func userError(err error, name string, stderr io.Writer) error {
 		}
 		return exitError{1}
 	case errors.Is(err, catalog.ErrConflict):
-		return fmt.Errorf(msgUserExists, name)
+		return fmt.Errorf(conflict, name)
 	case errors.Is(err, catalog.ErrNotFound):
-		return fmt.Errorf(msgUserUnknown, name)
+		return fmt.Errorf(unknown, name)
 	}
 	return err
 }
