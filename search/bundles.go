@@ -289,7 +289,7 @@ func catalogueHas(t *table, k string) bool {
 		return false
 	}
 	for name, gs := range t.nameKeys {
-		if strings.Contains(name, k) && slices.ContainsFunc(gs, func(g int32) bool { return len(t.Groups[g].Items) > 0 }) {
+		if strings.Contains(name, k) && slices.ContainsFunc(gs, func(g int32) bool { return len(t.Groups[g].Members) > 0 }) {
 			return true
 		}
 	}

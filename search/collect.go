@@ -21,8 +21,8 @@ type filter struct {
 // accepts reports whether item i of group g passes the filters on what
 // items hold of their own (the group's shared values: see passes).
 func (f *filter) accepts(g *group, i int) bool {
-	return g.Flags[i]&f.flags == f.flags && (f.dept < 0 || g.Depts[i] == f.dept) &&
-		(f.regions == nil || f.regions[g.Regions[i]]) && (f.svc < 0 || g.Svcs[i] == f.svc)
+	return g.Members[i].Flags&f.flags == f.flags && (f.dept < 0 || g.Members[i].Dept == f.dept) &&
+		(f.regions == nil || f.regions[g.Members[i].Region]) && (f.svc < 0 || g.Members[i].Svc == f.svc)
 }
 
 // ranking orders the matching items: those of the region the query named
@@ -99,12 +99,12 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 	top := topK{k: k, t: t}
 	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
 		c.total++
-		for b := g.Flags[i]; b != 0; b &= b - 1 {
+		for b := g.Members[i].Flags; b != 0; b &= b - 1 {
 			c.flags[bits.TrailingZeros16(b)]++
 		}
-		region := g.Regions[i]
+		region := g.Members[i].Region
 		c.regions.add(region, 1)
-		c.depts.add(g.Depts[i], 1)
+		c.depts.add(g.Members[i].Dept, 1)
 		c.types.add(g.Type, 1)
 		for _, a := range g.Audience {
 			c.audiences.add(a, 1)
@@ -112,7 +112,7 @@ func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
 		for _, th := range g.Themes {
 			c.themes.add(th, 1)
 		}
-		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
+		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Members[i].Item}
 		if !top.full() || !top.loses(cand) {
 			top.offer(cand)
 		}
@@ -164,9 +164,9 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
 	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
-		region := g.Regions[i]
-		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Items[i]}
-		s := g.Svcs[i]
+		region := g.Members[i].Region
+		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Members[i].Item}
+		s := g.Members[i].Svc
 		a := &w.acc[s]
 		if a.items == 0 {
 			w.touched = append(w.touched, s)
@@ -178,7 +178,7 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 			}
 		}
 		a.items++
-		a.flags |= g.Flags[i]
+		a.flags |= g.Members[i].Flags
 		if masks {
 			a.types |= 1 << g.Type
 			for _, au := range g.Audience {
@@ -188,7 +188,7 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 				a.themes |= 1 << th
 			}
 		}
-		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, region: region, dept: g.Depts[i]})
+		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, region: region, dept: g.Members[i].Dept})
 	})
 	// Pass 2: the matching items in order of service (a counting sort),
 	// so that each service's distinct values are counted once.

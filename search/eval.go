@@ -467,7 +467,7 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		groups := run.groups[si].groups
 		for i, d := range m.docs {
 			gi := groups[d]
-			if gi >= 0 && len(t.Groups[gi].Items) > 0 {
+			if gi >= 0 && len(t.Groups[gi].Members) > 0 {
 				out = append(out, scoredGroup{gi, m.scores[i]})
 			}
 		}
@@ -1222,8 +1222,9 @@ func (sg *segGroups) resolved(t *table, ss *scorch.SegmentSnapshot) *segGroups {
 		if deleted != nil && deleted.Contains(d) {
 			continue // never searched again
 		}
-		id, err := ss.Segment().DocID(uint64(d))
-		if gi, ok := t.byGroup[string(id)]; err == nil && ok {
+		hexID, err := ss.Segment().DocID(uint64(d))
+		id, parsed := parseGroupID(hexID)
+		if gi, ok := t.byGroup[id]; err == nil && parsed && ok {
 			out.groups[d] = gi
 			continue
 		}

@@ -125,7 +125,8 @@ func bleveGroups(ctx context.Context, ix *Index, q query.Query) ([]scoredGroup, 
 	}
 	var out []scoredGroup
 	for _, h := range res.Hits {
-		if gi, ok := t.byGroup[h.ID]; ok && len(t.Groups[gi].Items) > 0 {
+		id, _ := parseGroupID([]byte(h.ID))
+		if gi, ok := t.byGroup[id]; ok && len(t.Groups[gi].Members) > 0 {
 			out = append(out, scoredGroup{gi, h.Score})
 		}
 	}

@@ -55,7 +55,7 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 	}
 	names := map[string]bool{}
 	for _, sg := range strict {
-		if len(t.Groups[sg.group].Items) == 0 {
+		if len(t.Groups[sg.group].Members) == 0 {
 			continue // a document whose deletion has not reached bleve yet
 		}
 		names[t.Groups[sg.group].Title] = true

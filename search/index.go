@@ -337,7 +337,7 @@ func openGeneration(path string) (bleve.Index, *table, error) {
 	for i := range t.Groups {
 		// A group with no items may have had its document deleted (see
 		// dropEmptyGroups); it is indexed again when an item takes it.
-		if t.Seq > seq || len(t.Groups[i].Items) == 0 {
+		if t.Seq > seq || len(t.Groups[i].Members) == 0 {
 			t.Groups[i].needsDoc = true
 		}
 	}
@@ -454,7 +454,7 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 	t := newTable()
 	pipe := newBatchPipe(bi)
 	batch := bi.NewBatch()
-	queued := map[string]bool{}
+	queued := map[groupID]bool{}
 	err = ix.store.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
 		it, err := ix.prepare(t, batch, queued, p)
 		if err != nil {
@@ -506,10 +506,10 @@ type pendingItem struct {
 // document to batch when bleve lacks it (queued lists the groups already
 // in batch). It only reads t, so that searches may go on meanwhile; commit
 // writes it.
-func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[string]bool, p *catalog.Published) (pendingItem, error) {
+func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[groupID]bool, p *catalog.Published) (pendingItem, error) {
 	gt := textOf(p, ix.regions.localDepartment(p.Region, p.Department))
 	if gi, ok := t.byGroup[gt.id]; (!ok || t.Groups[gi].needsDoc) && !queued[gt.id] {
-		if err := batch.Index(gt.id, makeDocument(gt)); err != nil {
+		if err := batch.Index(gt.id.String(), makeDocument(gt)); err != nil {
 			return pendingItem{}, err
 		}
 		queued[gt.id] = true
@@ -943,7 +943,7 @@ func (ix *Index) indexChanges(ctx context.Context, changes []catalog.Change, adv
 	// under the lock. A search in between finds a group no row has
 	// yet, which matches nothing.
 	batch := bi.NewBatch()
-	queued := map[string]bool{}
+	queued := map[groupID]bool{}
 	var items []pendingItem
 	for _, code := range codes {
 		if p, ok := pubs[code]; ok {
@@ -1010,7 +1010,7 @@ func (ix *Index) dropEmptyGroups(bi bleve.Index, t *table, groups []int32) error
 	}
 	batch := bi.NewBatch()
 	for _, gi := range groups {
-		batch.Delete(t.Groups[gi].ID)
+		batch.Delete(t.Groups[gi].ID.String())
 	}
 	if err := writeBatch(bi, batch); err != nil {
 		return fmt.Errorf("update search index: %w", err)

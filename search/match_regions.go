@@ -15,7 +15,7 @@ type matchRegions struct {
 }
 
 // matchHit is one matching item: its group's place in the match set and
-// its position in the group's columns.
+// its position in the group's members.
 type matchHit struct{ match, pos int32 }
 
 // regionIndex returns the matches of m by region of table t, building
@@ -26,10 +26,10 @@ func (m *matchSet) regionIndex(t *table) *matchRegions {
 		off := make([]int32, len(t.Regions.Vals)+1)
 		n := 0
 		for _, sg := range m.groups {
-			for _, r := range t.Groups[sg.group].Regions {
-				off[r+1]++
+			for _, mb := range t.Groups[sg.group].Members {
+				off[mb.Region+1]++
 			}
-			n += len(t.Groups[sg.group].Regions)
+			n += len(t.Groups[sg.group].Members)
 		}
 		for r := 1; r < len(off); r++ {
 			off[r] += off[r-1]
@@ -37,9 +37,9 @@ func (m *matchSet) regionIndex(t *table) *matchRegions {
 		next := append([]int32(nil), off[:len(off)-1]...)
 		hits := make([]matchHit, n)
 		for j, sg := range m.groups {
-			for i, r := range t.Groups[sg.group].Regions {
-				hits[next[r]] = matchHit{int32(j), int32(i)}
-				next[r]++
+			for i, mb := range t.Groups[sg.group].Members {
+				hits[next[mb.Region]] = matchHit{int32(j), int32(i)}
+				next[mb.Region]++
 			}
 		}
 		mr.off, mr.hits = off, hits
@@ -81,7 +81,7 @@ func (m *matchSet) eachItem(t *table, f *filter, fn func(sg scoredGroup, g *grou
 		if !g.passes(f) {
 			continue
 		}
-		for i := range g.Flags {
+		for i := range g.Members {
 			if f.accepts(g, i) {
 				fn(sg, g, i)
 			}

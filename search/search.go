@@ -302,7 +302,7 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 		}
 	}
 	for _, sg := range m.groups {
-		m.items += len(t.Groups[sg.group].Items)
+		m.items += len(t.Groups[sg.group].Members)
 	}
 	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
@@ -417,17 +417,18 @@ func (ix *Index) nearness(t *table, region string) []int8 {
 func (ix *Index) hit(t *table, ri int32, score float64, marks []string) Hit {
 	rw := &t.Rows[ri]
 	g := &t.Groups[rw.Group]
-	region := t.Regions.Vals[g.Regions[rw.Pos]]
+	mb := &g.Members[rw.Pos]
+	region := t.Regions.Vals[mb.Region]
 	return Hit{
 		Code:       rw.Code,
 		Name:       g.Title,
-		Department: t.Depts.Vals[g.Depts[rw.Pos]],
+		Department: t.Depts.Vals[mb.Dept],
 		Region:     region,
 		RegionName: ix.regions.name(region),
 		Type:       t.Types.Vals[g.Type],
-		Flags:      flagIDs(g.Flags[rw.Pos]),
+		Flags:      flagIDs(mb.Flags),
 		Highlight:  highlight(g.Title, marks),
-		Service:    t.Services.Vals[g.Svcs[rw.Pos]],
+		Service:    t.Services.Vals[mb.Svc],
 		Score:      score,
 	}
 }

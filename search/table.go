@@ -32,10 +32,10 @@ type table struct {
 	// search.
 	Services interner
 
-	byCode  map[string]int32 // item code → row
-	byGroup map[string]int32 // group id → index in Groups
-	free    []int32          // rows of removed items, for reuse
-	live    int              // rows in use
+	byCode  map[string]int32  // item code → row
+	byGroup map[groupID]int32 // group id → index in Groups
+	free    []int32           // rows of removed items, for reuse
+	live    int               // rows in use
 	// liveGroups counts the groups with items: the guide texts of the
 	// catalogue as it is (an empty group's document is not in bleve).
 	liveGroups int
@@ -46,30 +46,53 @@ type table struct {
 	nameRank []float64
 }
 
-// group is one distinct guide text and the items that share it. The
-// items' own values are kept by the group, column by column, so that
-// counting the facets of a group's items reads memory in order.
+// group is one distinct guide text and the items that share it, with
+// each item's own values beside it, so that counting the facets of a
+// group's items reads memory in order. A catalogue whose every guide reads
+// differently has a million groups at a million items: the header is kept
+// small (112 bytes) and holds few pointers for the collector to follow.
 type group struct {
-	ID       string // the bleve document id: a digest of the text
-	Title    string // the item name as written
-	Type     int32
-	Audience []int32
-	Themes   []int32
-	Items    []int32  // rows
-	Regions  []int32  // region number of Items[i]
-	Depts    []int32  // department number of Items[i]
-	Flags    []uint16 // classifications of Items[i]: bit j is catalog.FlagIDs[j]
-	Svcs     []int32  // service number of Items[i]
+	ID    groupID // the bleve document id, in hex: a digest of the text
+	Title string  // the item name as written
+	Type  int32
 	// needsDoc is set when bleve may lack the group's document (the table
 	// was saved after the index); it is indexed again when touched.
 	needsDoc bool
+	Audience []int32
+	Themes   []int32
+	Members  []member // the items
+}
+
+// member is an item of a group and its own values.
+type member struct {
+	Item   int32  // row
+	Region int32  // region number
+	Dept   int32  // department number
+	Svc    int32  // service number
+	Flags  uint16 // classifications: bit j is catalog.FlagIDs[j]
+}
+
+// groupID is a group's digest; bleve knows the group's document by its
+// hex form (String).
+type groupID [16]byte
+
+func (id groupID) String() string { return hex.EncodeToString(id[:]) }
+
+// parseGroupID reads the hex form of a group id.
+func parseGroupID(b []byte) (groupID, bool) {
+	var id groupID
+	if hex.DecodedLen(len(b)) != len(id) {
+		return id, false
+	}
+	_, err := hex.Decode(id[:], b)
+	return id, err == nil
 }
 
 // row is one item: where its values are.
 type row struct {
 	Code  string
 	Group int32 // -1: a free row
-	Pos   int32 // position in its group's columns
+	Pos   int32 // position in its group's members
 }
 
 // interner numbers the distinct values of one dimension.
@@ -107,7 +130,7 @@ func (in *interner) reindex() {
 }
 
 func newTable() *table {
-	return &table{byCode: map[string]int32{}, byGroup: map[string]int32{}, nameKeys: map[string][]int32{}}
+	return &table{byCode: map[string]int32{}, byGroup: map[groupID]int32{}, nameKeys: map[string][]int32{}}
 }
 
 // flagBits turns classification ids into bits.
@@ -145,7 +168,7 @@ func flagIDs(b uint16) []string {
 // matches as text, and the ones that are the same wherever the item is
 // implemented.
 type groupText struct {
-	id       string
+	id       groupID
 	title    string
 	ask      string // ask-phrases
 	faq      string // FAQ questions
@@ -193,7 +216,7 @@ func textOf(p *catalog.Published, dept string) groupText {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	g.id = hex.EncodeToString(h.Sum(nil)[:16])
+	copy(g.id[:], h.Sum(nil))
 	return g
 }
 
@@ -241,18 +264,13 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 	r.Code = code
 	g := &t.Groups[gi]
 	if r.Group != gi {
-		if len(g.Items) == 0 {
+		if len(g.Members) == 0 {
 			t.liveGroups++
 		}
-		r.Group, r.Pos = gi, int32(len(g.Items))
-		g.Items = append(g.Items, ri)
-		g.Regions = append(g.Regions, 0)
-		g.Depts = append(g.Depts, 0)
-		g.Flags = append(g.Flags, 0)
-		g.Svcs = append(g.Svcs, 0)
+		r.Group, r.Pos = gi, int32(len(g.Members))
+		g.Members = append(g.Members, member{Item: ri})
 	}
-	g.Regions[r.Pos], g.Depts[r.Pos], g.Flags[r.Pos] = t.Regions.id(region), t.Depts.id(dept), flags
-	g.Svcs[r.Pos] = t.Services.id(svc)
+	g.Members[r.Pos] = member{Item: ri, Region: t.Regions.id(region), Dept: t.Depts.id(dept), Svc: t.Services.id(svc), Flags: flags}
 }
 
 // remove drops an item's row, if any.
@@ -269,16 +287,14 @@ func (t *table) remove(code string) {
 }
 
 // unlink takes a row out of its group: the group's last item takes its
-// place in the columns.
+// place.
 func (t *table) unlink(ri int32) {
 	r := &t.Rows[ri]
 	g := &t.Groups[r.Group]
-	i, last := r.Pos, int32(len(g.Items)-1)
-	g.Items[i], g.Regions[i], g.Depts[i], g.Flags[i] = g.Items[last], g.Regions[last], g.Depts[last], g.Flags[last]
-	g.Svcs[i] = g.Svcs[last]
-	t.Rows[g.Items[i]].Pos = i
-	g.Items, g.Regions, g.Depts, g.Flags = g.Items[:last], g.Regions[:last], g.Depts[:last], g.Flags[:last]
-	g.Svcs = g.Svcs[:last]
+	i, last := r.Pos, int32(len(g.Members)-1)
+	g.Members[i] = g.Members[last]
+	t.Rows[g.Members[i].Item].Pos = i
+	g.Members = g.Members[:last]
 	if last == 0 {
 		t.liveGroups--
 	}
@@ -288,7 +304,7 @@ func (t *table) unlink(ri int32) {
 // hasName reports whether an item bears a name of exactKey key.
 func (t *table) hasName(key string) bool {
 	for _, gi := range t.nameKeys[key] {
-		if len(t.Groups[gi].Items) > 0 {
+		if len(t.Groups[gi].Members) > 0 {
 			return true
 		}
 	}
@@ -300,7 +316,7 @@ func (t *table) hasName(key string) bool {
 func (t *table) emptyGroups(groups map[int32]bool) []int32 {
 	var out []int32
 	for gi := range groups {
-		if gi >= 0 && len(t.Groups[gi].Items) == 0 {
+		if gi >= 0 && len(t.Groups[gi].Members) == 0 {
 			t.Groups[gi].needsDoc = true
 			out = append(out, gi)
 		}
@@ -340,17 +356,11 @@ func (t *table) rankNames() {
 	t.nameRank = rank
 }
 
-// consistent reports whether the group's columns are of one length.
-func (g *group) consistent() bool {
-	n := len(g.Items)
-	return len(g.Regions) == n && len(g.Depts) == n && len(g.Flags) == n && len(g.Svcs) == n
-}
-
 // names returns each item name with how many items bear it.
 func (t *table) names() map[string]int {
 	out := map[string]int{}
 	for i := range t.Groups {
-		if n := len(t.Groups[i].Items); n > 0 {
+		if n := len(t.Groups[i].Members); n > 0 {
 			out[t.Groups[i].Title] += n
 		}
 	}

@@ -25,13 +25,13 @@ const (
 // The table file is columnar: every field of the groups and rows is one
 // array, written and read in one piece, so that a million groups load in
 // a fraction of a second (gob decoded them one small slice at a time, and
-// took 5 s at a million), and the groups' columns are slices of a few
-// large arrays rather than millions of small ones, which the garbage
-// collector would otherwise visit one by one.
+// took 5 s at a million), and the groups' members and lists are slices of
+// a few large arrays rather than millions of small ones, which the
+// garbage collector would otherwise visit one by one.
 //
 // Layout, little-endian: the magic and version, the sequence, the six
-// interners as string lists, the group count, the groups' IDs, title
-// numbers and titles, types, audiences and themes (offsets and values),
+// interners as string lists, the group count, the groups' IDs (in hex),
+// title numbers and titles, types, audiences and themes (offsets and values),
 // their items' offsets and the columns Items, Regions, Depts, Flags and
 // Svcs, the row count, the rows' codes, groups and positions, and last a
 // CRC-32 of all before it. A string list is a count, the lengths, then
@@ -92,7 +92,7 @@ func (t *table) encode(w io.Writer) error {
 	types := make([]int32, n)
 	for i := range t.Groups {
 		g := &t.Groups[i]
-		ids[i], types[i] = g.ID, g.Type
+		ids[i], types[i] = g.ID.String(), g.Type
 		k, ok := seen[g.Title]
 		if !ok {
 			k = int32(len(titles))
@@ -107,17 +107,18 @@ func (t *table) encode(w io.Writer) error {
 	e.put(types)
 	e.ragged(n, func(i int) []int32 { return t.Groups[i].Audience })
 	e.ragged(n, func(i int) []int32 { return t.Groups[i].Themes })
-	e.ragged(n, func(i int) []int32 { return t.Groups[i].Items })
-	var regions, depts, svcs []int32
+	var items, regions, depts, svcs []int32
 	var flags []uint16
+	ends := make([]uint32, n)
 	for i := range t.Groups {
-		g := &t.Groups[i]
-		if !g.consistent() {
-			return fmt.Errorf("group %d is inconsistent", i)
+		for _, mb := range t.Groups[i].Members {
+			items, regions, depts = append(items, mb.Item), append(regions, mb.Region), append(depts, mb.Dept)
+			flags, svcs = append(flags, mb.Flags), append(svcs, mb.Svc)
 		}
-		regions, depts = append(regions, g.Regions...), append(depts, g.Depts...)
-		flags, svcs = append(flags, g.Flags...), append(svcs, g.Svcs...)
+		ends[i] = uint32(len(items))
 	}
+	e.put(ends)
+	e.put(items)
 	e.put(regions)
 	e.put(depts)
 	e.put(flags)
@@ -212,12 +213,56 @@ func loadLegacyTable(genDir string) (*table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	t := newTable()
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(t); err != nil {
+	var old legacyTable
+	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&old); err != nil {
+		return nil, fmt.Errorf("read the search table: %w", err)
+	}
+	t, err := old.table()
+	if err != nil {
 		return nil, fmt.Errorf("read the search table: %w", err)
 	}
 	if err := t.link(); err != nil {
 		return nil, fmt.Errorf("read the search table: %w", err)
+	}
+	return t, nil
+}
+
+// legacyTable and legacyGroup are the table as earlier releases wrote it
+// with gob: the group id in hex, the items' values in columns.
+type legacyTable struct {
+	Seq                                                int64
+	Groups                                             []legacyGroup
+	Rows                                               []row
+	Regions, Depts, Types, Audiences, Themes, Services interner
+}
+
+type legacyGroup struct {
+	ID                    string
+	Title                 string
+	Type                  int32
+	Audience, Themes      []int32
+	Items, Regions, Depts []int32
+	Flags                 []uint16
+	Svcs                  []int32
+}
+
+// table converts a legacy table.
+func (old *legacyTable) table() (*table, error) {
+	t := newTable()
+	t.Seq, t.Rows = old.Seq, old.Rows
+	t.Regions, t.Depts, t.Types, t.Audiences, t.Themes, t.Services = old.Regions, old.Depts, old.Types, old.Audiences, old.Themes, old.Services
+	t.Groups = make([]group, len(old.Groups))
+	for i, g := range old.Groups {
+		id, ok := parseGroupID([]byte(g.ID))
+		n := len(g.Items)
+		if !ok || len(g.Regions) != n || len(g.Depts) != n || len(g.Flags) != n || len(g.Svcs) != n {
+			return nil, errTableDamaged
+		}
+		members := make([]member, n)
+		for j := range members {
+			members[j] = member{Item: g.Items[j], Region: g.Regions[j], Dept: g.Depts[j], Svc: g.Svcs[j], Flags: g.Flags[j]}
+		}
+		t.Groups[i] = group{ID: id, Title: g.Title, Type: g.Type, Audience: g.Audience, Themes: g.Themes, Members: members}
 	}
 	return t, nil
 }
@@ -256,15 +301,22 @@ func (t *table) decode(b []byte) error {
 	if d.err != nil || len(d.b) != 0 {
 		return errTableDamaged
 	}
+	members := make([]member, m)
+	for j := range members {
+		members[j] = member{Item: items.vals[j], Region: regions[j], Dept: depts[j], Svc: svcs[j], Flags: flags[j]}
+	}
 	t.Groups = make([]group, n)
 	for i := range t.Groups {
 		if k := titleNo[i]; k < 0 || int(k) >= len(titles) {
 			return errTableDamaged
 		}
+		id, ok := parseGroupID([]byte(ids[i]))
+		if !ok {
+			return errTableDamaged
+		}
 		from, to := items.span(i)
-		t.Groups[i] = group{ID: ids[i], Title: titles[titleNo[i]], Type: types[i],
-			Audience: audience.list(i), Themes: themes.list(i), Items: items.list(i),
-			Regions: regions[from:to:to], Depts: depts[from:to:to], Flags: flags[from:to:to], Svcs: svcs[from:to:to]}
+		t.Groups[i] = group{ID: id, Title: titles[titleNo[i]], Type: types[i],
+			Audience: audience.list(i), Themes: themes.list(i), Members: members[from:to:to]}
 	}
 	t.Rows = make([]row, rows)
 	for i := range t.Rows {
@@ -280,9 +332,9 @@ func (t *table) link() error {
 		in.reindex()
 	}
 	keys := map[string]string{} // title → exactKey, once per name
-	t.byGroup = make(map[string]int32, len(t.Groups))
+	t.byGroup = make(map[groupID]int32, len(t.Groups))
 	for i := range t.Groups {
-		if len(t.Groups[i].Items) > 0 {
+		if len(t.Groups[i].Members) > 0 {
 			t.liveGroups++
 		}
 		t.byGroup[t.Groups[i].ID] = int32(i)
@@ -301,8 +353,8 @@ func (t *table) link() error {
 			t.free = append(t.free, int32(i))
 			continue
 		}
-		if int(r.Group) >= len(t.Groups) || r.Pos < 0 || int(r.Pos) >= len(t.Groups[r.Group].Items) ||
-			t.Groups[r.Group].Items[r.Pos] != int32(i) || !t.Groups[r.Group].consistent() {
+		if int(r.Group) >= len(t.Groups) || r.Pos < 0 || int(r.Pos) >= len(t.Groups[r.Group].Members) ||
+			t.Groups[r.Group].Members[r.Pos].Item != int32(i) {
 			return fmt.Errorf("row %d is inconsistent", i)
 		}
 		t.byCode[r.Code] = int32(i)
