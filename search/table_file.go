@@ -254,17 +254,27 @@ func (old *legacyTable) table() (*table, error) {
 	t.Groups = make([]group, len(old.Groups))
 	for i, g := range old.Groups {
 		id, ok := parseGroupID([]byte(g.ID))
-		n := len(g.Items)
-		if !ok || len(g.Regions) != n || len(g.Depts) != n || len(g.Flags) != n || len(g.Svcs) != n {
+		members, same := membersOf(g.Items, g.Regions, g.Depts, g.Svcs, g.Flags)
+		if !ok || !same {
 			return nil, errTableDamaged
-		}
-		members := make([]member, n)
-		for j := range members {
-			members[j] = member{Item: g.Items[j], Region: g.Regions[j], Dept: g.Depts[j], Svc: g.Svcs[j], Flags: g.Flags[j]}
 		}
 		t.Groups[i] = group{ID: id, Title: g.Title, Type: g.Type, Audience: g.Audience, Themes: g.Themes, Members: members}
 	}
 	return t, nil
+}
+
+// membersOf joins the columns of items' values into members; same is
+// false when the columns differ in length.
+func membersOf(items, regions, depts, svcs []int32, flags []uint16) (members []member, same bool) {
+	n := len(items)
+	if len(regions) != n || len(depts) != n || len(svcs) != n || len(flags) != n {
+		return nil, false
+	}
+	members = make([]member, n)
+	for j := range members {
+		members[j] = member{Item: items[j], Region: regions[j], Dept: depts[j], Svc: svcs[j], Flags: flags[j]}
+	}
+	return members, true
 }
 
 // errTableDamaged is returned for a table file that does not hold what
@@ -301,9 +311,9 @@ func (t *table) decode(b []byte) error {
 	if d.err != nil || len(d.b) != 0 {
 		return errTableDamaged
 	}
-	members := make([]member, m)
-	for j := range members {
-		members[j] = member{Item: items.vals[j], Region: regions[j], Dept: depts[j], Svc: svcs[j], Flags: flags[j]}
+	members, same := membersOf(items.vals, regions, depts, svcs, flags)
+	if !same {
+		return errTableDamaged
 	}
 	t.Groups = make([]group, n)
 	for i := range t.Groups {
