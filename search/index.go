@@ -27,7 +27,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -37,7 +36,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "10"
+const MappingVersion = "11"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -103,7 +102,7 @@ func newMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt("name", text(analyzerWords, false))
 	dm.AddFieldMappingsAt("name_precise", text(analyzerPrecise, false))
-	dm.AddFieldMappingsAt("name_cjk", text(cjk.AnalyzerName, true))
+	dm.AddFieldMappingsAt("name_cjk", text(analyzerCJK, true))
 	dm.AddFieldMappingsAt("name_exact", text(keyword.Name, false))
 	dm.AddFieldMappingsAt("name_py", text(analyzerSpaces, true))
 	dm.AddFieldMappingsAt("name_ini", text(analyzerSpaces, true))
@@ -111,9 +110,9 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt("word_ini", text(analyzerSpaces, false))
 	// The ask-phrases, FAQ and the body are matched by all their bigrams, never
 	// as a phrase.
-	dm.AddFieldMappingsAt("ask", text(cjk.AnalyzerName, false))
-	dm.AddFieldMappingsAt("faq", text(cjk.AnalyzerName, false))
-	dm.AddFieldMappingsAt("body", text(cjk.AnalyzerName, false))
+	dm.AddFieldMappingsAt("ask", text(analyzerCJK, false))
+	dm.AddFieldMappingsAt("faq", text(analyzerCJK, false))
+	dm.AddFieldMappingsAt("body", text(analyzerCJK, false))
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = keyword.Name
 	im.StoreDynamic = false
@@ -800,7 +799,7 @@ func (ix *Index) Run(ctx context.Context) {
 		ix.mu.RUnlock()
 		if gen != warmed {
 			warmed = gen
-			go ix.warmPostings(ctx)
+			go ix.Warm(ctx)
 		}
 		ix.catchMu.Lock()
 		if time.Since(ix.saved) >= saveEvery && !ix.closed {

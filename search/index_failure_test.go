@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -137,9 +136,7 @@ func TestIndexSurvivesFailingWrites(t *testing.T) {
 	failing := failingWrites(t) // before Open: its cleanup runs after Close
 	st, dir, items := smallStore(t, 30)
 	ix := openIndex(t, dir, st)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go ix.Run(ctx)
+	runIndex(t, ix)
 	oldGen := ix.gen
 	before := codes(t, ix, items[4].Name)
 
@@ -190,9 +187,7 @@ func TestIndexSurvivesFailingWrites(t *testing.T) {
 func TestIndexFolderRemovedIsRebuilt(t *testing.T) {
 	st, dir, items := smallStore(t, 20)
 	ix := openIndex(t, dir, st)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go ix.Run(ctx)
+	runIndex(t, ix)
 	if err := os.RemoveAll(filepath.Join(dir, IndexDir)); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"zhinan/catalog"
 	"zhinan/catalog/catalogtest"
@@ -86,6 +87,22 @@ func codes(t *testing.T, ix *Index, q string) []string {
 	return out
 }
 
+// runIndex runs the index's loop until the test ends, and returns the
+// loop's context.
+func runIndex(t *testing.T, ix *Index) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		ix.Run(ctx)
+		close(done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return ctx
+}
+
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
@@ -98,12 +115,54 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	}
 }
 
+// The first search does not wait for what every search of a generation
+// reads (the typo vocabulary, each segment's groups, the names' index):
+// Run prepares them when the generation becomes live.
+func TestRunWarmsBeforeAnySearch(t *testing.T) {
+	st, dir, items := smallStore(t, 12)
+	ix := openIndex(t, dir, st)
+	runIndex(t, ix)
+	ix.Notify()
+	eventually(t, 5*time.Second, "the vocabulary read", func() bool {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		ix.vocab.mu.Lock()
+		defer ix.vocab.mu.Unlock()
+		return ix.vocab.v != nil && ix.vocab.v.t == ix.t
+	})
+	ix.vocab.mu.Lock()
+	v := ix.vocab.v
+	ix.vocab.mu.Unlock()
+	seg, _ := segmenter()
+	checked := 0
+	for _, w := range cutSearch(seg, items[0].Name) {
+		if n := utf8.RuneCountInString(w); n >= 2 && n <= 4 && allHan(w) {
+			checked++
+			if !v.names[w] {
+				t.Errorf("the vocabulary read by Run lacks %s, a word of the name %s", w, items[0].Name)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("the name %s has no word to look up", items[0].Name)
+	}
+	eventually(t, 5*time.Second, "the segments' groups and the names' index prepared", func() bool {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		ix.titleIdx.mu.Lock()
+		ti := ix.titleIdx.ti
+		ix.titleIdx.mu.Unlock()
+		ix.groupMaps.mu.Lock()
+		gmT, segs := ix.groupMaps.t, len(ix.groupMaps.segs)
+		ix.groupMaps.mu.Unlock()
+		return ti != nil && ti.t == ix.t && ti.groups == len(ix.t.Groups) && gmT == ix.t && segs > 0
+	})
+}
+
 func TestIndexFollowsTheStore(t *testing.T) {
 	st, dir, items := smallStore(t, 40)
 	ix := openIndex(t, dir, st)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go ix.Run(ctx)
+	runIndex(t, ix)
 
 	if n, _ := ix.DocCount(); n != 40 {
 		t.Fatalf("%d documents, want 40", n)
@@ -214,9 +273,7 @@ func TestIndexRebuiltWhenMissingCorruptOrOld(t *testing.T) {
 func TestReindexIsSwappedIntoARunningIndex(t *testing.T) {
 	st, dir, items := smallStore(t, 30)
 	ix := openIndex(t, dir, st)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go ix.Run(ctx)
+	ctx := runIndex(t, ix)
 	before := fmt.Sprint(codes(t, ix, items[0].Name))
 	oldGen := ix.gen
 
@@ -356,9 +413,7 @@ func TestCountiesShareAGroup(t *testing.T) {
 func TestRenamedItemsLeaveNoTrace(t *testing.T) {
 	st, dir, items := smallStore(t, 40)
 	ix := openIndex(t, dir, st)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go ix.Run(ctx)
+	ctx := runIndex(t, ix)
 
 	it := items[0]
 	for _, name := range []string{"玛瑙孔雀登记许可", "琥珀麋鹿陀螺备案", items[0].Name} {
