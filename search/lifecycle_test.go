@@ -481,14 +481,7 @@ func TestGroupedResultsDoNotDependOnHistory(t *testing.T) {
 		later = append(later, c)
 	}
 	importItems(t, st, later...)
-	if err := ix.CatchUp(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	fresh := t.TempDir()
-	if _, err := Reindex(context.Background(), fresh, st); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt := openIndex(t, fresh, st)
+	rebuilt := catchUpAndRebuild(t, ix, st)
 	for _, q := range []string{"", items[0].Name, items[5].Name, items[11].Name} {
 		live, built := codes(t, ix, q), codes(t, rebuilt, q)
 		if !slices.Equal(live, built) {
@@ -592,4 +585,69 @@ func TestEditAfterALargeImportIsIndexedFirst(t *testing.T) {
 			t.Errorf("%q: caught up %v, rebuilt %v", q, a, b)
 		}
 	}
+}
+
+// A text's matches are cached by text and outlive edits that leave the
+// texts alone; the items of a group may change meanwhile (an item moves
+// to another county, another county's item takes the same text). The
+// region filter reads the cached matches by region, and must find the
+// items as they are: as an index built afresh does.
+func TestRegionFilterAfterItemsMove(t *testing.T) {
+	defer func(n int) { regionIndexMin = n }(regionIndexMin)
+	regionIndexMin = 1
+	st, dir, items := smallStore(t, 1)
+	counties := []string{"610921", "610922", "610923", "610924", "610925", "610926"}
+	copyIn := func(i int, region string) catalog.Item {
+		c := items[0]
+		c.Code = fmt.Sprintf("%s-%d", items[0].Code, i)
+		c.Region = region
+		return c
+	}
+	var copies []catalog.Item
+	for i, r := range counties {
+		copies = append(copies, copyIn(i, r))
+	}
+	importItems(t, st, copies...)
+	ix := openIndex(t, dir, st)
+	inRegion := func(ix *Index, region string) []string {
+		t.Helper()
+		res, err := ix.Search(context.Background(), Request{Q: items[0].Name, Region: region, Size: MaxSize, Group: GroupNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.Code)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := inRegion(ix, counties[0]); len(got) != 1 {
+		t.Fatalf("in %s: %v, want one item", counties[0], got)
+	}
+	// The first county's copy moves to the second; another copy appears
+	// in the third.
+	moved := copies[0]
+	moved.Region = counties[1]
+	importItems(t, st, moved, copyIn(len(counties), counties[2]))
+	rebuilt := catchUpAndRebuild(t, ix, st)
+	for _, r := range counties {
+		if live, built := inRegion(ix, r), inRegion(rebuilt, r); !slices.Equal(live, built) {
+			t.Errorf("in %s the live index finds %v, a fresh build %v", r, live, built)
+		}
+	}
+}
+
+// catchUpAndRebuild brings the live index ix up to the store st and
+// returns an index built afresh from st, to compare it with.
+func catchUpAndRebuild(t *testing.T, ix *Index, st *store.Store) *Index {
+	t.Helper()
+	if err := ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fresh := t.TempDir()
+	if _, err := Reindex(context.Background(), fresh, st); err != nil {
+		t.Fatal(err)
+	}
+	return openIndex(t, fresh, st)
 }

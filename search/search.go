@@ -248,6 +248,18 @@ type matchSet struct {
 	groups  []scoredGroup
 	items   int          // the items of the groups
 	regions matchRegions // the items by region, built when first needed
+	edits   uint64       // the table's edits items and regions are of
+}
+
+// ofItems returns m with the items of its groups counted, of table t
+// (whose items may have changed since m was made: the texts matched did
+// not, or the cache would have been emptied).
+func (m *matchSet) ofItems(t *table) *matchSet {
+	n := &matchSet{plan: m.plan, groups: m.groups, edits: t.edits}
+	for _, sg := range n.groups {
+		n.items += len(t.Groups[sg.group].Members)
+	}
+	return n
 }
 
 type scoredGroup struct {
@@ -259,13 +271,13 @@ type scoredGroup struct {
 // ix.mu for reading. Matches are cached by query text: the same words with
 // other filters or pages reuse them.
 func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
-	if m, ok := ix.matches.get(q); ok {
+	if m, ok := ix.cachedMatch(q); ok {
 		return m, nil
 	}
 	var m *matchSet
 	err := ix.withSlot(ctx, func() error {
 		// Another request may have matched the text while this one waited.
-		if cached, ok := ix.matches.get(q); ok {
+		if cached, ok := ix.cachedMatch(q); ok {
 			m = cached
 			return nil
 		}
@@ -274,6 +286,17 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 		return err
 	})
 	return m, err
+}
+
+// cachedMatch returns the cached match set of text q, of the table's
+// items as they are now; the caller holds ix.mu for reading.
+func (ix *Index) cachedMatch(q string) (*matchSet, bool) {
+	m, ok := ix.matches.get(q)
+	if ok && m.edits != ix.t.edits {
+		m = m.ofItems(ix.t)
+		ix.matches.put(q, m)
+	}
+	return m, ok
 }
 
 // matchText matches a query text and caches the match set; the caller
@@ -301,9 +324,7 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 			t.lowerExOfficio(m.groups)
 		}
 	}
-	for _, sg := range m.groups {
-		m.items += len(t.Groups[sg.group].Members)
-	}
+	m = m.ofItems(t)
 	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
 	return m, nil

@@ -44,6 +44,9 @@ type table struct {
 	// nameRank orders the groups by name for browsing: equal names rank
 	// equal; recomputed when groups are added.
 	nameRank []float64
+	// edits counts the changes to the groups' items (put, unlink): what a
+	// cached match set counted and indexed of them is of one count.
+	edits uint64
 }
 
 // group is one distinct guide text and the items that share it, with
@@ -260,6 +263,7 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 		t.byCode[code] = ri
 		t.live++
 	}
+	t.edits++
 	r := &t.Rows[ri]
 	r.Code = code
 	g := &t.Groups[gi]
@@ -289,6 +293,7 @@ func (t *table) remove(code string) {
 // unlink takes a row out of its group: the group's last item takes its
 // place.
 func (t *table) unlink(ri int32) {
+	t.edits++
 	r := &t.Rows[ri]
 	g := &t.Groups[r.Group]
 	i, last := r.Pos, int32(len(g.Members)-1)

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/go-ego/gse"
 )
@@ -150,7 +151,13 @@ func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(str
 		return err
 	}
 	defer snap.Close()
-	segs := snap.Segments()
+	return segmentsTerms(snap.Segments(), field, keep, visit)
+}
+
+// segmentsTerms is fieldTerms over the given segments: the documents are
+// counted in them alone. Counting reads each term's postings, so it reads
+// most of the segments' files.
+func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(string) bool, visit func(string, uint64)) error {
 	var counts map[string]uint64 // the sums over several segments
 	if len(segs) > 1 {
 		counts = map[string]uint64{}

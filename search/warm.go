@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // Warm reads what the first searches of a generation would otherwise
@@ -75,6 +77,48 @@ const warmMinDocs = 32
 // warmFields are the fields whose terms are warmed.
 var warmFields = []string{"body", "ask", "faq", "name", "name_precise", "name_cjk", "name_py", "name_ini", "word_py", "word_ini"}
 
+// warmSampleDocs is the fewest live documents of the segment whose terms
+// stand for the index's when the warm-up chooses what to decode.
+const warmSampleDocs = 20_000
+
+// warmSample returns the segments whose dictionaries choose the terms the
+// warm-up decodes, and the factor that scales their document counts to
+// the whole index's. Counting a term's documents reads its postings: done
+// for every term of every segment, it read (and kept mapped) 870 MB of
+// the index at a million items, to decode the few terms the cache holds.
+// The smallest segment with warmSampleDocs live documents or more is a
+// sample large enough to tell which terms most guides have; an index with
+// no such segment is small, and read whole.
+func warmSample(segs []*scorch.SegmentSnapshot) ([]*scorch.SegmentSnapshot, float64) {
+	counts := make([]uint64, len(segs))
+	for i, ss := range segs {
+		counts[i] = ss.Count()
+	}
+	i, scale := sampleSegment(counts)
+	if i < 0 {
+		return segs, 1
+	}
+	return segs[i : i+1], scale
+}
+
+// sampleSegment returns which of the segments of counts live documents
+// warmSample reads and the factor to scale its counts by, or -1 (and 1)
+// when none holds warmSampleDocs.
+func sampleSegment(counts []uint64) (int, float64) {
+	var all uint64
+	pick := -1
+	for i, n := range counts {
+		all += n
+		if n >= warmSampleDocs && (pick < 0 || n < counts[pick]) {
+			pick = i
+		}
+	}
+	if pick < 0 {
+		return -1, 1
+	}
+	return pick, float64(all) / float64(counts[pick])
+}
+
 // warmPostings warms the postings cache for the live generation. It holds
 // ix.mu for reading one field's dictionary or one term at a time, and
 // stops when the generation is replaced, the index closes or ctx ends.
@@ -94,10 +138,16 @@ func (ix *Index) warmPostings(ctx context.Context) {
 		}
 		gen = ix.gen
 		err := guard("warm the search index", func() error {
-			least := uint64(max(warmMinDocs, ix.t.live/1000))
-			return ix.fieldTerms(field, func(string) bool { return true }, func(term string, docs uint64) {
-				if docs >= least {
-					cands = append(cands, candidate{field, term, docs})
+			snap, err := ix.snapshot()
+			if err != nil {
+				return err
+			}
+			defer snap.Close()
+			sample, scale := warmSample(snap.Segments())
+			least := float64(max(warmMinDocs, ix.t.live/1000))
+			return segmentsTerms(sample, field, func(string) bool { return true }, func(term string, docs uint64) {
+				if est := float64(docs) * scale; est >= least {
+					cands = append(cands, candidate{field, term, uint64(est)})
 				}
 			})
 		})
