@@ -112,8 +112,14 @@ func (r *Result) bytes() int { return 2 * (256 + 320*len(r.Hits) + facetBytes(r.
 
 func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c.facets) }
 
-// A match set counts its region index in whether or not it is built yet.
-func (m *matchSet) bytes() int { return 512 + 16*cap(m.groups) + 8*m.items }
+// A match set counts its groups and their lookup.
+func (m *matchSet) bytes() int {
+	n := 512 + 16*cap(m.groups)
+	if m.lookup != nil {
+		n += 8*len(m.lookup.bits) + 4*len(m.lookup.rank)
+	}
+	return n
+}
 
 func facetBytes(fs map[string][]FacetValue) int {
 	n := 0

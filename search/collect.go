@@ -91,13 +91,13 @@ func newCollection(t *table, k int) *collection {
 // collect expands the matched groups into their items, keeps those that
 // pass the filter, counts the facets of all of them and keeps the best k
 // in order; the caller holds the index's read lock.
-func (t *table) collect(m *matchSet, f filter, rk ranking, k int) *collection {
+func (ix *Index) collectItems(t *table, m *matchSet, f filter, rk ranking, k int) *collection {
 	c := newCollection(t, k)
 	if f.none {
 		return c
 	}
 	top := topK{k: k, t: t}
-	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
+	ix.eachItem(t, m, &f, func(sg scoredGroup, g *group, i int) {
 		c.total++
 		for b := g.Members[i].Flags; b != 0; b &= b - 1 {
 			c.flags[bits.TrailingZeros16(b)]++
@@ -150,7 +150,7 @@ func (c *collection) rollUpRegions(up [][]int32, in []bool) {
 // services: a service counts for a value when one of its matching items
 // has it (for a region: in it or below it), so that adding that filter
 // returns it.
-func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *collection {
+func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k int) *collection {
 	c := newCollection(t, k)
 	if f.none {
 		return c
@@ -163,7 +163,7 @@ func (t *table) collectServices(m *matchSet, f filter, rk ranking, k int) *colle
 	masks := serviceMasks && len(t.Types.Vals) <= 64 && len(t.Audiences.Vals) <= 32 && len(t.Themes.Vals) <= 64
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
-	m.eachItem(t, &f, func(sg scoredGroup, g *group, i int) {
+	ix.eachItem(t, m, &f, func(sg scoredGroup, g *group, i int) {
 		region := g.Members[i].Region
 		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Members[i].Item}
 		s := g.Members[i].Svc

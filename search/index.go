@@ -186,8 +186,9 @@ type Index struct {
 	// (eval.go).
 	groupMaps groupMaps
 	postings  *postingsCache
-	titleIdx  titleHolder   // the name index of the live table (titles.go)
-	evalSlots chan struct{} // the work slots, one per core (see withSlot)
+	titleIdx  titleHolder      // the name index of the live table (titles.go)
+	byRegion  regionRowsHolder // the live table's items by region (match_regions.go)
+	evalSlots chan struct{}    // the work slots, one per core (see withSlot)
 	vocab     vocabHolder
 	notify    chan struct{}
 }

@@ -1,75 +1,139 @@
 package search
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
-// matchRegions indexes the matching items of a query text by region, so
-// that a request filtered on a region visits that region's matches only,
-// not every match of the text: at a million items a common word matches
-// hundreds of thousands of them, of which a county holds a few thousand.
-// It is built the first time a region filter asks for it and shared by
-// every later request of the text (the match set is cached by text).
-type matchRegions struct {
-	once sync.Once
-	off  []int32    // the items of region r are hits[off[r]:off[r+1]]
-	hits []matchHit // by region, and within it in match order
+// A request filtered on a region visits that region's items only, not
+// every match of its text: at a million items a common word matches
+// hundreds of thousands of groups, of which a county holds a few
+// thousand. The table lists its items by region (regionRows, made when a
+// region filter first asks after the items changed), and a large match
+// set tells its groups by number (groupLookup), so the filter reads its
+// regions' items and keeps those whose group matched.
+
+// regionRows lists the items of a table by region: the items of region r
+// are hits[off[r]:off[r+1]], in group order.
+type regionRows struct {
+	t     *table
+	edits uint64 // the table's edits it was made at
+	off   []int32
+	hits  []regionHit
 }
 
-// matchHit is one matching item: its group's place in the match set and
-// its position in the group's members.
-type matchHit struct{ match, pos int32 }
+// regionHit is an item: its group and its position in the group's
+// members.
+type regionHit struct{ group, pos int32 }
 
-// regionIndex returns the matches of m by region of table t, building
-// them once.
-func (m *matchSet) regionIndex(t *table) *matchRegions {
-	mr := &m.regions
-	mr.once.Do(func() {
-		off := make([]int32, len(t.Regions.Vals)+1)
-		n := 0
-		for _, sg := range m.groups {
-			for _, mb := range t.Groups[sg.group].Members {
-				off[mb.Region+1]++
-			}
-			n += len(t.Groups[sg.group].Members)
+// regionRowsHolder keeps the live table's regionRows.
+type regionRowsHolder struct {
+	mu sync.Mutex
+	rr *regionRows
+}
+
+// regionRows returns the items of table t by region, made anew when t's
+// items changed since; the caller holds ix.mu for reading.
+func (ix *Index) regionRows(t *table) *regionRows {
+	h := &ix.byRegion
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if rr := h.rr; rr != nil && rr.t == t && rr.edits == t.edits {
+		return rr
+	}
+	off := make([]int32, len(t.Regions.Vals)+1)
+	for gi := range t.Groups {
+		for _, mb := range t.Groups[gi].Members {
+			off[mb.Region+1]++
 		}
-		for r := 1; r < len(off); r++ {
-			off[r] += off[r-1]
+	}
+	for r := 1; r < len(off); r++ {
+		off[r] += off[r-1]
+	}
+	next := append([]int32(nil), off[:len(off)-1]...)
+	hits := make([]regionHit, off[len(off)-1])
+	for gi := range t.Groups {
+		for i, mb := range t.Groups[gi].Members {
+			hits[next[mb.Region]] = regionHit{int32(gi), int32(i)}
+			next[mb.Region]++
 		}
-		next := append([]int32(nil), off[:len(off)-1]...)
-		hits := make([]matchHit, n)
-		for j, sg := range m.groups {
-			for i, mb := range t.Groups[sg.group].Members {
-				hits[next[mb.Region]] = matchHit{int32(j), int32(i)}
-				next[mb.Region]++
-			}
-		}
-		mr.off, mr.hits = off, hits
-	})
-	return mr
+	}
+	h.rr = &regionRows{t: t, edits: t.edits, off: off, hits: hits}
+	return h.rr
+}
+
+// groupLookup tells whether a group matched and where it is in the match
+// set, whose groups are in group order: bit g of bits is set when group g
+// matched, and its place is the number of set bits before it (rank holds
+// the count before each word).
+type groupLookup struct {
+	bits []uint64
+	rank []int32
+}
+
+// at returns the place of group g in the match set, or -1.
+func (l *groupLookup) at(g int32) int {
+	w := int(g >> 6)
+	if w >= len(l.bits) {
+		return -1 // a group added after the match: its text did not match
+	}
+	b := uint64(1) << (g & 63)
+	if l.bits[w]&b == 0 {
+		return -1
+	}
+	return int(l.rank[w]) + bits.OnesCount64(l.bits[w]&(b-1))
+}
+
+// index puts the groups of a large match set in group order (a counting
+// sort through the bits) and makes their lookup; the groups of one
+// match are distinct.
+func (m *matchSet) index(t *table) {
+	if len(m.groups) < regionIndexMin {
+		return
+	}
+	l := &groupLookup{bits: make([]uint64, (len(t.Groups)+63)/64)}
+	for _, sg := range m.groups {
+		l.bits[sg.group>>6] |= 1 << (sg.group & 63)
+	}
+	l.rank = make([]int32, len(l.bits))
+	n := int32(0)
+	for w, b := range l.bits {
+		l.rank[w] = n
+		n += int32(bits.OnesCount64(b))
+	}
+	sorted := make([]scoredGroup, len(m.groups))
+	for _, sg := range m.groups {
+		sorted[l.at(sg.group)] = sg
+	}
+	m.groups, m.lookup = sorted, l
 }
 
 // eachItem calls fn for every matching item of m that passes the filter f
 // (a nil f.regions: all of them), with its group and score. When f names
-// regions holding fewer than half the matching items, only theirs are
-// visited.
-func (m *matchSet) eachItem(t *table, f *filter, fn func(sg scoredGroup, g *group, i int)) {
-	if f.regions != nil && m.items >= regionIndexMin {
-		mr := m.regionIndex(t)
+// regions holding fewer items than m's groups hold, as far as the
+// catalogue's items per group tell, only their items are read.
+func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGroup, g *group, i int)) {
+	if f.regions != nil && m.lookup != nil {
+		rr := ix.regionRows(t)
 		in := 0
 		for r, ok := range f.regions {
 			if ok {
-				in += int(mr.off[r+1] - mr.off[r])
+				in += int(rr.off[r+1] - rr.off[r])
 			}
 		}
-		if 2*in < len(mr.hits) {
+		if in*max(t.liveGroups, 1) < len(m.groups)*t.live {
 			for r, ok := range f.regions {
 				if !ok {
 					continue
 				}
-				for _, h := range mr.hits[mr.off[r]:mr.off[r+1]] {
-					sg := m.groups[h.match]
-					g := &t.Groups[sg.group]
+				for _, h := range rr.hits[rr.off[r]:rr.off[r+1]] {
+					at := m.lookup.at(h.group)
+					if at < 0 {
+						continue
+					}
+					g := &t.Groups[h.group]
 					if g.passes(f) && f.accepts(g, int(h.pos)) {
-						fn(sg, g, int(h.pos))
+						fn(m.groups[at], g, int(h.pos))
 					}
 				}
 			}
@@ -89,8 +153,8 @@ func (m *matchSet) eachItem(t *table, f *filter, fn func(sg scoredGroup, g *grou
 	}
 }
 
-// regionIndexMin is the number of matching items from which a region
-// filter reads the matches by region: below it a scan costs less than
-// building the index. (A variable so that the reference test can take the
-// indexed path on its small catalogue.)
+// regionIndexMin is the number of matching groups from which a match set
+// gets a lookup and a region filter may read the items by region: below
+// it a scan costs less. (A variable so that the reference test can take
+// the indexed path on its small catalogue.)
 var regionIndexMin = 2048

@@ -231,9 +231,9 @@ func (ix *Index) collect(m *matchSet, r *Request) *collection {
 	rk.up = ix.regionsAbove(t)
 	var c *collection
 	if r.grouped() {
-		c = t.collectServices(m, ix.filterOf(t, r), rk, k)
+		c = ix.collectServices(t, m, ix.filterOf(t, r), rk, k)
 	} else {
-		c = t.collect(m, ix.filterOf(t, r), rk, k)
+		c = ix.collectItems(t, m, ix.filterOf(t, r), rk, k)
 	}
 	c.facets = ix.facets(t, c)
 	c.dropCounts()
@@ -244,22 +244,12 @@ func (ix *Index) collect(m *matchSet, r *Request) *collection {
 // matchSet is what a query text matches: its plan and the groups bleve
 // found, with their scores (for browsing: every group, by name).
 type matchSet struct {
-	plan    plan
-	groups  []scoredGroup
-	items   int          // the items of the groups
-	regions matchRegions // the items by region, built when first needed
-	edits   uint64       // the table's edits items and regions are of
-}
-
-// ofItems returns m with the items of its groups counted, of table t
-// (whose items may have changed since m was made: the texts matched did
-// not, or the cache would have been emptied).
-func (m *matchSet) ofItems(t *table) *matchSet {
-	n := &matchSet{plan: m.plan, groups: m.groups, edits: t.edits}
-	for _, sg := range n.groups {
-		n.items += len(t.Groups[sg.group].Members)
-	}
-	return n
+	plan   plan
+	groups []scoredGroup // in group order when lookup is set
+	// lookup tells the matching groups by number, so that a region
+	// filter reads its regions' items and keeps the matching ones
+	// (match_regions.go); nil for a small set, which is read whole.
+	lookup *groupLookup
 }
 
 type scoredGroup struct {
@@ -271,13 +261,13 @@ type scoredGroup struct {
 // ix.mu for reading. Matches are cached by query text: the same words with
 // other filters or pages reuse them.
 func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
-	if m, ok := ix.cachedMatch(q); ok {
+	if m, ok := ix.matches.get(q); ok {
 		return m, nil
 	}
 	var m *matchSet
 	err := ix.withSlot(ctx, func() error {
 		// Another request may have matched the text while this one waited.
-		if cached, ok := ix.cachedMatch(q); ok {
+		if cached, ok := ix.matches.get(q); ok {
 			m = cached
 			return nil
 		}
@@ -286,17 +276,6 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 		return err
 	})
 	return m, err
-}
-
-// cachedMatch returns the cached match set of text q, of the table's
-// items as they are now; the caller holds ix.mu for reading.
-func (ix *Index) cachedMatch(q string) (*matchSet, bool) {
-	m, ok := ix.matches.get(q)
-	if ok && m.edits != ix.t.edits {
-		m = m.ofItems(ix.t)
-		ix.matches.put(q, m)
-	}
-	return m, ok
 }
 
 // matchText matches a query text and caches the match set; the caller
@@ -324,7 +303,7 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 			t.lowerExOfficio(m.groups)
 		}
 	}
-	m = m.ofItems(t)
+	m.index(t)
 	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
 	return m, nil

@@ -36,8 +36,8 @@ func (ix *Index) warmVocabulary() {
 }
 
 // warmLookups prepares what every search of the live generation reads:
-// the groups of each segment's documents (segmentGroups) and the postings
-// index of the names (titles).
+// the groups of each segment's documents (segmentGroups), the postings
+// index of the names (titles) and the items by region (regionRows).
 func (ix *Index) warmLookups() {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -55,6 +55,7 @@ func (ix *Index) warmLookups() {
 		}
 		defer snap.Close()
 		ix.segmentGroups(snap.Segments())
+		ix.regionRows(ix.t)
 		return nil
 	})
 }
