@@ -112,11 +112,12 @@ func (r *Result) bytes() int { return 2 * (256 + 320*len(r.Hits) + facetBytes(r.
 
 func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c.facets) }
 
-// A match set counts its groups and their lookup.
+// A match set counts its groups and, when a region filter may read it by
+// group, their lookup, whether or not it is made yet.
 func (m *matchSet) bytes() int {
 	n := 512 + 16*cap(m.groups)
-	if m.lookup != nil {
-		n += 8*len(m.lookup.bits) + 4*len(m.lookup.rank)
+	if len(m.groups) >= regionIndexMin {
+		n += lookupBytes(len(m.groups), m.tableGroups)
 	}
 	return n
 }

@@ -9,8 +9,7 @@ import "testing"
 // over a quarter of the budget is not kept.
 func TestMatchCacheGrowsWithCatalogue(t *testing.T) {
 	set := func(groups int) *matchSet {
-		words := 1_000_000 / 64
-		return &matchSet{groups: make([]scoredGroup, groups), lookup: &groupLookup{bits: make([]uint64, words), rank: make([]int32, words)}}
+		return &matchSet{groups: make([]scoredGroup, groups), tableGroups: 1_000_000}
 	}
 	c := newCache[*matchSet](matchCacheBytes, 4)
 	c.resize(matchBudget(1_000_000))

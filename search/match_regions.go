@@ -63,49 +63,63 @@ func (ix *Index) regionRows(t *table) *regionRows {
 }
 
 // groupLookup tells whether a group matched and where it is in the match
-// set, whose groups are in group order: bit g of bits is set when group g
-// matched, and its place is the number of set bits before it (rank holds
-// the count before each word).
+// set: bit g of bits is set when group g matched, and at lists the places
+// of the matching groups in group order (rank holds the number of set
+// bits before each word). It is made when a region filter first reads
+// the set by group.
 type groupLookup struct {
+	once sync.Once
 	bits []uint64
 	rank []int32
+	at   []int32
 }
 
-// at returns the place of group g in the match set, or -1.
-func (l *groupLookup) at(g int32) int {
+// lookupBytes is what the lookup of a set of n groups in a table of
+// groups takes.
+func lookupBytes(n, groups int) int {
+	words := (groups + 63) / 64
+	return 12*words + 4*n
+}
+
+// lookup returns the groups of m by number, of table t, making them once.
+func (m *matchSet) lookup(t *table) *groupLookup {
+	l := &m.byGroup
+	l.once.Do(func() {
+		l.bits = make([]uint64, (len(t.Groups)+63)/64)
+		for _, sg := range m.groups {
+			l.bits[sg.group>>6] |= 1 << (sg.group & 63)
+		}
+		l.rank = make([]int32, len(l.bits))
+		n := int32(0)
+		for w, b := range l.bits {
+			l.rank[w] = n
+			n += int32(bits.OnesCount64(b))
+		}
+		l.at = make([]int32, len(m.groups))
+		for j, sg := range m.groups {
+			l.at[l.rankOf(sg.group)] = int32(j)
+		}
+	})
+	return l
+}
+
+// rankOf returns the number of matching groups before group g, which
+// matched.
+func (l *groupLookup) rankOf(g int32) int32 {
+	w := g >> 6
+	return l.rank[w] + int32(bits.OnesCount64(l.bits[w]&(1<<(g&63)-1)))
+}
+
+// find returns the place of group g in the match set, or -1.
+func (l *groupLookup) find(g int32) int {
 	w := int(g >> 6)
 	if w >= len(l.bits) {
 		return -1 // a group added after the match: its text did not match
 	}
-	b := uint64(1) << (g & 63)
-	if l.bits[w]&b == 0 {
+	if l.bits[w]&(1<<(g&63)) == 0 {
 		return -1
 	}
-	return int(l.rank[w]) + bits.OnesCount64(l.bits[w]&(b-1))
-}
-
-// index puts the groups of a large match set in group order (a counting
-// sort through the bits) and makes their lookup; the groups of one
-// match are distinct.
-func (m *matchSet) index(t *table) {
-	if len(m.groups) < regionIndexMin {
-		return
-	}
-	l := &groupLookup{bits: make([]uint64, (len(t.Groups)+63)/64)}
-	for _, sg := range m.groups {
-		l.bits[sg.group>>6] |= 1 << (sg.group & 63)
-	}
-	l.rank = make([]int32, len(l.bits))
-	n := int32(0)
-	for w, b := range l.bits {
-		l.rank[w] = n
-		n += int32(bits.OnesCount64(b))
-	}
-	sorted := make([]scoredGroup, len(m.groups))
-	for _, sg := range m.groups {
-		sorted[l.at(sg.group)] = sg
-	}
-	m.groups, m.lookup = sorted, l
+	return int(l.at[l.rankOf(g)])
 }
 
 // eachItem calls fn for every matching item of m that passes the filter f
@@ -113,7 +127,7 @@ func (m *matchSet) index(t *table) {
 // regions holding fewer items than m's groups hold, as far as the
 // catalogue's items per group tell, only their items are read.
 func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGroup, g *group, i int)) {
-	if f.regions != nil && m.lookup != nil {
+	if f.regions != nil && len(m.groups) >= regionIndexMin {
 		rr := ix.regionRows(t)
 		in := 0
 		for r, ok := range f.regions {
@@ -122,12 +136,13 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 			}
 		}
 		if in*max(t.liveGroups, 1) < len(m.groups)*t.live {
+			l := m.lookup(t)
 			for r, ok := range f.regions {
 				if !ok {
 					continue
 				}
 				for _, h := range rr.hits[rr.off[r]:rr.off[r+1]] {
-					at := m.lookup.at(h.group)
+					at := l.find(h.group)
 					if at < 0 {
 						continue
 					}
@@ -153,8 +168,7 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 	}
 }
 
-// regionIndexMin is the number of matching groups from which a match set
-// gets a lookup and a region filter may read the items by region: below
-// it a scan costs less. (A variable so that the reference test can take
+// regionIndexMin is the number of matching groups from which a region
+// filter may read the items by region: below it a scan costs less. (A variable so that the reference test can take
 // the indexed path on its small catalogue.)
 var regionIndexMin = 2048

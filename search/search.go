@@ -245,11 +245,12 @@ func (ix *Index) collect(m *matchSet, r *Request) *collection {
 // found, with their scores (for browsing: every group, by name).
 type matchSet struct {
 	plan   plan
-	groups []scoredGroup // in group order when lookup is set
-	// lookup tells the matching groups by number, so that a region
+	groups []scoredGroup
+	// byGroup tells the matching groups by number, so that a region
 	// filter reads its regions' items and keeps the matching ones
-	// (match_regions.go); nil for a small set, which is read whole.
-	lookup *groupLookup
+	// (match_regions.go); made when first needed.
+	byGroup     groupLookup
+	tableGroups int // the table's groups when matched, which size byGroup
 }
 
 type scoredGroup struct {
@@ -282,7 +283,7 @@ func (ix *Index) match(ctx context.Context, q string) (*matchSet, error) {
 // holds ix.mu for reading and a work slot.
 func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 	t := ix.t
-	m := &matchSet{plan: ix.parse(q)}
+	m := &matchSet{plan: ix.parse(q), tableGroups: len(t.Groups)}
 	switch {
 	case m.plan.browse:
 		m.groups = make([]scoredGroup, len(t.Groups))
@@ -303,7 +304,6 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 			t.lowerExOfficio(m.groups)
 		}
 	}
-	m.index(t)
 	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
 	return m, nil
