@@ -1224,7 +1224,7 @@ func (sg *segGroups) resolved(t *table, ss *scorch.SegmentSnapshot) *segGroups {
 		}
 		hexID, err := ss.Segment().DocID(uint64(d))
 		id, parsed := parseGroupID(hexID)
-		if gi, ok := t.byGroup[id]; err == nil && parsed && ok {
+		if gi, ok := t.byGroup.find(t, id); err == nil && parsed && ok {
 			out.groups[d] = gi
 			continue
 		}

@@ -126,7 +126,7 @@ func bleveGroups(ctx context.Context, ix *Index, q query.Query) ([]scoredGroup, 
 	var out []scoredGroup
 	for _, h := range res.Hits {
 		id, _ := parseGroupID([]byte(h.ID))
-		if gi, ok := t.byGroup[id]; ok && len(t.Groups[gi].Members) > 0 {
+		if gi, ok := t.byGroup.find(t, id); ok && len(t.Groups[gi].Members) > 0 {
 			out = append(out, scoredGroup{gi, h.Score})
 		}
 	}

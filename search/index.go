@@ -508,7 +508,7 @@ type pendingItem struct {
 // writes it.
 func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[groupID]bool, p *catalog.Published) (pendingItem, error) {
 	gt := textOf(p, ix.regions.localDepartment(p.Region, p.Department))
-	if gi, ok := t.byGroup[gt.id]; (!ok || t.Groups[gi].needsDoc) && !queued[gt.id] {
+	if gi, ok := t.byGroup.find(t, gt.id); (!ok || t.Groups[gi].needsDoc) && !queued[gt.id] {
 		if err := batch.Index(gt.id.String(), makeDocument(gt)); err != nil {
 			return pendingItem{}, err
 		}
@@ -524,7 +524,7 @@ func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[groupID]bool, 
 
 // commit puts a prepared item into the table.
 func (t *table) commit(it pendingItem) {
-	gi, ok := t.byGroup[it.text.id]
+	gi, ok := t.byGroup.find(t, it.text.id)
 	if !ok {
 		gi = t.addGroup(it.text)
 	}
@@ -967,7 +967,7 @@ func (ix *Index) indexChanges(ctx context.Context, changes []catalog.Change, adv
 	// dropped from bleve below.
 	left := map[int32]bool{}
 	for _, code := range codes {
-		if ri, ok := cur.byCode[code]; ok {
+		if ri, ok := cur.byCode.find(cur, code); ok {
 			left[cur.Rows[ri].Group] = true
 		}
 	}

@@ -32,10 +32,10 @@ type table struct {
 	// search.
 	Services interner
 
-	byCode  map[string]int32  // item code → row
-	byGroup map[groupID]int32 // group id → index in Groups
-	free    []int32           // rows of removed items, for reuse
-	live    int               // rows in use
+	byCode  codeKeys  // item code → row
+	byGroup groupKeys // group id → index in Groups
+	free    []int32   // rows of removed items, for reuse
+	live    int       // rows in use
 	// liveGroups counts the groups with items: the guide texts of the
 	// catalogue as it is (an empty group's document is not in bleve).
 	liveGroups int
@@ -133,7 +133,7 @@ func (in *interner) reindex() {
 }
 
 func newTable() *table {
-	return &table{byCode: map[string]int32{}, byGroup: map[groupID]int32{}, nameKeys: map[string][]int32{}}
+	return &table{byCode: newCodeKeys(), nameKeys: map[string][]int32{}}
 }
 
 // flagBits turns classification ids into bits.
@@ -234,7 +234,7 @@ func (t *table) addGroup(g groupText) int32 {
 	}
 	i := int32(len(t.Groups))
 	t.Groups = append(t.Groups, gr)
-	t.byGroup[g.id] = i
+	t.byGroup.add(t, i)
 	k := exactKey(g.title)
 	t.nameKeys[k] = append(t.nameKeys[k], i)
 	t.nameRank = nil
@@ -249,7 +249,7 @@ func serviceKey(baseCode, name string) string { return baseCode + "/" + exactKey
 
 // put stores an item's row in group gi.
 func (t *table) put(code string, gi int32, region, dept, svc string, flags uint16) {
-	ri, ok := t.byCode[code]
+	ri, ok := t.byCode.find(t, code)
 	if ok && t.Rows[ri].Group != gi {
 		t.unlink(ri)
 	}
@@ -260,7 +260,8 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 			ri = int32(len(t.Rows))
 			t.Rows = append(t.Rows, row{Group: -1})
 		}
-		t.byCode[code] = ri
+		t.Rows[ri].Code = code
+		t.byCode.add(t, ri)
 		t.live++
 	}
 	t.edits++
@@ -279,12 +280,12 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 
 // remove drops an item's row, if any.
 func (t *table) remove(code string) {
-	ri, ok := t.byCode[code]
+	ri, ok := t.byCode.find(t, code)
 	if !ok {
 		return
 	}
 	t.unlink(ri)
-	delete(t.byCode, code)
+	t.byCode.delete(t, code)
 	t.Rows[ri] = row{Group: -1}
 	t.free = append(t.free, ri)
 	t.live--

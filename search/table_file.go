@@ -342,12 +342,15 @@ func (t *table) link() error {
 		in.reindex()
 	}
 	keys := map[string]string{} // title → exactKey, once per name
-	t.byGroup = make(map[groupID]int32, len(t.Groups))
+	t.byGroup = groupKeys{}
 	for i := range t.Groups {
 		if len(t.Groups[i].Members) > 0 {
 			t.liveGroups++
 		}
-		t.byGroup[t.Groups[i].ID] = int32(i)
+		if _, dup := t.byGroup.find(t, t.Groups[i].ID); dup {
+			return fmt.Errorf("group %d repeats group %s", i, t.Groups[i].ID)
+		}
+		t.byGroup.add(t, int32(i))
 		title := t.Groups[i].Title
 		k, ok := keys[title]
 		if !ok {
@@ -356,7 +359,7 @@ func (t *table) link() error {
 		}
 		t.nameKeys[k] = append(t.nameKeys[k], int32(i))
 	}
-	t.byCode = make(map[string]int32, len(t.Rows))
+	t.byCode = newCodeKeys()
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		if r.Group < 0 {
@@ -367,7 +370,10 @@ func (t *table) link() error {
 			t.Groups[r.Group].Members[r.Pos].Item != int32(i) {
 			return fmt.Errorf("row %d is inconsistent", i)
 		}
-		t.byCode[r.Code] = int32(i)
+		if _, dup := t.byCode.find(t, r.Code); dup {
+			return fmt.Errorf("row %d repeats item %s", i, r.Code)
+		}
+		t.byCode.add(t, int32(i))
 		t.live++
 	}
 	t.rankNames()

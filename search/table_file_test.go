@@ -42,15 +42,23 @@ func TestTableFileRoundTrip(t *testing.T) {
 	if !bytes.Equal(encodedTable(t, got), want) {
 		t.Fatal("the loaded table encodes differently from the saved one")
 	}
-	if len(got.byCode) != len(orig.byCode) || len(got.byGroup) != len(orig.byGroup) || got.live != orig.live ||
+	if got.byCode.n != orig.byCode.n || got.byGroup.n != orig.byGroup.n || got.live != orig.live ||
 		got.liveGroups != orig.liveGroups || len(got.nameKeys) != len(orig.nameKeys) || !slices.Equal(got.nameRank, orig.nameRank) {
 		t.Fatalf("maps differ: codes %d/%d groups %d/%d live %d/%d liveGroups %d/%d names %d/%d",
-			len(got.byCode), len(orig.byCode), len(got.byGroup), len(orig.byGroup), got.live, orig.live,
+			got.byCode.n, orig.byCode.n, got.byGroup.n, orig.byGroup.n, got.live, orig.live,
 			got.liveGroups, orig.liveGroups, len(got.nameKeys), len(orig.nameKeys))
 	}
-	for code, r := range orig.byCode {
-		if got.byCode[code] != r {
-			t.Fatalf("item %s: row %d, want %d", code, got.byCode[code], r)
+	for i, r := range orig.Rows {
+		if r.Group < 0 {
+			continue
+		}
+		if ri, ok := got.byCode.find(got, r.Code); !ok || ri != int32(i) {
+			t.Fatalf("item %s: row %d (%v), want %d", r.Code, ri, ok, i)
+		}
+	}
+	for i, g := range orig.Groups {
+		if gi, ok := got.byGroup.find(got, g.ID); !ok || gi != int32(i) {
+			t.Fatalf("group %s: %d (%v), want %d", g.ID, gi, ok, i)
 		}
 	}
 	// Groups' members and lists are slices of shared arrays: growing one
