@@ -116,8 +116,8 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 }
 
 // The first search does not wait for what every search of a generation
-// reads (the typo vocabulary, each segment's groups, the names' index):
-// Run prepares them when the generation becomes live.
+// reads (the typo vocabulary, each segment's groups, the names' index, the
+// items by region): Run prepares them when the generation becomes live.
 func TestRunWarmsBeforeAnySearch(t *testing.T) {
 	st, dir, items := smallStore(t, 12)
 	ix := openIndex(t, dir, st)
@@ -146,7 +146,7 @@ func TestRunWarmsBeforeAnySearch(t *testing.T) {
 	if checked == 0 {
 		t.Fatalf("the name %s has no word to look up", items[0].Name)
 	}
-	eventually(t, 5*time.Second, "the segments' groups and the names' index prepared", func() bool {
+	eventually(t, 5*time.Second, "the segments' groups, the names' index and the items by region prepared", func() bool {
 		ix.mu.RLock()
 		defer ix.mu.RUnlock()
 		ix.titleIdx.mu.Lock()
@@ -155,7 +155,11 @@ func TestRunWarmsBeforeAnySearch(t *testing.T) {
 		ix.groupMaps.mu.Lock()
 		gmT, segs := ix.groupMaps.t, len(ix.groupMaps.segs)
 		ix.groupMaps.mu.Unlock()
-		return ti != nil && ti.t == ix.t && ti.groups == len(ix.t.Groups) && gmT == ix.t && segs > 0
+		ix.byRegion.mu.Lock()
+		rr := ix.byRegion.rr
+		ix.byRegion.mu.Unlock()
+		return ti != nil && ti.t == ix.t && ti.groups == len(ix.t.Groups) && gmT == ix.t && segs > 0 &&
+			rr != nil && rr.t == ix.t && len(rr.hits) == ix.t.live
 	})
 }
 
