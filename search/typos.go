@@ -156,7 +156,10 @@ func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(str
 
 // segmentsTerms is fieldTerms over the given segments: the documents are
 // counted in them alone. Counting reads each term's postings, so it reads
-// most of the segments' files.
+// most of the segments' files. The count of zap's dictionary iterator is
+// not used: in a merged segment, every term after one with a single
+// document reads as having one (the iterator reuses its postings list
+// without clearing it), so each term's postings are read on their own.
 func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(string) bool, visit func(string, uint64)) error {
 	var counts map[string]uint64 // the sums over several segments
 	if len(segs) > 1 {
@@ -175,7 +178,12 @@ func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(strin
 			deleted = nil
 		}
 		var pl segment.PostingsList
-		it := d.AutomatonIterator(nil, nil, nil)
+		var it segment.DictionaryIterator
+		if oc, ok := d.(omitCounter); ok {
+			it = oc.AutomatonIteratorOmitCount(nil, nil, nil)
+		} else {
+			it = d.AutomatonIterator(nil, nil, nil)
+		}
 		for {
 			e, err := it.Next()
 			if err != nil {
@@ -187,14 +195,12 @@ func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(strin
 			if !keep(e.Term) {
 				continue
 			}
-			n := e.Count
-			if deleted != nil {
-				if pl, err = d.PostingsList([]byte(e.Term), deleted, pl); err != nil {
-					return err
-				}
-				if n = pl.Count(); n == 0 {
-					continue
-				}
+			if pl, err = d.PostingsList([]byte(e.Term), deleted, pl); err != nil {
+				return err
+			}
+			n := pl.Count()
+			if n == 0 {
+				continue
 			}
 			if counts == nil {
 				visit(e.Term, n) // one segment: in term order already
@@ -209,6 +215,12 @@ func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(strin
 		}
 	}
 	return nil
+}
+
+// omitCounter is a dictionary that lists its terms without reading their
+// postings (zap's).
+type omitCounter interface {
+	AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
 }
 
 // correctSounds replaces the homophone typos of q by the catalogue's
