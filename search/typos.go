@@ -159,7 +159,8 @@ func (ix *Index) fieldTerms(field string, keep func(string) bool, visit func(str
 // most of the segments' files. The count of zap's dictionary iterator is
 // not used: in a merged segment, every term after one with a single
 // document reads as having one (the iterator reuses its postings list
-// without clearing it), so each term's postings are read on their own.
+// without clearing it: blevesearch/zapx pull request 445, open when this
+// was written), so each term's postings are read on their own.
 func segmentsTerms(segs []*scorch.SegmentSnapshot, field string, keep func(string) bool, visit func(string, uint64)) error {
 	var counts map[string]uint64 // the sums over several segments
 	if len(segs) > 1 {
