@@ -116,7 +116,7 @@ func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c
 // group, their lookup, whether or not it is made yet.
 func (m *matchSet) bytes() int {
 	n := 512 + 16*cap(m.groups)
-	if len(m.groups) >= regionIndexMin {
+	if m.large {
 		n += lookupBytes(len(m.groups), m.tableGroups)
 	}
 	return n

@@ -9,7 +9,7 @@ import "testing"
 // over a quarter of the budget is not kept.
 func TestMatchCacheGrowsWithCatalogue(t *testing.T) {
 	set := func(groups int) *matchSet {
-		return &matchSet{groups: make([]scoredGroup, groups), tableGroups: 1_000_000}
+		return &matchSet{groups: make([]scoredGroup, groups), tableGroups: 1_000_000, large: true}
 	}
 	c := newCache[*matchSet](matchCacheBytes, 4)
 	c.resize(matchBudget(1_000_000))

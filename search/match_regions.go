@@ -127,7 +127,7 @@ func (l *groupLookup) find(g int32) int {
 // regions holding fewer items than m's groups hold, as far as the
 // catalogue's items per group tell, only their items are read.
 func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGroup, g *group, i int)) {
-	if f.regions != nil && len(m.groups) >= regionIndexMin {
+	if f.regions != nil && m.large {
 		rr := ix.regionRows(t)
 		in := 0
 		for r, ok := range f.regions {
@@ -168,7 +168,7 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 	}
 }
 
-// regionIndexMin is the number of matching groups from which a region
+// regionIndexMin is the number of matching items from which a region
 // filter may read the items by region: below it a scan costs less. (A variable so that the reference test can take
 // the indexed path on its small catalogue.)
 var regionIndexMin = 2048

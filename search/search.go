@@ -251,6 +251,10 @@ type matchSet struct {
 	// (match_regions.go); made when first needed.
 	byGroup     groupLookup
 	tableGroups int // the table's groups when matched, which size byGroup
+	// large says that the groups hold regionIndexMin items or more, as
+	// far as the catalogue's items per group tell: a region filter may
+	// read them by region.
+	large bool
 }
 
 type scoredGroup struct {
@@ -304,6 +308,7 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 			t.lowerExOfficio(m.groups)
 		}
 	}
+	m.large = len(m.groups)*t.live >= regionIndexMin*max(t.liveGroups, 1)
 	ix.matches.resize(matchBudget(t.liveGroups))
 	ix.matches.put(q, m)
 	return m, nil
