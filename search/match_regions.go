@@ -169,6 +169,7 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 }
 
 // regionIndexMin is the number of matching items from which a region
-// filter may read the items by region: below it a scan costs less. (A variable so that the reference test can take
-// the indexed path on its small catalogue.)
+// filter may read the items by region: below it a scan costs less. (A
+// variable so that the reference test can take the indexed path on its
+// small catalogue.)
 var regionIndexMin = 2048

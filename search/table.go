@@ -44,8 +44,8 @@ type table struct {
 	// nameRank orders the groups by name for browsing: equal names rank
 	// equal; recomputed when groups are added.
 	nameRank []float64
-	// edits counts the changes to the groups' items (put, unlink): what a
-	// cached match set counted and indexed of them is of one count.
+	// edits counts the changes to the groups' items (put, unlink): the
+	// items by region (regionRows) are made anew when it moved on.
 	edits uint64
 }
 
