@@ -27,7 +27,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -88,7 +87,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	must(im.AddCustomAnalyzer(analyzerWords, map[string]any{"type": custom.Name, "tokenizer": tokenizerWords}))
 	must(im.AddCustomAnalyzer(analyzerPrecise, map[string]any{"type": custom.Name, "tokenizer": tokenizerPrecise}))
-	must(im.AddCustomAnalyzer(analyzerSpaces, map[string]any{"type": custom.Name, "tokenizer": whitespace.Name}))
+	must(im.AddCustomAnalyzer(analyzerSpaces, map[string]any{"type": custom.Name, "tokenizer": tokenizerSpaces}))
 
 	text := func(analyzer string, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
