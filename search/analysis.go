@@ -12,6 +12,7 @@ import (
 const (
 	tokenizerWords   = "zhinan_words"   // segmenter, search mode
 	tokenizerPrecise = "zhinan_precise" // segmenter, precise mode
+	tokenizerSpaces  = "zhinan_spaces"  // white space (spaces.go)
 	analyzerWords    = "zhinan_words"
 	analyzerPrecise  = "zhinan_precise"
 	analyzerSpaces   = "zhinan_spaces" // pre-tokenized text: pinyin syllables, initials

@@ -8,21 +8,20 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// tokenizerSpaces splits at white space, as bleve's whitespace tokenizer
-// does, token for token (TestSpacesTokenizerIsWhitespace): the analyzer of
-// the pinyin and initials fields, four fields of every document. bleve's
-// tokenizer starts every text with room for 1,024 tokens, 8 KiB; the
-// texts here have a few, and that room was a quarter of all the memory a
-// build of a varied catalogue allocates. This one counts the tokens first
-// and allocates them in one block.
-const tokenizerSpaces = "zhinan_spaces"
-
 func init() {
 	registry.RegisterTokenizer(tokenizerSpaces, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 		return spacesTokenizer{}, nil
 	})
 }
 
+// spacesTokenizer, registered as tokenizerSpaces, splits at white space
+// as bleve's whitespace tokenizer does, token for token
+// (TestSpacesTokenizerIsWhitespace): the tokenizer of the pinyin and
+// initials fields, four fields of every document. bleve's tokenizer
+// starts every text with room for 1,024 tokens, 8 KiB; the texts here
+// have a few, and that room was a quarter of all the memory a build of a
+// varied catalogue allocated. This one counts the tokens first and
+// allocates them in one block.
 type spacesTokenizer struct{}
 
 // Tokenize implements analysis.Tokenizer. Like bleve's character
@@ -46,7 +45,8 @@ func (spacesTokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 // eachSpaced calls fn with the byte range of every run of runes that are
-// not white space, up to the first rune that does not decode.
+// not white space, up to the first rune that does not decode (or is
+// U+FFFD).
 func eachSpaced(input []byte, fn func(start, end int)) {
 	start, end := 0, 0
 	offset := 0
