@@ -418,14 +418,25 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	if err != nil {
 		return nil, err
 	}
+	if run.titles, err = ix.titles(ix.t, ix.bi.Mapping()); err != nil {
+		return nil, err
+	}
+	run.groups = ix.segmentGroups(run.segs)
 	// The statistics of every term over the whole index, then the query
-	// norm: what bleve's term searchers compute when they are built.
+	// norm: what bleve's term searchers compute when they are built. A
+	// term of a name field is counted over the documents bearing the
+	// names that have it (the documents themselves have no name fields).
 	var statErr error
 	root.terms(func(t *evalNode) {
 		if statErr != nil {
 			return
 		}
 		t.df = 0
+		if titleField(t.field) {
+			t.df = run.titleDocFreq(t.field, t.term)
+			t.idf = 1.0 + math.Log(float64(total)/float64(t.df+1.0))
+			return
+		}
 		for si := range run.segs {
 			n, err := run.docFreq(si, t.field, t.term)
 			if err != nil {
@@ -442,10 +453,6 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
 
 	root.markTitleLevel()
-	if run.titles, err = ix.titles(ix.t, ix.bi.Mapping()); err != nil {
-		return nil, err
-	}
-	run.groups = ix.segmentGroups(run.segs)
 	t := ix.t
 	// Every segment's matches first, so that the result is made once at
 	// its size.

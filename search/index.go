@@ -35,7 +35,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an
 // index of another version is rebuilt from the store.
-const MappingVersion = "11"
+const MappingVersion = "12"
 
 // Index file layout inside the data directory: IndexDir holds one or more
 // index generations and a CURRENT file naming the live one, so that a
@@ -60,7 +60,9 @@ const (
 	PollInterval = 500 * time.Millisecond
 )
 
-// document is what bleve holds of one group: the text that is matched.
+// document is the text of one group that is matched. bleve holds its
+// ask-phrases, FAQ and body (makeDocument); the name fields are made once
+// per distinct name (makeNameFields) for the titles index (titles.go).
 // Everything else about an item is in the table.
 type document struct {
 	Name        string `json:"name"`
@@ -1017,17 +1019,10 @@ func (ix *Index) dropEmptyGroups(bi bleve.Index, t *table, groups []int32) error
 	return nil
 }
 
-// nameFields are the index fields derived from an item name alone.
-type nameFields struct {
-	name, pinyin, initials, wordPinyin, wordInitials string
-}
-
-// nameFieldsMemo keeps the name fields of recent names: the same name is
-// borne by many groups (its variants of text), and segmenting and
-// romanizing it is a good part of making a document.
-var nameFieldsMemo memo[nameFields]
-
-func makeNameFields(n string) nameFields {
+// makeNameFields returns the name fields of a name, in a document of
+// their own: the titles index (titles.go) analyses them once per distinct
+// name.
+func makeNameFields(n string) document {
 	syl := syllables(n)
 	seg, _ := segmenter()
 	var wordPy, wordIni []string
@@ -1037,29 +1032,24 @@ func makeNameFields(n string) nameFields {
 			wordIni = append(wordIni, strings.Join(initials(ws), ""))
 		}
 	}
-	return nameFields{
-		name:         normalize(n),
-		pinyin:       strings.Join(syl, " "),
-		initials:     strings.Join(initials(syl), " "),
-		wordPinyin:   strings.Join(wordPy, " "),
-		wordInitials: strings.Join(wordIni, " "),
+	name := normalize(n)
+	return document{
+		Name:        name,
+		NamePrecise: name,
+		NameCJK:     name,
+		NameExact:   exactKey(n),
+		NamePinyin:  strings.Join(syl, " "),
+		NameInitial: strings.Join(initials(syl), " "),
+		WordPinyin:  strings.Join(wordPy, " "),
+		WordInitial: strings.Join(wordIni, " "),
 	}
 }
 
-// makeDocument turns a group's text into its bleve document.
+// makeDocument turns a group's text into its bleve document: the
+// ask-phrases, FAQ and body. The name fields are left out: every county's
+// copy of a catalogue entry bears the same name, and the titles index
+// (titles.go) holds each distinct name once, with the statistics bleve
+// would have counted over the documents bearing it.
 func makeDocument(g groupText) document {
-	nf := nameFieldsMemo.get(g.title, makeNameFields)
-	return document{
-		Name:        nf.name,
-		NamePrecise: nf.name,
-		NameCJK:     nf.name,
-		NameExact:   exactKey(g.title),
-		NamePinyin:  nf.pinyin,
-		NameInitial: nf.initials,
-		WordPinyin:  nf.wordPinyin,
-		WordInitial: nf.wordInitials,
-		Ask:         normalize(g.ask),
-		FAQ:         normalize(g.faq),
-		Body:        normalize(g.body),
-	}
+	return document{Ask: normalize(g.ask), FAQ: normalize(g.faq), Body: normalize(g.body)}
 }

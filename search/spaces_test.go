@@ -27,7 +27,7 @@ func TestSpacesTokenizerIsWhitespace(t *testing.T) {
 	}
 	for _, it := range cat.Items {
 		nf := makeNameFields(it.Name)
-		texts = append(texts, nf.pinyin, nf.initials, nf.wordPinyin, nf.wordInitials)
+		texts = append(texts, nf.NamePinyin, nf.NameInitial, nf.WordPinyin, nf.WordInitial)
 	}
 	for _, s := range texts {
 		checkSpacesTokens(t, want, s)

@@ -8,17 +8,22 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// The name fields of a document are made from the item's name alone
-// (makeDocument), and every county's copy of a catalogue entry bears the
-// same name: in a catalogue of a million items a few thousand names stand
-// in the name fields of every document. So the evaluator matches the parts
-// of a query that only read name fields once per distinct name — over a
-// small postings index of the names, kept here — and hands each matching
-// name's score to the documents bearing it, instead of reading postings as
-// long as the catalogue and checking phrase positions in each document.
-// The scores are the same: a term's frequency, positions and field norm
-// in a name are those of every document bearing it, and the statistics
-// (document frequency, idf, query norm) are still read from bleve.
+// The name fields (name, precise words, bigrams, exact name, pinyin,
+// initials) are made from the item's name alone, and every county's copy
+// of a catalogue entry bears the same name: in a catalogue of a million
+// items a few thousand names would stand in the name fields of every
+// document. So the documents bleve holds have no name fields
+// (makeDocument): the names are indexed here, once per distinct name, in a
+// small postings index made the way bleve indexes a document. The
+// evaluator matches the parts of a query that only read name fields over
+// it and hands each matching name's score to the documents bearing it;
+// a name term's statistics are counted over the documents bearing the
+// names that have it (titleDocFreq), and the typo vocabulary reads the
+// name terms with the same counts (titleTerms). The scores are those
+// bleve gave when every document held its name's fields: a term's
+// frequency, positions and field norm in a name are those of every
+// document bearing it (TestEvaluatorIsBleve compares with bleve's search
+// over such an index).
 
 // titleFields are the document fields made from the name alone, and how
 // to read each of a document.
@@ -125,7 +130,7 @@ func (ti *titleIndex) newNames(t *table) bool {
 // document (a field's length is its number of tokens; its norm
 // 1/√length, as a float32) and appends n to the postings of their terms.
 func (ti *titleIndex) add(n int32, title string, m mapping.IndexMapping) error {
-	doc := makeDocument(groupText{title: title})
+	doc := makeNameFields(title)
 	for _, tf := range titleFields {
 		field := tf.name
 		tokens, err := analyze(m, "", field, tf.value(&doc))
@@ -214,6 +219,61 @@ func (r *evalRun) titlesOf(si int) *segTitles {
 		sg.titles = st
 	})
 	return sg.titles
+}
+
+// titleDocFreq returns how many documents bear a name that has a term of
+// a name field: what bleve counted when every document held its name's
+// fields.
+func (r *evalRun) titleDocFreq(field string, term []byte) uint64 {
+	d := r.titles.get(field, term, phraseFields[field])
+	if d == nil {
+		return 0
+	}
+	var n uint64
+	for si := range r.segs {
+		st := r.titlesOf(si)
+		for _, name := range d.docs {
+			if int(name)+1 < len(st.off) {
+				n += uint64(st.off[name+1] - st.off[name])
+			}
+		}
+	}
+	return n
+}
+
+// titleTerms calls visit, in term order, with every term of a name field
+// that keep accepts and the number of documents bearing a name that has
+// it (a group with items has its document), as fieldTerms counts a field
+// of the documents; the caller holds ix.mu for reading.
+func (ix *Index) titleTerms(field string, keep func(string) bool, visit func(string, uint64)) error {
+	t := ix.t
+	ti, err := ix.titles(t, ix.bi.Mapping())
+	if err != nil {
+		return err
+	}
+	docs := make([]uint64, len(ti.names))
+	for gi := range t.Groups {
+		if len(t.Groups[gi].Members) > 0 {
+			docs[ti.groupTitle[gi]]++
+		}
+	}
+	var terms []string
+	for k := range ti.postings {
+		if k.field == field && keep(k.term) {
+			terms = append(terms, k.term)
+		}
+	}
+	slices.Sort(terms)
+	for _, term := range terms {
+		var n uint64
+		for _, name := range ti.get(field, []byte(term), phraseFields[field]).docs {
+			n += docs[name]
+		}
+		if n > 0 {
+			visit(term, n)
+		}
+	}
+	return nil
 }
 
 // titleMatches returns the matches of n, a query part reading name fields

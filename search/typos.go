@@ -119,7 +119,11 @@ func (ix *Index) readVocabulary(v *soundVocab, counts map[string]uint64, seg *gs
 		n := utf8.RuneCountInString(term)
 		return n >= 2 && n <= 4 && allHan(term)
 	}
-	return ix.fieldTerms(field, keep, func(term string, count uint64) {
+	terms := ix.fieldTerms
+	if titleField(field) {
+		terms = ix.titleTerms
+	}
+	return terms(field, keep, func(term string, count uint64) {
 		v.known[term] = true
 		if field == "name" {
 			v.names[term] = true

@@ -75,8 +75,9 @@ const warmShare = 0.5
 // decode it, at least: a rare term is cheap to read when asked for.
 const warmMinDocs = 32
 
-// warmFields are the fields whose terms are warmed.
-var warmFields = []string{"body", "ask", "faq", "name", "name_precise", "name_cjk", "name_py", "name_ini", "word_py", "word_ini"}
+// warmFields are the fields whose terms are warmed: those of the
+// documents (the name fields are in the titles index, titles.go).
+var warmFields = []string{"body", "ask", "faq"}
 
 // warmSampleDocs is the fewest live documents of the segment whose terms
 // stand for the index's when the warm-up chooses what to decode.
