@@ -468,31 +468,48 @@ func (v *guideChecker) count(field string, n *int, max int) {
 // U+2029: line breaks are "\n") or a noncharacter (U+FFFE, U+FFFF …), or
 // "".
 func textProblem(s string) string {
-	if !utf8.ValidString(s) {
-		return MsgBadUTF8
-	}
-	for i, r := range s {
-		if r < 0x80 {
-			if r >= 0x20 && r != 0x7f || r == '\n' || r == '\t' {
-				continue
+	// One pass: invalid UTF-8 is reported before any other problem, so a
+	// character problem is remembered and reported at the end.
+	problem := ""
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c >= 0x20 && c != 0x7f || c == '\n' || c == '\t':
+			case c == '\r' && i < len(s) && s[i] == '\n':
+			case problem == "":
+				problem = fmt.Sprintf(MsgControlChar, rune(c))
 			}
-			if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
-				continue
-			}
-			return fmt.Sprintf(MsgControlChar, r)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return MsgBadUTF8
+		}
+		i += size
+		if problem != "" || r >= 0xa0 && r < 0x2028 || r > 0x2069 && r < 0xfdd0 {
+			continue // CJK and most other text: no rule below applies
 		}
 		switch {
 		case unicode.IsControl(r):
-			return fmt.Sprintf(MsgControlChar, r)
+			problem = fmt.Sprintf(MsgControlChar, r)
 		case bidiControl(r):
-			return fmt.Sprintf(MsgFormatChar, r)
+			problem = fmt.Sprintf(MsgFormatChar, r)
 		case r == '\u2028' || r == '\u2029':
-			return fmt.Sprintf(MsgLineSeparator, r)
-		case unicode.Is(unicode.Noncharacter_Code_Point, r):
-			return fmt.Sprintf(MsgNonCharacter, r)
+			problem = fmt.Sprintf(MsgLineSeparator, r)
+		case nonCharacter(r):
+			problem = fmt.Sprintf(MsgNonCharacter, r)
 		}
 	}
-	return ""
+	return problem
+}
+
+// nonCharacter reports whether r is a Unicode noncharacter: U+FDD0 to
+// U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF,
+// U+1FFFE …), as unicode.Noncharacter_Code_Point lists them.
+func nonCharacter(r rune) bool {
+	return r >= 0xfdd0 && r <= 0xfdef || r&0xfffe == 0xfffe
 }
 
 // lineProblem returns the message for a text, clean by textProblem, that

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // minimalGuide has only the fields docs/contract.md#guide-fields marks required.
@@ -428,4 +430,68 @@ func TestEntryBaseCodeAsAnItems(t *testing.T) {
 			t.Errorf("item base code %q: %q, want %q as an entry's", code, itemMsg, want)
 		}
 	}
+}
+
+// textProblemTwoPasses is textProblem as it was written first: the UTF-8
+// checked in a pass of its own, then every character. The one-pass
+// textProblem must give the same message for every text.
+func textProblemTwoPasses(s string) string {
+	if !utf8.ValidString(s) {
+		return MsgBadUTF8
+	}
+	for i, r := range s {
+		if r < 0x80 {
+			if r >= 0x20 && r != 0x7f || r == '\n' || r == '\t' {
+				continue
+			}
+			if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			return fmt.Sprintf(MsgControlChar, r)
+		}
+		switch {
+		case unicode.IsControl(r):
+			return fmt.Sprintf(MsgControlChar, r)
+		case bidiControl(r):
+			return fmt.Sprintf(MsgFormatChar, r)
+		case r == '\u2028' || r == '\u2029':
+			return fmt.Sprintf(MsgLineSeparator, r)
+		case unicode.Is(unicode.Noncharacter_Code_Point, r):
+			return fmt.Sprintf(MsgNonCharacter, r)
+		}
+	}
+	return ""
+}
+
+// TestTextProblemOnePass: every code point alone, before and after a
+// Chinese text, and texts mixing two problems (the invalid byte after a
+// control character is still what is reported) get the message of the
+// two-pass check.
+func TestTextProblemOnePass(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := textProblem(s), textProblemTwoPasses(s); got != want {
+			t.Fatalf("textProblem(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		c := string(r) // surrogates become U+FFFD, which is valid
+		check(c)
+		check("身份证" + c + "补办")
+	}
+	for _, s := range []string{"", "a\rb", "a\r\nb", "a\r", "\x01\xff", "\u202e\xc3", "\ufffe\x80", "a\u2028\u0001",
+		"\xe4\xb8", "身份\xe8\xaf", "ok\u00a0ok", "\x7f", "\u0085", "\U0010ffff", "\U0001fffe", "\ufdd0", "\ufdef", "\ufdf0"} {
+		check(s)
+	}
+}
+
+func FuzzTextProblem(f *testing.F) {
+	for _, s := range []string{"", "居民身份证补办\n材料：户口簿", "a\r\nb\x01", "\xff", "\u202e", "\ufffe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := textProblem(s), textProblemTwoPasses(s); got != want {
+			t.Fatalf("textProblem(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

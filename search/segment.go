@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/go-ego/gse"
-	"golang.org/x/text/unicode/norm"
 )
 
 //go:embed data/dict.txt
@@ -38,13 +37,6 @@ var segmenter = sync.OnceValues(func() (*gse.Segmenter, error) {
 	}
 	return seg, nil
 })
-
-// normalize folds full-width forms to half-width and upper case to lower
-// case (NFKC, then lower), the form both documents and queries are
-// analysed in.
-func normalize(s string) string {
-	return strings.ToLower(norm.NFKC.String(s))
-}
 
 // cutSearch splits text into words in search mode: every dictionary word
 // and its dictionary sub-words (公积金 → 公积 积金 公积金), for indexing.
