@@ -224,6 +224,11 @@ func newStageWriter(ctx context.Context, dir string, free chan *stageBatch) (*st
 	if sqlDB, err := sw.db.DB(); err == nil {
 		sqlDB.SetMaxOpenConns(1)
 	}
+	// The stage holds the guides as the editions do: pages of the same size.
+	if err := sw.db.Exec(fmt.Sprintf("PRAGMA page_size = %d", pageSize)).Error; err != nil {
+		sw.close()
+		return nil, fmt.Errorf("open import stage: %w", err)
+	}
 	sw.tx = sw.db.WithContext(ctx).Begin()
 	if err := sw.tx.Error; err != nil {
 		sw.close()

@@ -72,7 +72,11 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, DatabaseFile) +
+	path := filepath.Join(dir, DatabaseFile)
+	if err := createDatabase(path); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + path +
 		fmt.Sprintf("?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=%d&_txlock=immediate&_foreign_keys=on",
 			lockWait.Milliseconds())
 	s, err := OpenDialector(sqlite.Open(dsn))
@@ -82,6 +86,38 @@ func Open(dir string) (*Store, error) {
 	s.dir = dir
 	removeStaleStages(dir)
 	return s, nil
+}
+
+// pageSize is the page size, in bytes, of a database the store creates
+// (SQLite's default is 4 KiB). A guide is a few KiB of JSON: with 4 KiB
+// pages nearly every edition spills into overflow pages, and an import of
+// a million varied items swapped its 6 GB in 73-74 s; with 16 KiB pages
+// in 50 s. A database created before keeps its page size.
+const pageSize = 16 << 10
+
+// createDatabase creates the SQLite database file at path, in WAL mode
+// with pages of pageSize bytes, unless it exists: the page size of a
+// database is set before its first table, and cannot change once it is in
+// WAL mode.
+func createDatabase(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	db, err := gorm.Open(sqlite.Open("file:"+path), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	defer sqlDB.Close()
+	for _, pragma := range []string{fmt.Sprintf("PRAGMA page_size = %d", pageSize), "PRAGMA journal_mode = WAL"} {
+		if err := db.Exec(pragma).Error; err != nil {
+			return fmt.Errorf("create database: %w", err)
+		}
+	}
+	return nil
 }
 
 // OpenDialector opens a store on a gorm dialector of SQLite or
