@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"gorm.io/gorm"
@@ -16,6 +18,13 @@ import (
 // rather than all being held in memory until commit.
 const bulkCacheKiB = 64 << 10
 
+// walKeepBytes is the size of the SQLite write-ahead log above which a
+// bulk transaction truncates it once committed. SQLite checkpoints the log
+// into the database as it goes but keeps the file at its largest: a swap
+// of a million items leaves a 6 GB log behind, which nothing else would
+// shrink. A variable so that a test can lower it.
+var walKeepBytes int64 = 64 << 20
+
 // bulkTransaction runs fn in one transaction tuned for writing many rows,
 // with the import stage file stage (when not "") readable as
 // dialect.stagedTable. It pins a connection for the transaction and
@@ -25,8 +34,30 @@ const bulkCacheKiB = 64 << 10
 // the pages it touches to a temporary file) and the page cache enlarged;
 // on PostgreSQL the stage is copied into a temporary table first, before
 // the transaction takes any lock. The connection is restored before it
-// goes back to the pool, or closed when it cannot be.
+// goes back to the pool, or closed when it cannot be. On SQLite a
+// write-ahead log left larger than walKeepBytes is truncated afterwards.
 func (s *Store) bulkTransaction(ctx context.Context, stage string, fn func(tx *gorm.DB) error) error {
+	err := s.bulkConnection(ctx, stage, fn)
+	if err == nil && s.pg == nil && s.dir != "" {
+		s.trimWAL(ctx)
+	}
+	return err
+}
+
+// trimWAL checkpoints the SQLite write-ahead log and truncates it to
+// nothing when it has grown past walKeepBytes. It is best effort: a reader
+// of an older snapshot in another process (a server reading while the
+// import swapped) keeps the log as it is until a later checkpoint.
+func (s *Store) trimWAL(ctx context.Context) {
+	fi, err := os.Stat(filepath.Join(s.dir, DatabaseFile) + "-wal")
+	if err != nil || fi.Size() <= walKeepBytes {
+		return
+	}
+	_ = s.db.WithContext(context.WithoutCancel(ctx)).Exec(`PRAGMA wal_checkpoint(TRUNCATE)`).Error
+}
+
+// bulkConnection is bulkTransaction on its pinned connection.
+func (s *Store) bulkConnection(ctx context.Context, stage string, fn func(tx *gorm.DB) error) error {
 	db := s.db.WithContext(ctx)
 	return db.Connection(func(pinned *gorm.DB) error {
 		conn := pinned.Session(&gorm.Session{NewDB: true})
