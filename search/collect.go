@@ -1,7 +1,9 @@
 package search
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -24,6 +26,15 @@ func (f *filter) accepts(g *group, i int) bool {
 	return g.Members[i].Flags&f.flags == f.flags && (f.dept < 0 || g.Members[i].Dept == f.dept) &&
 		(f.regions == nil || f.regions[g.Members[i].Region]) && (f.svc < 0 || g.Members[i].Svc == f.svc)
 }
+
+// onItems reports whether the filter reads what items hold of their own
+// (accepts), onGroups whether it reads what a group's items share
+// (passes): a search without filters checks neither.
+func (f *filter) onItems() bool {
+	return f.flags != 0 || f.dept >= 0 || f.regions != nil || f.svc >= 0
+}
+
+func (f *filter) onGroups() bool { return f.typ >= 0 || f.audience >= 0 || f.theme >= 0 }
 
 // ranking orders the matching items: those of the region the query named
 // (tier) first, then by score, then by how near they are to the citizen's
@@ -294,7 +305,7 @@ func (t *table) represents(a, b candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	return t.Rows[a.row].Code < t.Rows[b.row].Code
+	return t.codeLess(a.row, b.row)
 }
 
 // serviceWork is the scratch space of a grouped collection, reused
@@ -437,13 +448,25 @@ func (c *counter) release() {
 }
 
 // top returns the numbers of the size most frequent values, most frequent
-// first, ties by name; name gives a number's value.
-func (c *counter) top(size int, name func(int32) string) []int32 {
+// first, ties by value; rank gives a number's place in the order of the
+// values.
+func (c *counter) top(size int, rank []int32) []int32 {
+	if len(c.touched) <= 4*size {
+		// Few values: sorted whole.
+		out := slices.Clone(c.touched)
+		slices.SortFunc(out, func(a, b int32) int {
+			if c.n[a] != c.n[b] {
+				return cmp.Compare(c.n[b], c.n[a])
+			}
+			return cmp.Compare(rank[a], rank[b])
+		})
+		return out[:min(size, len(out))]
+	}
 	worse := func(a, b int32) bool { // a ranks after b
 		if c.n[a] != c.n[b] {
 			return c.n[a] < c.n[b]
 		}
-		return name(a) > name(b)
+		return rank[a] > rank[b]
 	}
 	var h []int32 // heap with the worst kept at its root
 	down := func(i int) {
@@ -528,7 +551,7 @@ func (tk *topK) better(a, b candidate) bool {
 	if a.near != b.near {
 		return a.near > b.near
 	}
-	return tk.t.Rows[a.row].Code < tk.t.Rows[b.row].Code
+	return tk.t.codeLess(a.row, b.row)
 }
 
 func (tk *topK) full() bool { return len(tk.h) >= tk.k }

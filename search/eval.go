@@ -351,6 +351,7 @@ type evalRun struct {
 	// name-only parts evaluated so far (see titles.go).
 	titles  *titleIndex
 	byTitle map[*evalNode]matches
+	slots   map[*evalNode][]int32 // see titleSlots
 	*evalBuffers
 }
 

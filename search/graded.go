@@ -1,9 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -166,11 +167,11 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		}
 		out = append(out, scoredGroup{group: d, score: c + textShare*a.score/maxScore})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	slices.SortFunc(out, func(a, b scoredGroup) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return out[i].group < out[j].group
+		return cmp.Compare(a.group, b.group)
 	})
 	return out, nil
 }

@@ -485,7 +485,7 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 	if err := pipe.close(); err != nil {
 		return fail(err)
 	}
-	t.rankNames()
+	t.rank(true)
 	if err := t.save(path); err != nil {
 		return fail(err)
 	}
@@ -981,7 +981,7 @@ func (ix *Index) indexChanges(ctx context.Context, changes []catalog.Change, adv
 		}
 	}
 	empty := cur.emptyGroups(left)
-	cur.rankNames()
+	cur.rank(false)
 	if advance {
 		cur.Seq, ix.seq = last, last
 	}

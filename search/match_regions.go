@@ -155,13 +155,14 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 			return
 		}
 	}
+	groups, items := f.onGroups(), f.onItems()
 	for _, sg := range m.groups {
 		g := &t.Groups[sg.group]
-		if !g.passes(f) {
+		if groups && !g.passes(f) {
 			continue
 		}
 		for i := range g.Members {
-			if f.accepts(g, i) {
+			if !items || f.accepts(g, i) {
 				fn(sg, g, i)
 			}
 		}

@@ -47,6 +47,11 @@ type table struct {
 	// edits counts the changes to the groups' items (put, unlink): the
 	// items by region (regionRows) are made anew when it moved on.
 	edits uint64
+	// codesInOrder tells that the live rows below it are numbered in the
+	// order of their codes (a fresh build takes the items in code order),
+	// so that ranking compares their numbers instead of their codes; a
+	// row given a new code shortens it.
+	codesInOrder int32
 }
 
 // group is one distinct guide text and the items that share it, with
@@ -102,6 +107,11 @@ type row struct {
 type interner struct {
 	Vals []string
 	idx  map[string]int32
+	// rank gives each value's place in the order of the values (see
+	// rankValues), so that facets break ties without comparing strings.
+	rank []int32
+	// sorted lists the value numbers in the order of the values.
+	sorted []int32
 }
 
 func (in *interner) id(s string) int32 {
@@ -123,6 +133,36 @@ func (in *interner) lookup(s string) int32 {
 		return i
 	}
 	return -1
+}
+
+// rankValues brings rank and sorted up to the values added since they
+// were made: the new values are sorted and merged in.
+func (in *interner) rankValues() {
+	if len(in.rank) == len(in.Vals) {
+		return
+	}
+	added := make([]int32, 0, len(in.Vals)-len(in.rank))
+	for i := len(in.rank); i < len(in.Vals); i++ {
+		added = append(added, int32(i))
+	}
+	less := func(a, b int32) int { return strings.Compare(in.Vals[a], in.Vals[b]) }
+	slices.SortFunc(added, less)
+	merged := make([]int32, 0, len(in.Vals))
+	i, j := 0, 0
+	for i < len(in.sorted) || j < len(added) {
+		if j == len(added) || (i < len(in.sorted) && less(in.sorted[i], added[j]) < 0) {
+			merged = append(merged, in.sorted[i])
+			i++
+		} else {
+			merged = append(merged, added[j])
+			j++
+		}
+	}
+	in.sorted = merged
+	in.rank = slices.Grow(in.rank[:0], len(merged))[:len(merged)]
+	for r, v := range merged {
+		in.rank[v] = int32(r)
+	}
 }
 
 func (in *interner) reindex() {
@@ -261,6 +301,7 @@ func (t *table) put(code string, gi int32, region, dept, svc string, flags uint1
 			t.Rows = append(t.Rows, row{Group: -1})
 		}
 		t.Rows[ri].Code = code
+		t.codesInOrder = min(t.codesInOrder, ri)
 		t.byCode.add(t, ri)
 		t.live++
 	}
@@ -329,6 +370,45 @@ func (t *table) emptyGroups(groups map[int32]bool) []int32 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// rank brings the table's orders up to its contents, once it was built
+// or loaded (fresh) or changed: the groups by name (rankNames), each
+// dimension's values, and, of a fresh table, how many rows are in code
+// order.
+func (t *table) rank(fresh bool) {
+	t.rankNames()
+	for _, in := range t.interners() {
+		in.rankValues()
+	}
+	if fresh {
+		t.codesInOrder = t.rowsInCodeOrder()
+	}
+}
+
+// rowsInCodeOrder returns how many rows from the first are numbered in
+// the order of their codes (free rows have none and are passed over).
+func (t *table) rowsInCodeOrder() int32 {
+	last, seen := "", false
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if r.Group < 0 {
+			continue
+		}
+		if seen && r.Code <= last {
+			return int32(i)
+		}
+		last, seen = r.Code, true
+	}
+	return int32(len(t.Rows))
+}
+
+// codeLess reports whether row a's code sorts before row b's.
+func (t *table) codeLess(a, b int32) bool {
+	if a < t.codesInOrder && b < t.codesInOrder {
+		return a < b
+	}
+	return t.Rows[a].Code < t.Rows[b].Code
 }
 
 // rankNames orders the groups by name for browsing, when groups were added.

@@ -376,7 +376,7 @@ func (t *table) link() error {
 		t.byCode.add(t, int32(i))
 		t.live++
 	}
-	t.rankNames()
+	t.rank(true)
 	return nil
 }
 

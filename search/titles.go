@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -306,29 +307,35 @@ func (r *evalRun) expand(si int, n *evalNode, within []uint32) (matches, error) 
 	}
 	st := r.titlesOf(si)
 	if within != nil {
+		// Each candidate's name looked up in a list by name number (the
+		// names are few: hundreds at a million items).
+		at := r.titleSlots(n, tm)
 		out := matches{docs: r.uints(len(within)), scores: r.floats(len(within)), own: true}
 		for _, d := range within {
 			t := st.docTitle[d]
 			if t < 0 {
 				continue
 			}
-			if i, ok := slices.BinarySearch(tm.docs, uint32(t)); ok {
+			if i := at[t]; i > 0 {
 				out.docs = append(out.docs, d)
-				out.scores = append(out.scores, tm.scores[i])
+				out.scores = append(out.scores, tm.scores[i-1])
 			}
 		}
 		return out, nil
 	}
-	total := 0
+	// Each matching name's documents are a sorted list, and a document
+	// bears one name: the lists are merged, or, when they cover much of
+	// the segment, marked in a segment-sized array that is then walked.
+	total, lists := 0, 0
 	for _, t := range tm.docs {
-		if int(t)+1 < len(st.off) {
+		if int(t)+1 < len(st.off) && st.off[t+1] > st.off[t] {
 			total += int(st.off[t+1] - st.off[t])
+			lists++
 		}
 	}
 	out := matches{docs: r.uints(total), scores: r.floats(total), own: true}
 	size := len(st.docTitle)
-	if total > size/32 {
-		// Many documents: walk the segment in order.
+	if total*bits.Len(uint(lists)) > size/4 {
 		score, count := r.dense(size)
 		for i, t := range tm.docs {
 			if int(t)+1 < len(st.off) {
@@ -346,24 +353,73 @@ func (r *evalRun) expand(si int, n *evalNode, within []uint32) (matches, error) 
 		}
 		return out, nil
 	}
-	type hit struct {
-		d uint32
-		s float64
-	}
-	hits := make([]hit, 0, total)
+	// Merged two by two, from the names' lists on, between out and a
+	// second buffer.
+	next := matches{docs: r.uints(total), scores: r.floats(total), own: true}
+	var runs []int // ends of the sorted runs in out
 	for i, t := range tm.docs {
-		if int(t)+1 < len(st.off) {
+		if int(t)+1 < len(st.off) && st.off[t+1] > st.off[t] {
 			for _, d := range st.docs[st.off[t]:st.off[t+1]] {
-				hits = append(hits, hit{d, tm.scores[i]})
+				out.docs = append(out.docs, d)
+				out.scores = append(out.scores, tm.scores[i])
 			}
+			runs = append(runs, len(out.docs))
 		}
 	}
-	slices.SortFunc(hits, func(a, b hit) int { return int(a.d) - int(b.d) })
-	for _, h := range hits {
-		out.docs = append(out.docs, h.d)
-		out.scores = append(out.scores, h.s)
+	for len(runs) > 1 {
+		next.docs, next.scores = next.docs[:0], next.scores[:0]
+		merged := make([]int, 0, (len(runs)+1)/2)
+		from := 0
+		for k := 0; k < len(runs); k += 2 {
+			if k+1 == len(runs) {
+				next.docs = append(next.docs, out.docs[from:runs[k]]...)
+				next.scores = append(next.scores, out.scores[from:runs[k]]...)
+			} else {
+				mergeRuns(&next, out, from, runs[k], runs[k+1])
+			}
+			if k+1 < len(runs) {
+				from = runs[k+1]
+			}
+			merged = append(merged, len(next.docs))
+		}
+		runs = merged
+		out, next = next, out
 	}
+	r.release(next)
 	return out, nil
+}
+
+// mergeRuns appends to dst the sorted runs m[a:b] and m[b:c] merged.
+func mergeRuns(dst *matches, m matches, a, b, c int) {
+	i, j := a, b
+	for i < b && j < c {
+		if m.docs[i] < m.docs[j] {
+			dst.docs, dst.scores = append(dst.docs, m.docs[i]), append(dst.scores, m.scores[i])
+			i++
+		} else {
+			dst.docs, dst.scores = append(dst.docs, m.docs[j]), append(dst.scores, m.scores[j])
+			j++
+		}
+	}
+	dst.docs, dst.scores = append(dst.docs, m.docs[i:b]...), append(dst.scores, m.scores[i:b]...)
+	dst.docs, dst.scores = append(dst.docs, m.docs[j:c]...), append(dst.scores, m.scores[j:c]...)
+}
+
+// titleSlots returns, by name number, 1 + the place of the name in tm,
+// the matches of n over the names (0: not matched); made once per run.
+func (r *evalRun) titleSlots(n *evalNode, tm matches) []int32 {
+	if at, ok := r.slots[n]; ok {
+		return at
+	}
+	at := make([]int32, len(r.titles.names))
+	for i, t := range tm.docs {
+		at[t] = int32(i + 1)
+	}
+	if r.slots == nil {
+		r.slots = map[*evalNode][]int32{}
+	}
+	r.slots[n] = at
+	return at
 }
 
 // markTitleLevel sets titleLevel on every node of the tree that reads
