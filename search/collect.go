@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"math/bits"
 	"slices"
 	"sync"
@@ -447,63 +446,62 @@ func (c *counter) release() {
 	counters.Put(c)
 }
 
-// top returns the numbers of the size most frequent values, most frequent
-// first, ties by value; rank gives a number's place in the order of the
-// values.
-func (c *counter) top(size int, rank []int32) []int32 {
+// top returns the numbers of the size most frequent values of in, most
+// frequent first, ties in the order of the values. Each value is sorted
+// as one number, its count (inverted) above its rank among the values;
+// when many values were counted, a heap keeps the best size of them.
+func (c *counter) top(size int, in *interner) []int32 {
+	if size <= 0 {
+		return nil
+	}
+	key := func(v int32) uint64 { return uint64(^uint32(c.n[v]))<<32 | uint64(uint32(in.rank[v])) }
+	var keys []uint64
 	if len(c.touched) <= 4*size {
-		// Few values: sorted whole.
-		out := slices.Clone(c.touched)
-		slices.SortFunc(out, func(a, b int32) int {
-			if c.n[a] != c.n[b] {
-				return cmp.Compare(c.n[b], c.n[a])
-			}
-			return cmp.Compare(rank[a], rank[b])
-		})
-		return out[:min(size, len(out))]
-	}
-	worse := func(a, b int32) bool { // a ranks after b
-		if c.n[a] != c.n[b] {
-			return c.n[a] < c.n[b]
+		keys = make([]uint64, len(c.touched))
+		for i, v := range c.touched {
+			keys[i] = key(v)
 		}
-		return rank[a] > rank[b]
-	}
-	var h []int32 // heap with the worst kept at its root
-	down := func(i int) {
-		for {
-			l, w := 2*i+1, i
-			if l < len(h) && worse(h[l], h[w]) {
-				w = l
+		slices.Sort(keys)
+		keys = keys[:min(size, len(keys))]
+	} else {
+		// A heap with the worst kept at its root.
+		h := make([]uint64, 0, size)
+		down := func(i int) {
+			for {
+				l, w := 2*i+1, i
+				if l < len(h) && h[l] > h[w] {
+					w = l
+				}
+				if r := l + 1; r < len(h) && h[r] > h[w] {
+					w = r
+				}
+				if w == i {
+					return
+				}
+				h[i], h[w] = h[w], h[i]
+				i = w
 			}
-			if r := l + 1; r < len(h) && worse(h[r], h[w]) {
-				w = r
-			}
-			if w == i {
-				return
-			}
-			h[i], h[w] = h[w], h[i]
-			i = w
 		}
-	}
-	for _, v := range c.touched {
-		if len(h) < size {
-			h = append(h, v)
-			for i := len(h) - 1; i > 0 && worse(h[i], h[(i-1)/2]); i = (i - 1) / 2 {
-				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+		for _, v := range c.touched {
+			k := key(v)
+			if len(h) < size {
+				h = append(h, k)
+				for i := len(h) - 1; i > 0 && h[i] > h[(i-1)/2]; i = (i - 1) / 2 {
+					h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+				}
+				continue
 			}
-			continue
+			if k < h[0] {
+				h[0] = k
+				down(0)
+			}
 		}
-		if size > 0 && worse(h[0], v) {
-			h[0] = v
-			down(0)
-		}
+		slices.Sort(h)
+		keys = h
 	}
-	out := make([]int32, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = h[0]
-		h[0] = h[len(h)-1]
-		h = h[:len(h)-1]
-		down(0)
+	out := make([]int32, len(keys))
+	for i, k := range keys {
+		out[i] = in.sorted[uint32(k)]
 	}
 	return out
 }

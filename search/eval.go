@@ -471,11 +471,13 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		n += len(per[si].docs)
 	}
 	out := make([]scoredGroup, 0, n)
+	// Whether a group has items is read only when some have none.
+	someEmpty := t.liveGroups < len(t.Groups)
 	for si, m := range per {
 		groups := run.groups[si].groups
 		for i, d := range m.docs {
 			gi := groups[d]
-			if gi >= 0 && len(t.Groups[gi].Members) > 0 {
+			if gi >= 0 && (!someEmpty || len(t.Groups[gi].Members) > 0) {
 				out = append(out, scoredGroup{gi, m.scores[i]})
 			}
 		}

@@ -444,7 +444,7 @@ func (ix *Index) facets(t *table, c *collection) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(FacetFields))
 	list := func(field string, in *interner, cn *counter, label func(string) string) {
 		vs := []FacetValue{}
-		for _, i := range cn.top(facetSizes[field], in.rank) {
+		for _, i := range cn.top(facetSizes[field], in) {
 			v := in.Vals[i]
 			vs = append(vs, FacetValue{Value: v, Label: label(v), Count: int(cn.n[i])})
 		}

@@ -86,3 +86,33 @@ func TestCodeLessFollowsTheCodes(t *testing.T) {
 	}
 	check("swapped")
 }
+
+// A facet's values come most frequent first, ties in the order of the
+// values, cut at the facet's size: whether few values were counted (sorted
+// whole) or many (kept in a heap).
+func TestFacetTopOrdersByCountThenValue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var in interner
+	for len(in.Vals) < 3000 {
+		in.id(fmt.Sprintf("%d局", rng.IntN(1_000_000)))
+	}
+	in.rankValues()
+	for _, tc := range []struct{ values, size int }{{5, 10}, {40, 10}, {41, 10}, {900, 200}, {3000, 500}, {3000, 1}} {
+		c := getCounter(len(in.Vals))
+		for _, v := range rng.Perm(len(in.Vals))[:tc.values] {
+			c.add(int32(v), int32(1+rng.IntN(3)))
+		}
+		want := slices.Clone(c.touched)
+		slices.SortFunc(want, func(a, b int32) int {
+			if c.n[a] != c.n[b] {
+				return int(c.n[b] - c.n[a])
+			}
+			return strings.Compare(in.Vals[a], in.Vals[b])
+		})
+		want = want[:min(tc.size, len(want))]
+		if got := c.top(tc.size, &in); !slices.Equal(got, want) {
+			t.Errorf("%d values, size %d: top %v, want %v", tc.values, tc.size, got[:min(5, len(got))], want[:min(5, len(want))])
+		}
+		c.release()
+	}
+}
