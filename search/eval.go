@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -89,17 +89,43 @@ func (n *evalNode) sig() string {
 	if n.signature != "" {
 		return n.signature
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%q|%v|%d|%v(", n.kind, n.field, n.term, n.boost, n.min, n.positions)
+	// Written with strconv rather than fmt: a question's graded matching
+	// compiles hundreds of nodes.
+	b := make([]byte, 0, 64)
+	b = strconv.AppendInt(b, int64(n.kind), 10)
+	b = append(b, '|')
+	b = append(b, n.field...)
+	b = append(b, '|')
+	b = strconv.AppendQuote(b, string(n.term))
+	b = append(b, '|')
+	b = strconv.AppendFloat(b, n.boost, 'g', -1, 64)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(n.min), 10)
+	b = append(b, '|')
+	for _, p := range n.positions {
+		b = append(b, '[')
+		for _, t := range p {
+			b = strconv.AppendQuote(b, t)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, '(')
 	for i, k := range n.kids {
 		if n.times != nil {
-			fmt.Fprintf(&b, "%d×", n.times[i])
+			b = strconv.AppendInt(b, int64(n.times[i]), 10)
+			b = append(b, "×"...)
 		}
-		b.WriteString(k.sig())
-		b.WriteString(",")
+		b = append(b, k.sig()...)
+		b = append(b, ',')
 	}
-	fmt.Fprintf(&b, ")[%s;%s;%s]", n.must.sig(), n.should.sig(), n.mustNot.sig())
-	n.signature = b.String()
+	b = append(b, ")["...)
+	b = append(b, n.must.sig()...)
+	b = append(b, ';')
+	b = append(b, n.should.sig()...)
+	b = append(b, ';')
+	b = append(b, n.mustNot.sig()...)
+	b = append(b, ']')
+	n.signature = string(b)
 	return n.signature
 }
 

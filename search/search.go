@@ -307,6 +307,8 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 		if !m.plan.enforcement {
 			t.lowerExOfficio(m.groups)
 		}
+		// In group order, collecting reads the table in its order.
+		sortByGroup(m.groups, len(t.Groups))
 	}
 	m.large = len(m.groups)*t.live >= regionIndexMin*max(t.liveGroups, 1)
 	ix.matches.resize(matchBudget(t.liveGroups))

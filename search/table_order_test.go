@@ -116,3 +116,24 @@ func TestFacetTopOrdersByCountThenValue(t *testing.T) {
 		c.release()
 	}
 }
+
+// A match set comes out in group order, scores beside their groups, small
+// or large (sorted by radix), in a table of few groups or millions.
+func TestSortByGroup(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range []struct{ n, groups int }{{0, 1}, {1, 1}, {10, 100}, {1023, 5000}, {1024, 1024}, {5000, 3_000_000}, {70_000, 100_000}} {
+		gs := make([]scoredGroup, 0, tc.n)
+		for _, g := range rng.Perm(tc.groups)[:tc.n] {
+			gs = append(gs, scoredGroup{group: int32(g), score: float64(g) / 7})
+		}
+		sortByGroup(gs, tc.groups)
+		for i, g := range gs {
+			if i > 0 && gs[i-1].group >= g.group || g.score != float64(g.group)/7 {
+				t.Fatalf("%d of %d groups: place %d holds group %d (score %v) after %d", tc.n, tc.groups, i, g.group, g.score, gs[max(i-1, 0)].group)
+			}
+		}
+		if len(gs) != tc.n {
+			t.Fatalf("%d groups came out of %d", len(gs), tc.n)
+		}
+	}
+}
