@@ -117,7 +117,7 @@ func (c *collection) bytes() int { return 256 + 24*cap(c.ordered) + facetBytes(c
 func (m *matchSet) bytes() int {
 	n := 512 + 16*cap(m.groups)
 	if m.large {
-		n += lookupBytes(len(m.groups), m.tableGroups)
+		n += lookupBytes(m.tableGroups)
 	}
 	return n
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v17"
 )
 
 // The evaluator runs the text queries of query.go over the postings of
@@ -660,7 +661,7 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 			d.freq = append(d.freq, uint32(min(p.Frequency(), math.MaxUint32)))
 		}
 		d.docs = append(d.docs, uint32(p.Number()))
-		d.norm = append(d.norm, float32(p.Norm()))
+		d.norm = append(d.norm, postingNorm(p))
 		if positions {
 			ps = ps[:0]
 			for _, l := range p.Locations() {
@@ -671,6 +672,28 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 	}
 	return d, nil
 }
+
+// postingNorm returns a posting's field norm as bleve's Norm gives it
+// (float32(1/√length)). A posting of the segments this release writes
+// (zap v17) holds the field's length, and short lengths' norms are read
+// from a table instead of taking a square root per posting.
+func postingNorm(p segment.Posting) float32 {
+	if zp, ok := p.(*zap.Posting); ok {
+		if n := zp.NormUint64(); n < uint64(len(normTable)) {
+			return normTable[n]
+		}
+	}
+	return float32(p.Norm())
+}
+
+// normTable holds float32(1/√n) for field lengths n below its size.
+var normTable = func() []float32 {
+	t := make([]float32, 1024)
+	for n := range t {
+		t[n] = float32(1.0 / math.Sqrt(float64(n)))
+	}
+	return t
+}()
 
 // phraseFields are the fields queried by phrase (with positions); the
 // others are matched by term.

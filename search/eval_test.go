@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	zap "github.com/blevesearch/zapx/v17"
 
 	"zhinan/catalog"
 )
@@ -272,5 +273,53 @@ func TestTextTakenAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		search(fmt.Sprintf("after change %d", i+1))
+	}
+}
+
+// The norms a decoded posting keeps are bleve's, read from the table for
+// the segments this release writes: every posting of every body term of
+// the seed index, and the table against the square root for every length
+// it holds.
+func TestPostingNormIsBleves(t *testing.T) {
+	for n, got := range normTable {
+		if want := float32(1.0 / math.Sqrt(float64(n))); got != want && !(math.IsInf(float64(got), 1) && math.IsInf(float64(want), 1)) {
+			t.Fatalf("norm of length %d: %v, want %v", n, got, want)
+		}
+	}
+	f := seedFixture(t)
+	ix := f.index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	snap, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	fast, all := 0, 0
+	for _, ss := range snap.Segments() {
+		dict, err := ss.Segment().Dictionary("body")
+		if err != nil || dict == nil {
+			t.Fatalf("body dictionary: %v", err)
+		}
+		it := dict.AutomatonIterator(nil, nil, nil)
+		for de, err := it.Next(); de != nil && err == nil; de, err = it.Next() {
+			pl, err := dict.PostingsList([]byte(de.Term), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pi := pl.Iterator(true, true, false, nil)
+			for p, err := pi.Next(); p != nil && err == nil; p, err = pi.Next() {
+				all++
+				if _, ok := p.(*zap.Posting); ok {
+					fast++
+				}
+				if got, want := postingNorm(p), float32(p.Norm()); got != want {
+					t.Fatalf("term %q, document %d: norm %v, want %v", de.Term, p.Number(), got, want)
+				}
+			}
+		}
+	}
+	if all == 0 || fast != all {
+		t.Fatalf("%d of %d postings read by the table", fast, all)
 	}
 }

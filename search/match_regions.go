@@ -65,22 +65,20 @@ func (ix *Index) regionRows(t *table) *regionRows {
 }
 
 // groupLookup tells whether a group matched and where it is in the match
-// set: bit g of bits is set when group g matched, and at lists the places
-// of the matching groups in group order (rank holds the number of set
-// bits before each word). It is made when a region filter first reads
-// the set by group.
+// set, which is in group order (sortByGroup): bit g of bits is set when
+// group g matched, and its place is the number of set bits before it
+// (rank holds that number before each word). It is made when a region
+// filter first reads the set by group.
 type groupLookup struct {
 	once sync.Once
 	bits []uint64
 	rank []int32
-	at   []int32
 }
 
-// lookupBytes is what the lookup of a set of n groups in a table of
-// groups takes.
-func lookupBytes(n, groups int) int {
-	words := (groups + 63) / 64
-	return 12*words + 4*n
+// lookupBytes is what the lookup of a match set takes in a table of
+// groups.
+func lookupBytes(groups int) int {
+	return 12 * ((groups + 63) / 64)
 }
 
 // lookup returns the groups of m by number, of table t, making them once.
@@ -96,10 +94,6 @@ func (m *matchSet) lookup(t *table) *groupLookup {
 		for w, b := range l.bits {
 			l.rank[w] = n
 			n += int32(bits.OnesCount64(b))
-		}
-		l.at = make([]int32, len(m.groups))
-		for j, sg := range m.groups {
-			l.at[l.rankOf(sg.group)] = int32(j)
 		}
 	})
 	return l
@@ -121,7 +115,7 @@ func (l *groupLookup) find(g int32) int {
 	if l.bits[w]&(1<<(g&63)) == 0 {
 		return -1
 	}
-	return int(l.at[l.rankOf(g)])
+	return int(l.rankOf(g))
 }
 
 // eachItem calls fn for every matching item of m that passes the filter f
