@@ -288,13 +288,7 @@ func TestPostingNormIsBleves(t *testing.T) {
 	}
 	f := seedFixture(t)
 	ix := f.index
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	snap, err := ix.snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	snap := readSnapshot(t, ix)
 	fast, all := 0, 0
 	for _, ss := range snap.Segments() {
 		dict, err := ss.Segment().Dictionary("body")

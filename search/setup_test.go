@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"zhinan/catalog"
 	"zhinan/seeds"
 	"zhinan/store"
@@ -89,4 +91,18 @@ func (f *fixture) regionsOf(region, filter string) []string {
 		}
 	}
 	return out
+}
+
+// readSnapshot holds ix's read lock and returns a snapshot of its live
+// generation, both released when the test ends.
+func readSnapshot(t testing.TB, ix *Index) *scorch.IndexSnapshot {
+	t.Helper()
+	ix.mu.RLock()
+	t.Cleanup(ix.mu.RUnlock)
+	snap, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close() })
+	return snap
 }

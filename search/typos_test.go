@@ -49,13 +49,7 @@ func TestFieldTermsCountDocuments(t *testing.T) {
 		defer snap.Close()
 		return len(snap.Segments()) == 1
 	})
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	snap, err := ix.snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	snap := readSnapshot(t, ix)
 	for _, field := range warmFields {
 		checked, many := 0, 0
 		err := ix.fieldTerms(field, func(string) bool { return true }, func(term string, docs uint64) {
