@@ -3,10 +3,12 @@ package search
 import (
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // analyzerCJK is bleve's cjk analyzer (unicode words, width folding,
@@ -94,19 +96,16 @@ func isPieceEnd(input []byte, i int) (size int) {
 	return 0
 }
 
-// Analyze implements analysis.Analyzer.
-func (a *cjkPieces) Analyze(input []byte) analysis.TokenStream {
-	if !utf8.Valid(input) {
-		// The word segmenter reads no further than a broken byte, which a
-		// sentence after it would hide; stored texts are always valid.
-		return a.inner.Analyze(input)
-	}
-	type span struct {
-		start, end int
-		s          *sentence // nil: too long to keep
-	}
-	var spans []span
-	n := 0
+// span is a sentence of a text analysed by cjkPieces: its bytes
+// input[start:end] and its kept tokens (nil: too long to keep).
+type span struct {
+	start, end int
+	s          *sentence
+}
+
+// spans cuts valid UTF-8 input into its sentences and looks up their
+// tokens; n counts the kept sentences' tokens.
+func (a *cjkPieces) spans(input []byte) (spans []span, n int) {
 	from := 0
 	for i := 0; i <= len(input); {
 		size := 0
@@ -130,6 +129,17 @@ func (a *cjkPieces) Analyze(input []byte) analysis.TokenStream {
 		i += size
 		from = i
 	}
+	return spans, n
+}
+
+// Analyze implements analysis.Analyzer.
+func (a *cjkPieces) Analyze(input []byte) analysis.TokenStream {
+	if !utf8.Valid(input) {
+		// The word segmenter reads no further than a broken byte, which a
+		// sentence after it would hide; stored texts are always valid.
+		return a.inner.Analyze(input)
+	}
+	spans, n := a.spans(input)
 	block := make([]analysis.Token, n)
 	out := make(analysis.TokenStream, 0, n)
 	k := 0
@@ -160,6 +170,51 @@ func (a *cjkPieces) Analyze(input []byte) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+// frequencies is what bleve's TextField.Analyze makes of Analyze's tokens
+// for a field without term vectors: the number of tokens and each term's
+// count. It makes no tokens, and the terms of kept sentences are not
+// copied: a kept sentence's terms are never modified.
+func (a *cjkPieces) frequencies(input []byte) (int, index.TokenFrequencies) {
+	if !utf8.Valid(input) {
+		ts := a.inner.Analyze(input)
+		return len(ts), analysis.TokenFrequency(ts, nil, index.IndexField)
+	}
+	spans, n := a.spans(input)
+	freqs := make(index.TokenFrequencies, n)
+	var slab []index.TokenFreq // the TokenFreqs, allocated a few at a time
+	count := func(key string, term []byte) {
+		if tf, ok := freqs[key]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			return
+		}
+		if len(slab) == 0 {
+			slab = make([]index.TokenFreq, min(max(n/4, 16), 256))
+		}
+		tf := &slab[0]
+		slab = slab[1:]
+		tf.Term = term
+		tf.SetFrequency(1)
+		freqs[key] = tf
+	}
+	for _, sp := range spans {
+		if sp.s == nil {
+			ts := a.inner.Analyze(input[sp.start:sp.end])
+			n += len(ts)
+			for _, t := range ts {
+				count(string(t.Term), t.Term)
+			}
+			continue
+		}
+		termStart := 0
+		for _, t := range sp.s.toks {
+			term := sp.s.terms[termStart:t.termEnd:t.termEnd]
+			termStart = int(t.termEnd)
+			count(unsafe.String(unsafe.SliceData(term), len(term)), term)
+		}
+	}
+	return n, freqs
 }
 
 // piece returns the tokens of one sentence of at most piecesMaxKey bytes,

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"zhinan/seeds"
 )
@@ -54,7 +55,9 @@ func tokenString(t *analysis.Token) string {
 }
 
 // analyzeBoth analyses text with both, each on a copy of its own (a filter
-// may fold its input in place), and reports a difference.
+// may fold its input in place), and reports a difference in the tokens or
+// in the term counts bleve makes of them for a field without term vectors
+// (cjkPieces.frequencies).
 func analyzeBoth(t testing.TB, bleveCJK, pieces analysis.Analyzer, text string) {
 	t.Helper()
 	want := bleveCJK.Analyze([]byte(text))
@@ -62,6 +65,36 @@ func analyzeBoth(t testing.TB, bleveCJK, pieces analysis.Analyzer, text string) 
 	if d := sameTokens(want, got); d != "" {
 		t.Fatalf("%q: %s", text, d)
 	}
+	n, freqs := pieces.(*cjkPieces).frequencies([]byte(text))
+	if d := sameFrequencies(len(want), analysis.TokenFrequency(want, nil, index.IndexField), n, freqs); d != "" {
+		t.Fatalf("%q: %s", text, d)
+	}
+}
+
+// sameFrequencies returns how two fields' analyses first differ, or "":
+// their lengths, terms and counts, and each TokenFreq's Term against its
+// key.
+func sameFrequencies(wantLen int, want index.TokenFrequencies, gotLen int, got index.TokenFrequencies) string {
+	if gotLen != wantLen {
+		return fmt.Sprintf("length %d, want %d", gotLen, wantLen)
+	}
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d terms, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		switch {
+		case !ok:
+			return fmt.Sprintf("term %q missing", k)
+		case g.Frequency() != w.Frequency():
+			return fmt.Sprintf("term %q counted %d, want %d", k, g.Frequency(), w.Frequency())
+		case string(g.Term) != k:
+			return fmt.Sprintf("term %q has Term %q", k, g.Term)
+		case len(g.Locations) != 0:
+			return fmt.Sprintf("term %q has locations", k)
+		}
+	}
+	return ""
 }
 
 // jsonTexts calls fn with every string of every JSON line of r, and with

@@ -452,12 +452,16 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 	}
 	// The store is read and the table made while bleve analyses and
 	// writes the previous batch of new groups, so that both cores work.
+	docs, err := newGroupDocs(bi.Mapping())
+	if err != nil {
+		return fail(err)
+	}
 	t := newTable()
 	pipe := newBatchPipe(bi)
 	batch := bi.NewBatch()
 	queued := map[groupID]bool{}
 	err = ix.store.EachPublished(ctx, catalog.ExportFilter{}, func(p *catalog.Published) error {
-		it, err := ix.prepare(t, batch, queued, p)
+		it, err := ix.prepare(t, docs, batch, queued, p)
 		if err != nil {
 			return err
 		}
@@ -504,13 +508,13 @@ type pendingItem struct {
 }
 
 // prepare reads a published item for table t and adds its group's
-// document to batch when bleve lacks it (queued lists the groups already
-// in batch). It only reads t, so that searches may go on meanwhile; commit
-// writes it.
-func (ix *Index) prepare(t *table, batch *bleve.Batch, queued map[groupID]bool, p *catalog.Published) (pendingItem, error) {
+// document (made by docs) to batch when bleve lacks it (queued lists the
+// groups already in batch). It only reads t, so that searches may go on
+// meanwhile; commit writes it.
+func (ix *Index) prepare(t *table, docs *groupDocs, batch *bleve.Batch, queued map[groupID]bool, p *catalog.Published) (pendingItem, error) {
 	gt := textOf(p, ix.regions.localDepartment(p.Region, p.Department))
 	if gi, ok := t.byGroup.find(t, gt.id); (!ok || t.Groups[gi].needsDoc) && !queued[gt.id] {
-		if err := batch.Index(gt.id.String(), makeDocument(gt)); err != nil {
+		if err := batch.IndexAdvanced(docs.make(gt.id.String(), gt)); err != nil {
 			return pendingItem{}, err
 		}
 		queued[gt.id] = true
@@ -943,12 +947,16 @@ func (ix *Index) indexChanges(ctx context.Context, changes []catalog.Change, adv
 	// The new groups' documents go to bleve first; the rows follow
 	// under the lock. A search in between finds a group no row has
 	// yet, which matches nothing.
+	docs, err := newGroupDocs(bi.Mapping())
+	if err != nil {
+		return err
+	}
 	batch := bi.NewBatch()
 	queued := map[groupID]bool{}
 	var items []pendingItem
 	for _, code := range codes {
 		if p, ok := pubs[code]; ok {
-			it, err := ix.prepare(cur, batch, queued, p)
+			it, err := ix.prepare(cur, docs, batch, queued, p)
 			if err != nil {
 				return err
 			}
