@@ -12,10 +12,11 @@ import (
 // groupDocs makes groups' bleve documents for one bleve index without
 // bleve's mapping: the fields its mapping gives a document (ask, faq and
 // body, with the mapping's options and analyzer), analysed straight into
-// term counts (cjkPieces.frequencies), and no composite _all field, which
-// nothing reads. On a varied catalogue every county's guide is a document
-// of its own, and the tokens, the per-term allocations and the empty _all
-// field bleve made of each were a fifth of building the index.
+// term counts (cjkPieces.frequencies), and neither the name fields, empty
+// since the titles index holds the names, nor the composite _all field:
+// nothing reads them. On a varied catalogue every county's guide is a
+// document of its own, and the tokens, the per-term allocations and the
+// nine unread fields bleve made of each were a fifth of building the index.
 // TestGroupDocumentIsMapped compares the fields with bleve's.
 type groupDocs struct {
 	fields []groupField
