@@ -61,7 +61,7 @@ const (
 )
 
 // document is the text of one group that is matched. bleve holds its
-// ask-phrases, FAQ and body (makeDocument); the name fields are made once
+// ask-phrases, FAQ and body (makeDocument, groupDocs); the name fields are made once
 // per distinct name (makeNameFields) for the titles index (titles.go).
 // Everything else about an item is in the table.
 type document struct {
@@ -450,8 +450,9 @@ func (ix *Index) build(ctx context.Context) (string, bleve.Index, *table, error)
 	if err != nil {
 		return fail(err)
 	}
-	// The store is read and the table made while bleve analyses and
-	// writes the previous batch of new groups, so that both cores work.
+	// The store is read, the new groups' documents made and analysed
+	// (groupDocs.make) and the table made while bleve writes the previous
+	// batch's segment, so that both cores work.
 	docs, err := newGroupDocs(bi.Mapping())
 	if err != nil {
 		return fail(err)
@@ -1053,8 +1054,10 @@ func makeNameFields(n string) document {
 	}
 }
 
-// makeDocument turns a group's text into its bleve document: the
-// ask-phrases, FAQ and body. The name fields are left out: every county's
+// makeDocument turns a group's text into the texts of its bleve document,
+// which groupDocs makes (bleve's mapping makes the same fields of it,
+// TestGroupDocumentIsMapped): the ask-phrases, FAQ and body, normalised.
+// The name fields are left out: every county's
 // copy of a catalogue entry bears the same name, and the titles index
 // (titles.go) holds each distinct name once, with the statistics bleve
 // would have counted over the documents bearing it.
