@@ -408,23 +408,29 @@ type matches struct {
 // evaluate runs q over the index and returns the groups it matches with
 // bleve's scores, in no particular order; groups without items (a
 // document whose removal has not reached bleve yet) are left out. The
-// caller holds ix.mu for reading, and a work slot (see withSlot). A panic or memory fault while reading
-// the segments is returned as ErrIndexDamaged and makes the index
-// degraded.
+// caller holds ix.mu for reading, and a work slot (see withSlot).
 func (ix *Index) evaluate(ctx context.Context, q query.Query) ([]scoredGroup, error) {
 	var out []scoredGroup
-	err := guard("search the index", func() error {
+	err := ix.reading(func() error {
 		var err error
 		out, err = ix.evaluateUnguarded(ctx, q)
 		return err
 	})
+	return out, err
+}
+
+// reading runs fn, which reads the index's segments: a panic or memory
+// fault inside it is returned as ErrIndexDamaged and makes the index
+// degraded.
+func (ix *Index) reading(fn func() error) error {
+	err := guard("search the index", fn)
 	if isFault(err) {
-		return nil, ix.readFault(err)
+		return ix.readFault(err)
 	}
 	if err == nil {
 		ix.readOK()
 	}
-	return out, err
+	return err
 }
 
 func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scoredGroup, error) {
@@ -435,21 +441,98 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 	if root.kind == nodeNone {
 		return nil, nil
 	}
+	e, err := ix.openEval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer e.close()
+	per, err := e.eval(root)
+	defer e.release(per)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, m := range per {
+		n += len(m.docs)
+	}
+	// Every segment's matches first, so that the result is made once at
+	// its size.
+	out := make([]scoredGroup, 0, n)
+	for si, m := range per {
+		groups := e.run.groups[si].groups
+		for i, d := range m.docs {
+			if gi := groups[d]; e.live(gi) {
+				out = append(out, scoredGroup{gi, m.scores[i]})
+			}
+		}
+	}
+	return out, nil
+}
+
+// evalSnapshot is one snapshot of the index and one evaluation run over
+// it, which several queries may read: their documents are then numbered
+// alike (see docBase).
+type evalSnapshot struct {
+	snap    *scorch.IndexSnapshot
+	run     *evalRun
+	t       *table
+	mapping mapping.IndexMapping
+	total   uint64
+	// someEmpty: some groups have no items, and whether a group has items
+	// is read (only then).
+	someEmpty bool
+}
+
+// openEval opens the live generation's current snapshot for evaluation;
+// the caller closes it, and holds ix.mu for reading until then.
+func (ix *Index) openEval(ctx context.Context) (*evalSnapshot, error) {
 	snap, err := ix.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	defer snap.Close()
-	run := ix.newRun(ctx, snap)
-	defer run.done()
-	total, err := snap.DocCount()
+	e := &evalSnapshot{snap: snap, run: ix.newRun(ctx, snap), t: ix.t, mapping: ix.bi.Mapping()}
+	if e.total, err = snap.DocCount(); err == nil {
+		e.run.titles, err = ix.titles(ix.t, ix.bi.Mapping())
+	}
 	if err != nil {
+		e.close()
 		return nil, err
 	}
-	if run.titles, err = ix.titles(ix.t, ix.bi.Mapping()); err != nil {
-		return nil, err
+	e.run.groups = ix.segmentGroups(e.run.segs)
+	e.someEmpty = e.t.liveGroups < len(e.t.Groups)
+	return e, nil
+}
+
+func (e *evalSnapshot) close() {
+	e.run.done()
+	e.snap.Close()
+}
+
+// live reports whether a document's group gi (from its segment's
+// document → group map) is one of the table's groups with items.
+func (e *evalSnapshot) live(gi int32) bool {
+	return gi >= 0 && (!e.someEmpty || len(e.t.Groups[gi].Members) > 0)
+}
+
+// docBase returns where each segment's documents start when the
+// snapshot's documents are numbered one after the other, and the number
+// of them all: matches read in that numbering, segment by segment in
+// document order, visit lists indexed by it in order.
+func (e *evalSnapshot) docBase() ([]int, int) {
+	base := make([]int, len(e.run.segs))
+	n := 0
+	for si, ss := range e.run.segs {
+		base[si] = n
+		n += int(ss.Segment().Count())
 	}
-	run.groups = ix.segmentGroups(run.segs)
+	return base, n
+}
+
+// eval runs a compiled query over every segment and returns each
+// segment's matches, which the caller gives back with release (also
+// after an error).
+func (e *evalSnapshot) eval(root *evalNode) ([]matches, error) {
+	run := e.run
 	// The statistics of every term over the whole index, then the query
 	// norm: what bleve's term searchers compute when they are built. A
 	// term of a name field is counted over the documents bearing the
@@ -462,7 +545,7 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		t.df = 0
 		if titleField(t.field) {
 			t.df = run.titleDocFreq(t.field, t.term)
-			t.idf = 1.0 + math.Log(float64(total)/float64(t.df+1.0))
+			t.idf = 1.0 + math.Log(float64(e.total)/float64(t.df+1.0))
 			return
 		}
 		for si := range run.segs {
@@ -473,43 +556,28 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 			}
 			t.df += n
 		}
-		t.idf = 1.0 + math.Log(float64(total)/float64(t.df+1.0))
+		t.idf = 1.0 + math.Log(float64(e.total)/float64(t.df+1.0))
 	})
 	if statErr != nil {
 		return nil, statErr
 	}
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
-
 	root.markTitleLevel()
-	t := ix.t
-	// Every segment's matches first, so that the result is made once at
-	// its size.
 	per := make([]matches, len(run.segs))
-	defer func() {
-		for _, m := range per {
-			run.release(m)
-		}
-	}()
-	n := 0
 	for si := range run.segs {
+		var err error
 		if per[si], err = run.eval(si, root, nil); err != nil {
-			return nil, err
-		}
-		n += len(per[si].docs)
-	}
-	out := make([]scoredGroup, 0, n)
-	// Whether a group has items is read only when some have none.
-	someEmpty := t.liveGroups < len(t.Groups)
-	for si, m := range per {
-		groups := run.groups[si].groups
-		for i, d := range m.docs {
-			gi := groups[d]
-			if gi >= 0 && (!someEmpty || len(t.Groups[gi].Members) > 0) {
-				out = append(out, scoredGroup{gi, m.scores[i]})
-			}
+			return per, err
 		}
 	}
-	return out, nil
+	return per, nil
+}
+
+// release gives the buffers of per's matches back.
+func (e *evalSnapshot) release(per []matches) {
+	for _, m := range per {
+		e.run.release(m)
+	}
 }
 
 // size is the number of documents of segment si (of names, for the
@@ -524,7 +592,7 @@ func (r *evalRun) size(si int) int {
 // withSlot runs fn in one of the index's work slots, as many as there are
 // cores: matching a text and collecting a query's items each hold lists
 // and workspaces as long as the catalogue (at a million varied items a
-// graded match's workspace alone is 100 MB), and more of them at once
+// graded match's workspace alone is 57 MB), and more of them at once
 // would not finish sooner, only hold more memory.
 func (ix *Index) withSlot(ctx context.Context, fn func() error) error {
 	select {

@@ -73,69 +73,36 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 // covered plus a fraction for the text score, so that coverage decides).
 // A strict match too is left out when no word of a question is in its
 // name or ask-phrases; a bare term (a material) finds guides by their body.
+//
+// The per-field queries read one snapshot, and what they find is gathered
+// by document in the snapshot's numbering (docBase), not by group: each
+// query's matches come segment by segment in document order, so the
+// workspace is read and written in order, while a segment's documents lie
+// in no particular order of groups (bleve writes a batch in the order its
+// analysis finishes). A common word of a varied catalogue (证明 in half a
+// million bodies at a million items) is then a sweep through memory, not
+// as many cache misses as guides.
 func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]scoredGroup, error) {
 	t := ix.t
-	w := getGradedWork(len(t.Groups))
-	defer gradedWork.Put(w)
 	groups := p.groups[:min(len(p.groups), maxGradedGroups)]
-	total, known, unknown := 0.0, 0.0, 0.0
-	n := float64(max(t.liveGroups, 1))
-	for gi, g := range groups {
-		w.hitList = w.hitList[:0]
-		best := 0.0 // the best coverage the group reaches in any guide
-		for _, f := range []struct {
-			fs    fieldSet
-			cover float64
-		}{{inName, coverName}, {inAsk, coverAsk}, {inFAQ, coverFAQ}, {inBody, coverBody}} { // not by sound: see correctSounds
-			q := groupQuery(p, g, f.fs)
-			if _, none := q.(*query.MatchNoneQuery); none {
-				continue
-			}
-			found, err := ix.evaluate(ctx, q)
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range found {
-				best = max(best, f.cover)
-				have := &w.hits[h.group]
-				if !have.seen {
-					w.hitList = append(w.hitList, h.group)
-				}
-				if !have.seen || have.cover < f.cover {
-					*have = fieldHit{cover: f.cover, score: max(have.score, h.score), seen: true}
-				}
-			}
+	var w *gradedWorkspace
+	var total, known, unknown float64
+	err := ix.reading(func() error {
+		e, err := ix.openEval(ctx)
+		if err != nil {
+			return err
 		}
-		if len(w.hitList) == 0 {
-			// A word no guide has tells nothing about which is meant, but a
-			// real word of the language that no guide uses (屏幕, 英语) says
-			// the question may be about something else.
-			unknown += p.weights[gi] * unknownWeight(g[0])
-			continue
-		}
-		known += p.weights[gi]
-		// A group that matches many guides says less about which one is
-		// meant; one found only in bodies can count only as much.
-		wt := p.weights[gi] * math.Log(1+n/float64(len(w.hitList)))
-		total += wt * best
-		for _, d := range w.hitList {
-			h := w.hits[d]
-			w.hits[d] = fieldHit{}
-			a := &w.accs[d]
-			if !a.seen {
-				a.seen = true
-				w.accList = append(w.accList, d)
-			}
-			a.cover += wt * h.cover
-			a.score += h.score
-			if h.cover >= coverAsk && p.weights[gi] >= weightWord {
-				a.named = true
-				a.inName = a.inName || h.cover == coverName
-			}
-		}
+		defer e.close()
+		base, docs := e.docBase()
+		w = getGradedWork(docs, len(t.Groups))
+		total, known, unknown, err = w.gather(e, base, p, groups)
+		return err
+	})
+	if w != nil {
+		defer w.release(strict)
 	}
-	if total == 0 {
-		return nil, nil
+	if err != nil || total == 0 {
+		return nil, err
 	}
 	// A question mostly about things no guide speaks of finds only guides
 	// whose name it names.
@@ -157,15 +124,15 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	var out []scoredGroup
 	for _, d := range w.accList {
 		a := &w.accs[d]
-		if w.isStrict[d] && (a.named || !p.asked) && (!onlyNamed || a.inName) {
-			out = append(out, scoredGroup{group: d, score: strictFirst + w.strict[d]/maxStrict})
+		if (a.named || !p.asked) && w.isStrict[a.group] && (!onlyNamed || a.inName) {
+			out = append(out, scoredGroup{group: a.group, score: strictFirst + w.strict[a.group]/maxStrict})
 			continue
 		}
 		c := a.cover / total
 		if c < minCoverage || c < minShareOfBest*bestCover || !a.named || onlyNamed && !a.inName {
 			continue
 		}
-		out = append(out, scoredGroup{group: d, score: c + textShare*a.score/maxScore})
+		out = append(out, scoredGroup{group: a.group, score: c + textShare*a.score/maxScore})
 	}
 	slices.SortFunc(out, func(a, b scoredGroup) int {
 		if a.score != b.score {
@@ -176,17 +143,109 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	return out, nil
 }
 
+// gather matches each of groups in every field and adds what each guide
+// covers into w.accs; it returns the query's total weight and the weights
+// of its groups some guide has (known) or none has (unknown).
+func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][]string) (total, known, unknown float64, err error) {
+	n := float64(max(e.t.liveGroups, 1))
+	for gi, g := range groups {
+		w.hitList = w.hitList[:0]
+		best := 0.0 // the best coverage the group reaches in any guide
+		for _, f := range []struct {
+			fs    fieldSet
+			cover float64
+		}{{inName, coverName}, {inAsk, coverAsk}, {inFAQ, coverFAQ}, {inBody, coverBody}} { // not by sound: see correctSounds
+			q := groupQuery(p, g, f.fs)
+			if _, none := q.(*query.MatchNoneQuery); none {
+				continue
+			}
+			root, err := compileQuery(q, e.mapping)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if root.kind == nodeNone {
+				continue
+			}
+			per, err := e.eval(root)
+			if err == nil && w.addField(e, base, per, f.cover) {
+				best = max(best, f.cover)
+			}
+			e.release(per)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+		}
+		if len(w.hitList) == 0 {
+			// A word no guide has tells nothing about which is meant, but a
+			// real word of the language that no guide uses (屏幕, 英语) says
+			// the question may be about something else.
+			unknown += p.weights[gi] * unknownWeight(g[0])
+			continue
+		}
+		known += p.weights[gi]
+		// A group that matches many guides says less about which one is
+		// meant; one found only in bodies can count only as much.
+		wt := p.weights[gi] * math.Log(1+n/float64(len(w.hitList)))
+		total += wt * best
+		for _, d := range w.hitList {
+			h := w.hits[d]
+			w.hits[d] = fieldHit{}
+			a := &w.accs[d]
+			if !a.seen {
+				a.seen, a.group = true, h.group
+				w.accList = append(w.accList, d)
+			}
+			a.cover += wt * h.cover
+			a.score += h.score
+			if h.cover >= coverAsk && p.weights[gi] >= weightWord {
+				a.named = true
+				a.inName = a.inName || h.cover == coverName
+			}
+		}
+	}
+	return total, known, unknown, nil
+}
+
+// addField records one field's matches of the group at hand (the fields
+// come best first): for each guide the best field it matched in, with
+// that field's score. It reports whether the field matched a guide.
+func (w *gradedWorkspace) addField(e *evalSnapshot, base []int, per []matches, cover float64) bool {
+	found := false
+	for si, m := range per {
+		groups := e.run.groups[si].groups
+		b := int32(base[si])
+		for i, d := range m.docs {
+			gi := groups[d]
+			if !e.live(gi) {
+				continue
+			}
+			found = true
+			doc := b + int32(d)
+			have := &w.hits[doc]
+			if !have.seen {
+				w.hitList = append(w.hitList, doc)
+				*have = fieldHit{cover: cover, score: m.scores[i], group: gi, seen: true}
+			} else if have.cover < cover {
+				have.cover, have.score = cover, max(have.score, m.scores[i])
+			}
+		}
+	}
+	return found
+}
+
 // gradedAcc is what graded matching gathers of one guide.
 type gradedAcc struct {
 	cover, score float64
+	group        int32
 	named        bool // a word or a rule matched the name or the ask-phrases
 	inName       bool // a word or a rule matched the name
 	seen         bool
 }
 
-// gradedWorkspace holds graded matching's per-group lists, by group
-// number: a question's words may each match most guides of a varied
-// catalogue, and maps of them cost more than the matching.
+// gradedWorkspace holds graded matching's per-guide lists: hits and accs
+// by document of the snapshot (see graded), strict and isStrict by group.
+// A question's words may each match most guides of a varied catalogue,
+// and maps of them cost more than the matching.
 type gradedWorkspace struct {
 	hits     []fieldHit
 	hitList  []int32
@@ -198,23 +257,36 @@ type gradedWorkspace struct {
 
 var gradedWork sync.Pool
 
-// getGradedWork returns a cleared workspace for groups groups.
-func getGradedWork(groups int) *gradedWorkspace {
+// getGradedWork returns a cleared workspace for docs documents and groups
+// groups.
+func getGradedWork(docs, groups int) *gradedWorkspace {
 	w, _ := gradedWork.Get().(*gradedWorkspace)
-	if w == nil || len(w.accs) < groups {
-		return &gradedWorkspace{hits: make([]fieldHit, groups), accs: make([]gradedAcc, groups),
-			strict: make([]float64, groups), isStrict: make([]bool, groups)}
+	if w == nil {
+		w = &gradedWorkspace{}
 	}
+	if len(w.hits) < docs {
+		w.hits, w.accs = make([]fieldHit, docs), make([]gradedAcc, docs)
+	}
+	if len(w.strict) < groups {
+		w.strict, w.isStrict = make([]float64, groups), make([]bool, groups)
+	}
+	return w
+}
+
+// release clears what graded matching set (hits are cleared as they are
+// read) and gives the workspace back.
+func (w *gradedWorkspace) release(strict []scoredGroup) {
 	for _, d := range w.accList {
 		w.accs[d] = gradedAcc{}
 	}
 	for _, d := range w.hitList {
 		w.hits[d] = fieldHit{}
 	}
-	clear(w.strict)
-	clear(w.isStrict)
+	for _, sg := range strict {
+		w.strict[sg.group], w.isStrict[sg.group] = 0, false
+	}
 	w.accList, w.hitList = w.accList[:0], w.hitList[:0]
-	return w
+	gradedWork.Put(w)
 }
 
 // textShare is how much the text score adds to a graded match's coverage:
@@ -258,5 +330,6 @@ func (t *table) lowerExOfficio(groups []scoredGroup) {
 // and the text score.
 type fieldHit struct {
 	cover, score float64
+	group        int32
 	seen         bool
 }
