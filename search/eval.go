@@ -706,6 +706,9 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 	d := &decodedPostings{docs: make([]uint32, 0, n), norm: make([]float32, 0, n)}
 	var ps []uint32
 	it := pl.Iterator(true, true, positions, nil)
+	if zit, ok := it.(*zap.PostingsIterator); ok && !positions {
+		return r.decodeZap(zit, d, n)
+	}
 	for {
 		p, err := it.Next()
 		if err != nil {
@@ -739,6 +742,45 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 		}
 	}
 	return d, nil
+}
+
+// decodeZap is decode's loop for a zap v17 list without positions, the
+// commonest: the postings' methods called directly, not through
+// segment.Posting.
+func (r *evalRun) decodeZap(it *zap.PostingsIterator, d *decodedPostings, n int) (*decodedPostings, error) {
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return d, nil
+		}
+		if r.reads++; r.reads%evalCheckEvery == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		zp, ok := p.(*zap.Posting)
+		if !ok {
+			return nil, fmt.Errorf("search: zap posting of type %T", p)
+		}
+		if f := zp.Frequency(); f != 1 && d.freq == nil {
+			d.freq = make([]uint32, len(d.docs), n)
+			for i := range d.freq {
+				d.freq[i] = 1
+			}
+		}
+		if d.freq != nil {
+			d.freq = append(d.freq, uint32(min(zp.Frequency(), math.MaxUint32)))
+		}
+		d.docs = append(d.docs, uint32(zp.Number()))
+		if l := zp.NormUint64(); l < uint64(len(normTable)) {
+			d.norm = append(d.norm, normTable[l])
+		} else {
+			d.norm = append(d.norm, float32(zp.Norm()))
+		}
+	}
 }
 
 // postingNorm returns a posting's field norm as bleve's Norm gives it
