@@ -30,16 +30,6 @@ type groupField struct {
 	value    func(*document) string
 }
 
-// groupFieldValues are the fields makeDocument fills, and how to read each.
-var groupFieldValues = []struct {
-	name  string
-	value func(*document) string
-}{
-	{"ask", func(d *document) string { return d.Ask }},
-	{"faq", func(d *document) string { return d.FAQ }},
-	{"body", func(d *document) string { return d.Body }},
-}
-
 // newGroupDocs reads the fields' options and analyzers from the index's
 // mapping.
 func newGroupDocs(m mapping.IndexMapping) (*groupDocs, error) {
@@ -48,7 +38,10 @@ func newGroupDocs(m mapping.IndexMapping) (*groupDocs, error) {
 		return nil, fmt.Errorf("search index mapping: unexpected %T", m)
 	}
 	d := &groupDocs{}
-	for _, f := range groupFieldValues {
+	for _, f := range documentFields {
+		if f.title {
+			continue
+		}
 		dm := im.DefaultMapping.Properties[f.name]
 		if dm == nil || len(dm.Fields) != 1 {
 			return nil, fmt.Errorf("search index mapping: no single field %q", f.name)

@@ -80,6 +80,27 @@ type document struct {
 	Body string `json:"body"`
 }
 
+// documentFields are a document's fields and how to read each; title
+// marks those made from the name alone, which the titles index holds
+// (titles.go). bleve's documents hold the others (groupDocs).
+var documentFields = []struct {
+	name  string
+	title bool
+	value func(*document) string
+}{
+	{"name", true, func(d *document) string { return d.Name }},
+	{"name_precise", true, func(d *document) string { return d.NamePrecise }},
+	{"name_cjk", true, func(d *document) string { return d.NameCJK }},
+	{"name_exact", true, func(d *document) string { return d.NameExact }},
+	{"name_py", true, func(d *document) string { return d.NamePinyin }},
+	{"name_ini", true, func(d *document) string { return d.NameInitial }},
+	{"word_py", true, func(d *document) string { return d.WordPinyin }},
+	{"word_ini", true, func(d *document) string { return d.WordInitial }},
+	{"ask", false, func(d *document) string { return d.Ask }},
+	{"faq", false, func(d *document) string { return d.FAQ }},
+	{"body", false, func(d *document) string { return d.Body }},
+}
+
 func newMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
 	must := func(err error) {

@@ -26,27 +26,11 @@ import (
 // document bearing it (TestEvaluatorIsBleve compares with bleve's search
 // over such an index).
 
-// titleFields are the document fields made from the name alone, and how
-// to read each of a document.
-var titleFields = []struct {
-	name  string
-	value func(*document) string
-}{
-	{"name", func(d *document) string { return d.Name }},
-	{"name_precise", func(d *document) string { return d.NamePrecise }},
-	{"name_cjk", func(d *document) string { return d.NameCJK }},
-	{"name_exact", func(d *document) string { return d.NameExact }},
-	{"name_py", func(d *document) string { return d.NamePinyin }},
-	{"name_ini", func(d *document) string { return d.NameInitial }},
-	{"word_py", func(d *document) string { return d.WordPinyin }},
-	{"word_ini", func(d *document) string { return d.WordInitial }},
-}
-
 // titleField reports whether a document field is made from the name alone.
 func titleField(f string) bool {
-	for _, tf := range titleFields {
+	for _, tf := range documentFields {
 		if tf.name == f {
-			return true
+			return tf.title
 		}
 	}
 	return false
@@ -132,7 +116,10 @@ func (ti *titleIndex) newNames(t *table) bool {
 // 1/√length, as a float32) and appends n to the postings of their terms.
 func (ti *titleIndex) add(n int32, title string, m mapping.IndexMapping) error {
 	doc := makeNameFields(title)
-	for _, tf := range titleFields {
+	for _, tf := range documentFields {
+		if !tf.title {
+			continue
+		}
 		field := tf.name
 		tokens, err := analyze(m, "", field, tf.value(&doc))
 		if err != nil {
