@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -81,7 +82,9 @@ func (t *table) needsGrading(p plan, strict []scoredGroup) bool {
 // in no particular order of groups (bleve writes a batch in the order its
 // analysis finishes). A common word of a varied catalogue (证明 in half a
 // million bodies at a million items) is then a sweep through memory, not
-// as many cache misses as guides.
+// as many cache misses as guides. A guide's entry keeps, for each group
+// of the query, the best field that matched it, as a few bits: one entry
+// of 24 bytes per guide, written once per field that finds it.
 func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]scoredGroup, error) {
 	t := ix.t
 	groups := p.groups[:min(len(p.groups), maxGradedGroups)]
@@ -107,29 +110,48 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	// A question mostly about things no guide speaks of finds only guides
 	// whose name it names.
 	onlyNamed := known < minKnownShare*(known+unknown)
-	maxScore, bestCover := 0.0, 0.0
-	for _, d := range w.accList {
-		a := &w.accs[d]
-		maxScore = max(maxScore, a.score)
-		if a.named {
-			bestCover = max(bestCover, a.cover/total)
-		}
-	}
 	maxStrict := 0.0
 	for _, sg := range strict {
 		w.strict[sg.group] = sg.score
 		w.isStrict[sg.group] = true
 		maxStrict = max(maxStrict, sg.score)
 	}
-	var out []scoredGroup
+	// Only a guide a full-weight word names (in its name or ask-phrases)
+	// can be kept, or a strict match when the query is no question; the
+	// others count only towards the best score.
+	var fullWeight uint32 // bit gi×fieldBits: group gi is a full-weight word
+	for gi := range w.weights {
+		if p.weights[gi] >= weightWord {
+			fullWeight |= 1 << (gi * fieldBits)
+		}
+	}
+	maxScore, bestCover := 0.0, 0.0
+	w.cands = w.cands[:0]
 	for _, d := range w.accList {
 		a := &w.accs[d]
-		if (a.named || !p.asked) && w.isStrict[a.group] && (!onlyNamed || a.inName) {
+		maxScore = max(maxScore, a.score)
+		if a.fields>>2&fullWeight != 0 { // a full-weight group matched in the name or the ask-phrases
+			w.cover(a)
+			bestCover = max(bestCover, a.cover/total)
+			a.fields |= accNamed
+			if a.fields>>2&^a.fields&fullWeight != 0 {
+				a.fields |= accInName
+			}
+			w.cands = append(w.cands, d)
+		} else if !p.asked && w.isStrict[a.group] {
+			w.cands = append(w.cands, d)
+		}
+	}
+	var out []scoredGroup
+	for _, d := range w.cands {
+		a := &w.accs[d]
+		named, inName := a.fields&accNamed != 0, a.fields&accInName != 0
+		if (named || !p.asked) && w.isStrict[a.group] && (!onlyNamed || inName) {
 			out = append(out, scoredGroup{group: a.group, score: strictFirst + w.strict[a.group]/maxStrict})
 			continue
 		}
 		c := a.cover / total
-		if c < minCoverage || c < minShareOfBest*bestCover || !a.named || onlyNamed && !a.inName {
+		if c < minCoverage || c < minShareOfBest*bestCover || !named || onlyNamed && !inName {
 			continue
 		}
 		out = append(out, scoredGroup{group: a.group, score: c + textShare*a.score/maxScore})
@@ -143,18 +165,57 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 	return out, nil
 }
 
-// gather matches each of groups in every field and adds what each guide
-// covers into w.accs; it returns the query's total weight and the weights
-// of its groups some guide has (known) or none has (unknown).
+// gradedFields are the fields each group of a query is matched in, best
+// first (not by sound: see correctSounds), how much a match counts, and
+// the field's code in a guide's entry.
+var gradedFields = [...]struct {
+	fs    fieldSet
+	cover float64
+	code  uint32
+}{{inName, coverName, codeName}, {inAsk, coverAsk, codeAsk}, {inFAQ, coverFAQ, codeFAQ}, {inBody, coverBody, codeBody}}
+
+// A guide's entry notes, for each group gi of the query, the best field
+// that matched it in bits gi×fieldBits and up, as a code: 0 when none did;
+// the highest of the three bits is set for the name and the ask-phrases,
+// the lowest then for the ask-phrases alone, so that which groups named a
+// guide is read from all of them at once. The bits above the groups' are
+// set once it is known whether a full-weight word of the query matched
+// the name or the ask-phrases (accNamed), and the name (accInName).
+const (
+	codeBody   = 0b001
+	codeFAQ    = 0b010
+	codeName   = 0b100
+	codeAsk    = 0b101
+	fieldBits  = 3
+	fieldMask  = 1<<fieldBits - 1
+	groupsMask = 1<<(fieldBits*maxGradedGroups) - 1
+	accNamed   = 1 << 30
+	accInName  = 1 << 31
+)
+
+// coverOf is how much a match counts by its code.
+var coverOf = func() (c [fieldMask + 1]float64) {
+	for _, f := range gradedFields {
+		c[f.code] = f.cover
+	}
+	return c
+}()
+
+// The groups' bits fit below accNamed.
+var _ [30 - fieldBits*maxGradedGroups]struct{}
+
+// gather matches each of groups in every field and notes in w.accs, by
+// guide, the best field each group matched and the sum of their scores;
+// it returns the query's total weight and the weights of its groups some
+// guide has (known) or none has (unknown), and keeps each group's weight
+// in w.weights.
 func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][]string) (total, known, unknown float64, err error) {
 	n := float64(max(e.t.liveGroups, 1))
+	w.weights = append(w.weights[:0], make([]float64, len(groups))...)
 	for gi, g := range groups {
-		w.hitList = w.hitList[:0]
+		guides := 0 // guides the group matches in any field
 		best := 0.0 // the best coverage the group reaches in any guide
-		for _, f := range []struct {
-			fs    fieldSet
-			cover float64
-		}{{inName, coverName}, {inAsk, coverAsk}, {inFAQ, coverFAQ}, {inBody, coverBody}} { // not by sound: see correctSounds
+		for _, f := range gradedFields {
 			q := groupQuery(p, g, f.fs)
 			if _, none := q.(*query.MatchNoneQuery); none {
 				continue
@@ -167,15 +228,19 @@ func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][
 				continue
 			}
 			per, err := e.eval(root)
-			if err == nil && w.addField(e, base, per, f.cover) {
-				best = max(best, f.cover)
+			if err == nil {
+				found, added := w.addField(e, base, per, gi, f.code)
+				if found {
+					best = max(best, f.cover)
+				}
+				guides += added
 			}
 			e.release(per)
 			if err != nil {
 				return 0, 0, 0, err
 			}
 		}
-		if len(w.hitList) == 0 {
+		if guides == 0 {
 			// A word no guide has tells nothing about which is meant, but a
 			// real word of the language that no guide uses (屏幕, 英语) says
 			// the question may be about something else.
@@ -185,72 +250,71 @@ func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][
 		known += p.weights[gi]
 		// A group that matches many guides says less about which one is
 		// meant; one found only in bodies can count only as much.
-		wt := p.weights[gi] * math.Log(1+n/float64(len(w.hitList)))
-		total += wt * best
-		for _, d := range w.hitList {
-			h := w.hits[d]
-			w.hits[d] = fieldHit{}
-			a := &w.accs[d]
-			if !a.seen {
-				a.seen, a.group = true, h.group
-				w.accList = append(w.accList, d)
-			}
-			a.cover += wt * h.cover
-			a.score += h.score
-			if h.cover >= coverAsk && p.weights[gi] >= weightWord {
-				a.named = true
-				a.inName = a.inName || h.cover == coverName
-			}
-		}
+		w.weights[gi] = p.weights[gi] * math.Log(1+n/float64(guides))
+		total += w.weights[gi] * best
 	}
 	return total, known, unknown, nil
 }
 
-// addField records one field's matches of the group at hand (the fields
-// come best first): for each guide the best field it matched in, with
-// that field's score. It reports whether the field matched a guide.
-func (w *gradedWorkspace) addField(e *evalSnapshot, base []int, per []matches, cover float64) bool {
-	found := false
+// addField notes one field's matches of group gi: a guide the group did
+// not match in a better field gets the field's code and adds its score.
+// It reports whether the field matched a guide, and how many guides it
+// was the group's best field for.
+func (w *gradedWorkspace) addField(e *evalSnapshot, base []int, per []matches, gi int, code uint32) (found bool, added int) {
+	shift := uint(gi * fieldBits)
 	for si, m := range per {
 		groups := e.run.groups[si].groups
 		b := int32(base[si])
 		for i, d := range m.docs {
-			gi := groups[d]
-			if !e.live(gi) {
+			g := groups[d]
+			if !e.live(g) {
 				continue
 			}
 			found = true
 			doc := b + int32(d)
-			have := &w.hits[doc]
-			if !have.seen {
-				w.hitList = append(w.hitList, doc)
-				*have = fieldHit{cover: cover, score: m.scores[i], group: gi, seen: true}
-			} else if have.cover < cover {
-				have.cover, have.score = cover, max(have.score, m.scores[i])
+			a := &w.accs[doc]
+			if a.fields == 0 {
+				a.group = g
+				w.accList = append(w.accList, doc)
+			}
+			if a.fields>>shift&fieldMask == 0 {
+				a.fields |= code << shift
+				a.score += m.scores[i]
+				added++
 			}
 		}
 	}
-	return found
+	return found, added
+}
+
+// cover sums what a guide covers of the query, group by group in the
+// query's order.
+func (w *gradedWorkspace) cover(a *gradedAcc) {
+	a.cover = 0
+	for f := a.fields & groupsMask; f != 0; {
+		gi := bits.TrailingZeros32(f) / fieldBits
+		shift := uint(gi * fieldBits)
+		a.cover += w.weights[gi] * coverOf[f>>shift&fieldMask]
+		f &^= fieldMask << shift
+	}
 }
 
 // gradedAcc is what graded matching gathers of one guide.
 type gradedAcc struct {
-	cover, score float64
+	score, cover float64
+	fields       uint32 // see fieldBits
 	group        int32
-	named        bool // a word or a rule matched the name or the ask-phrases
-	inName       bool // a word or a rule matched the name
-	seen         bool
 }
 
-// gradedWorkspace holds graded matching's per-guide lists: hits and accs
-// by document of the snapshot (see graded), strict and isStrict by group.
-// A question's words may each match most guides of a varied catalogue,
-// and maps of them cost more than the matching.
+// gradedWorkspace holds graded matching's per-guide entries by document
+// of the snapshot (see graded), strict and isStrict by group. A
+// question's words may each match most guides of a varied catalogue, and
+// maps of them cost more than the matching.
 type gradedWorkspace struct {
-	hits     []fieldHit
-	hitList  []int32
 	accs     []gradedAcc
 	accList  []int32
+	cands    []int32   // the guides that may be kept
+	weights  []float64 // by group of the query
 	strict   []float64
 	isStrict []bool
 }
@@ -264,8 +328,8 @@ func getGradedWork(docs, groups int) *gradedWorkspace {
 	if w == nil {
 		w = &gradedWorkspace{}
 	}
-	if len(w.hits) < docs {
-		w.hits, w.accs = make([]fieldHit, docs), make([]gradedAcc, docs)
+	if len(w.accs) < docs {
+		w.accs = make([]gradedAcc, docs)
 	}
 	if len(w.strict) < groups {
 		w.strict, w.isStrict = make([]float64, groups), make([]bool, groups)
@@ -273,19 +337,15 @@ func getGradedWork(docs, groups int) *gradedWorkspace {
 	return w
 }
 
-// release clears what graded matching set (hits are cleared as they are
-// read) and gives the workspace back.
+// release clears what graded matching set and gives the workspace back.
 func (w *gradedWorkspace) release(strict []scoredGroup) {
 	for _, d := range w.accList {
 		w.accs[d] = gradedAcc{}
 	}
-	for _, d := range w.hitList {
-		w.hits[d] = fieldHit{}
-	}
 	for _, sg := range strict {
 		w.strict[sg.group], w.isStrict[sg.group] = 0, false
 	}
-	w.accList, w.hitList = w.accList[:0], w.hitList[:0]
+	w.accList = w.accList[:0]
 	gradedWork.Put(w)
 }
 
@@ -324,12 +384,4 @@ func (t *table) lowerExOfficio(groups []scoredGroup) {
 			groups[i].score *= exOfficioWeight
 		}
 	}
-}
-
-// fieldHit is how a guide matched one group: the best field's coverage
-// and the text score.
-type fieldHit struct {
-	cover, score float64
-	group        int32
-	seen         bool
 }
