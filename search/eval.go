@@ -592,7 +592,7 @@ func (r *evalRun) size(si int) int {
 // withSlot runs fn in one of the index's work slots, as many as there are
 // cores: matching a text and collecting a query's items each hold lists
 // and workspaces as long as the catalogue (at a million varied items a
-// graded match's workspace alone is 57 MB), and more of them at once
+// graded match's workspace alone is 33 MB), and more of them at once
 // would not finish sooner, only hold more memory.
 func (ix *Index) withSlot(ctx context.Context, fn func() error) error {
 	select {
