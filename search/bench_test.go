@@ -366,6 +366,41 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkQuestions asks every question of testdata/questions.jsonl (as
+// citizens and 12345 operators word them, most completed by graded
+// matching) once per pass, with the caches cleared before each, the index
+// warmed by an untimed pass; one op is one pass, and the percentiles are
+// those of single questions.
+func BenchmarkQuestions(b *testing.B) {
+	f := benchSetup(b)
+	js, err := LoadJudgments("testdata/questions.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ix := f.index
+	ask := func(q JudgedQuery) time.Duration {
+		ix.clearCaches()
+		start := time.Now()
+		if _, err := ix.Search(ctx, Request{Q: q.Q, Region: q.Params.Region, Flags: q.Params.Flag}); err != nil {
+			b.Fatalf("%s: %v", q.Q, err)
+		}
+		return time.Since(start)
+	}
+	for _, q := range js { // warm-up, untimed
+		ask(q)
+	}
+	var lat latencies
+	for b.Loop() {
+		for _, q := range js {
+			lat = append(lat, ask(q))
+		}
+	}
+	b.ReportMetric(float64(len(js)), "questions")
+	lat.report(b, "", 0.5, 0.9, 0.99)
+	b.ReportMetric(loadAvg(), "load1")
+}
+
 // BenchmarkSearchCached lets the result cache work: queries are drawn with
 // a Zipf-like distribution (a few popular queries, a long tail) and pages
 // 1–3 likewise, from an empty cache, as a server sees them between two
