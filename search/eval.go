@@ -722,17 +722,7 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 				return nil, err
 			}
 		}
-		if f := p.Frequency(); f != 1 && d.freq == nil {
-			d.freq = make([]uint32, len(d.docs), n)
-			for i := range d.freq {
-				d.freq[i] = 1
-			}
-		}
-		if d.freq != nil {
-			d.freq = append(d.freq, uint32(min(p.Frequency(), math.MaxUint32)))
-		}
-		d.docs = append(d.docs, uint32(p.Number()))
-		d.norm = append(d.norm, postingNorm(p))
+		d.add(p.Number(), p.Frequency(), postingNorm(p), n)
 		if positions {
 			ps = ps[:0]
 			for _, l := range p.Locations() {
@@ -765,22 +755,25 @@ func (r *evalRun) decodeZap(it *zap.PostingsIterator, d *decodedPostings, n int)
 		if !ok {
 			return nil, fmt.Errorf("search: zap posting of type %T", p)
 		}
-		if f := zp.Frequency(); f != 1 && d.freq == nil {
-			d.freq = make([]uint32, len(d.docs), n)
-			for i := range d.freq {
-				d.freq[i] = 1
-			}
-		}
-		if d.freq != nil {
-			d.freq = append(d.freq, uint32(min(zp.Frequency(), math.MaxUint32)))
-		}
-		d.docs = append(d.docs, uint32(zp.Number()))
-		if l := zp.NormUint64(); l < uint64(len(normTable)) {
-			d.norm = append(d.norm, normTable[l])
-		} else {
-			d.norm = append(d.norm, float32(zp.Norm()))
+		d.add(zp.Number(), zp.Frequency(), zapNorm(zp), n)
+	}
+}
+
+// add appends a posting to a list decoded from one of n postings. The
+// frequencies are kept once one is not 1 (most terms occur once in a
+// field).
+func (d *decodedPostings) add(doc, freq uint64, norm float32, n int) {
+	if freq != 1 && d.freq == nil {
+		d.freq = make([]uint32, len(d.docs), n)
+		for i := range d.freq {
+			d.freq[i] = 1
 		}
 	}
+	if d.freq != nil {
+		d.freq = append(d.freq, uint32(min(freq, math.MaxUint32)))
+	}
+	d.docs = append(d.docs, uint32(doc))
+	d.norm = append(d.norm, norm)
 }
 
 // postingNorm returns a posting's field norm as bleve's Norm gives it
@@ -789,9 +782,15 @@ func (r *evalRun) decodeZap(it *zap.PostingsIterator, d *decodedPostings, n int)
 // from a table instead of taking a square root per posting.
 func postingNorm(p segment.Posting) float32 {
 	if zp, ok := p.(*zap.Posting); ok {
-		if n := zp.NormUint64(); n < uint64(len(normTable)) {
-			return normTable[n]
-		}
+		return zapNorm(zp)
+	}
+	return float32(p.Norm())
+}
+
+// zapNorm is postingNorm of a zap posting.
+func zapNorm(p *zap.Posting) float32 {
+	if n := p.NormUint64(); n < uint64(len(normTable)) {
+		return normTable[n]
 	}
 	return float32(p.Norm())
 }
