@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -481,6 +482,11 @@ type evalSnapshot struct {
 	// someEmpty: some groups have no items, and whether a group has items
 	// is read (only then).
 	someEmpty bool
+	// slots are the index's work slots, of which a shared evaluation
+	// takes a free one (see evalShared); order the segments largest
+	// first.
+	slots chan struct{}
+	order []int
 }
 
 // openEval opens the live generation's current snapshot for evaluation;
@@ -490,7 +496,7 @@ func (ix *Index) openEval(ctx context.Context) (*evalSnapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &evalSnapshot{snap: snap, run: ix.newRun(ctx, snap), t: ix.t, mapping: ix.bi.Mapping()}
+	e := &evalSnapshot{snap: snap, run: ix.newRun(ctx, snap), t: ix.t, mapping: ix.bi.Mapping(), slots: ix.evalSlots}
 	if e.total, err = snap.DocCount(); err == nil {
 		e.run.titles, err = ix.titles(ix.t, ix.bi.Mapping())
 	}
@@ -564,6 +570,9 @@ func (e *evalSnapshot) eval(root *evalNode) ([]matches, error) {
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
 	root.markTitleLevel()
 	per := make([]matches, len(run.segs))
+	if shared, err := e.evalShared(root, per); shared {
+		return per, err
+	}
 	for si := range run.segs {
 		var err error
 		if per[si], err = run.eval(si, root, nil); err != nil {
@@ -571,6 +580,119 @@ func (e *evalSnapshot) eval(root *evalNode) ([]matches, error) {
 		}
 	}
 	return per, nil
+}
+
+// Sharing an evaluation. A query's segments are independent until their
+// matches are gathered, so when other work slots are free (no other
+// search is waiting for a core) helper runs on other cores evaluate some
+// of them: the segments are taken one at a time, the largest first, by
+// whichever run is free. On a server with idle cores the first search of
+// a broad word then takes a fraction of the time; under load every slot
+// is taken and each search reads its segments alone, as before. A helper
+// holds the slot it took, so that the workspaces alive at once stay one
+// per slot (see withSlot).
+
+// sharedEvalMinPostings is the fewest postings a query's terms of the
+// documents' own fields have in all (their document frequencies; the
+// name fields are matched over the names) for its evaluation to be
+// shared: below it reading them costs less than starting helpers. (A
+// variable so that tests share the evaluations of their small
+// catalogues.)
+var sharedEvalMinPostings uint64 = 100_000
+
+// evalShared evaluates root over the segments into per with helper runs
+// when the query reads enough postings and work slots are free; shared
+// reports whether it did.
+func (e *evalSnapshot) evalShared(root *evalNode, per []matches) (shared bool, err error) {
+	if len(e.run.segs) < 2 || e.slots == nil {
+		return false, nil
+	}
+	postings := uint64(0)
+	root.terms(func(t *evalNode) {
+		if !t.titleLevel {
+			postings += t.df
+		}
+	})
+	if postings < sharedEvalMinPostings {
+		return false, nil
+	}
+	var helpers []*evalRun
+	for len(helpers) < len(e.run.segs)-1 && e.takeSlot() {
+		helpers = append(helpers, e.run.helper())
+	}
+	if len(helpers) == 0 {
+		return false, nil
+	}
+	order := e.largestFirst()
+	var next atomic.Int32
+	var stop atomic.Bool
+	work := func(r *evalRun) error {
+		for !stop.Load() {
+			i := int(next.Add(1)) - 1
+			if i >= len(order) {
+				return nil
+			}
+			var err error
+			if per[order[i]], err = r.eval(order[i], root, nil); err != nil {
+				stop.Store(true)
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(helpers))
+	var wg sync.WaitGroup
+	for i, h := range helpers {
+		wg.Go(func() {
+			// A panic or memory fault on a helper's goroutine is
+			// returned as the caller's would be (see reading).
+			errs[i] = guard("search the index", func() error { return work(h) })
+		})
+	}
+	// The helpers are waited for also when the caller's part panics: the
+	// snapshot they read is closed after this returns.
+	defer func() {
+		stop.Store(true)
+		wg.Wait()
+		for _, h := range helpers {
+			h.done()
+			<-e.slots
+		}
+	}()
+	err = work(e.run)
+	stop.Store(true)
+	wg.Wait()
+	for _, herr := range errs {
+		if herr != nil && (err == nil || isFault(herr) && !isFault(err)) {
+			err = herr
+		}
+	}
+	return true, err
+}
+
+// takeSlot takes a free work slot, if there is one, without waiting.
+func (e *evalSnapshot) takeSlot() bool {
+	select {
+	case e.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// largestFirst returns the snapshot's segment numbers, the segment with
+// the most documents first, made once per snapshot.
+func (e *evalSnapshot) largestFirst() []int {
+	if e.order == nil {
+		e.order = make([]int, len(e.run.segs))
+		for i := range e.order {
+			e.order[i] = i
+		}
+		slices.SortStableFunc(e.order, func(a, b int) int {
+			return cmp.Compare(e.run.segs[b].Segment().Count(), e.run.segs[a].Segment().Count())
+		})
+	}
+	return e.order
 }
 
 // release gives the buffers of per's matches back.
@@ -608,6 +730,14 @@ func (ix *Index) withSlot(ctx context.Context, fn func() error) error {
 func (ix *Index) newRun(ctx context.Context, snap *scorch.IndexSnapshot) *evalRun {
 	return &evalRun{ctx: ctx, segs: snap.Segments(), dicts: map[segField]segment.TermDictionary{}, cache: ix.postings,
 		evalBuffers: evalPool.Get().(*evalBuffers)}
+}
+
+// helper returns a run that evaluates other segments of r's snapshot
+// at the same time as r: r's segments, groups, postings cache and names,
+// and dictionaries, matches over the names and buffers of its own.
+func (r *evalRun) helper() *evalRun {
+	return &evalRun{ctx: r.ctx, segs: r.segs, dicts: map[segField]segment.TermDictionary{}, groups: r.groups,
+		cache: r.cache, titles: r.titles, evalBuffers: evalPool.Get().(*evalBuffers)}
 }
 
 // done hands the run's buffers on to the next one.

@@ -35,6 +35,9 @@ func TestEvaluatorIsBleve(t *testing.T) {
 	if raceEnabled {
 		items = 600
 	}
+	// In two segments (newRefFixture), which shared evaluations share out.
+	defer func(n int64) { floorSegmentSize = n }(floorSegmentSize)
+	floorSegmentSize = 100
 	rf := newRefFixture(t, items, 7)
 	// The varied catalogue's postings are warmed first (as Run does), so
 	// that what is compared there is read from the warmed cache.
@@ -43,6 +46,28 @@ func TestEvaluatorIsBleve(t *testing.T) {
 		t.Fatal("the warm-up decoded no postings")
 	}
 	t.Run("varied", func(t *testing.T) { compareEvaluator(t, rf.ix, texts) })
+	// The same evaluations shared by the segments' runs on other cores
+	// (evalShared): every query, whatever it reads, with three helpers.
+	t.Run("varied, shared", func(t *testing.T) {
+		defer func(n uint64) { sharedEvalMinPostings = n }(sharedEvalMinPostings)
+		sharedEvalMinPostings = 0
+		rf.ix.mu.Lock()
+		slots := rf.ix.evalSlots
+		rf.ix.evalSlots = make(chan struct{}, 4)
+		snap, err := rf.ix.snapshot()
+		rf.ix.mu.Unlock()
+		defer func() { rf.ix.mu.Lock(); rf.ix.evalSlots = slots; rf.ix.mu.Unlock() }()
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := len(snap.Segments())
+		snap.Close()
+		if segs < 2 {
+			t.Fatalf("the varied index has %d segment: nothing to share", segs)
+		}
+		t.Logf("%d segments", segs)
+		compareEvaluator(t, rf.ix, texts)
+	})
 }
 
 // evalTestTexts gathers the query texts of every suite, each once.

@@ -240,8 +240,18 @@ func init() {
 // bleveConfig is the runtime configuration of every bleve index zhinan
 // opens or creates (a fresh map: bleve adds to it).
 func bleveConfig() map[string]any {
-	return map[string]any{"bolt_timeout": openTimeout.String(), "asyncErrorCallbackName": asyncErrorCallback}
+	c := map[string]any{"bolt_timeout": openTimeout.String(), "asyncErrorCallbackName": asyncErrorCallback}
+	if floorSegmentSize > 0 {
+		c["scorchMergePlanOptions"] = map[string]any{"FloorSegmentSize": floorSegmentSize}
+	}
+	return c
 }
+
+// floorSegmentSize, when not 0, replaces scorch's merge floor: the
+// segments of an index of fewer documents than the floor (2,000) are
+// merged into one. Tests lower it to keep a small catalogue in several
+// segments.
+var floorSegmentSize int64
 
 // storePath is where bleve keeps a generation's segments (scorch's path).
 func storePath(genPath string) string { return filepath.Join(genPath, "store") }

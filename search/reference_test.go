@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"zhinan/catalog"
 	"zhinan/interchange"
@@ -232,6 +233,33 @@ type refDoc struct {
 // refField is a field's terms with their positions.
 type refField map[string][]int
 
+// waitPersisted waits until every segment of ix's current snapshot is on
+// disk.
+func waitPersisted(t *testing.T, ix *Index) {
+	t.Helper()
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		ix.mu.RLock()
+		snap, err := ix.snapshot()
+		ix.mu.RUnlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		persisted := true
+		for _, ss := range snap.Segments() {
+			if _, ok := ss.Segment().(segment.PersistedSegment); !ok {
+				persisted = false
+			}
+		}
+		snap.Close()
+		if persisted {
+			return
+		}
+		if time.Since(start) > time.Minute {
+			t.Fatal("the index's segments are not on disk after a minute")
+		}
+	}
+}
+
 func newRefFixture(t *testing.T, n int, seed int64) *refFixture {
 	t.Helper()
 	ctx := context.Background()
@@ -263,14 +291,30 @@ func newRefFixture(t *testing.T, n int, seed int64) *refFixture {
 	if err := st.EnsureRegions(ctx, regions); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := st.Import(ctx, dec, store.ImportOptions{}); err != nil || res.Created != n {
-		t.Fatalf("import: %v, %+v", err, res)
+	// The first half is built into a fresh index, the second caught up
+	// with: the index has two segments, as a live one has several (unless
+	// scorch merges them: see floorSegmentSize).
+	half := dec
+	half.Records = dec.Records[:len(dec.Records)/2]
+	first, err := st.Import(ctx, half, store.ImportOptions{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
 	}
 	ix, err := Open(ctx, dir, st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
+	// scorch merges segments that are still in memory: the second half
+	// is indexed once the first is on disk.
+	waitPersisted(t, ix)
+	half.Records = dec.Records[len(dec.Records)/2:]
+	if res, err := st.Import(ctx, half, store.ImportOptions{}); err != nil || first.Created+res.Created != n {
+		t.Fatalf("import: %v, %+v then %+v", err, first, res)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	rf := &refFixture{ix: ix, byCode: map[string]*refItem{}, regions: map[string]catalog.Region{}, withItems: map[string]bool{}}
 	rs, err := st.Regions(ctx)
