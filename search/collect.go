@@ -173,33 +173,7 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 	masks := serviceMasks && len(t.Types.Vals) <= 64 && len(t.Audiences.Vals) <= 32 && len(t.Themes.Vals) <= 64
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
-	ix.eachItem(t, m, &f, func(sg scoredGroup, g *group, i int) {
-		region := g.Members[i].Region
-		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Members[i].Item}
-		s := g.Members[i].Svc
-		a := &w.acc[s]
-		if a.items == 0 {
-			w.touched = append(w.touched, s)
-			a.rep, a.best = cand, cand.score
-		} else {
-			a.best = max(a.best, cand.score)
-			if t.represents(cand, a.rep) {
-				a.rep = cand
-			}
-		}
-		a.items++
-		a.flags |= g.Members[i].Flags
-		if masks {
-			a.types |= 1 << g.Type
-			for _, au := range g.Audience {
-				a.audiences |= 1 << au
-			}
-			for _, th := range g.Themes {
-				a.themes |= 1 << th
-			}
-		}
-		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, region: region, dept: g.Members[i].Dept})
-	})
+	ix.gatherServices(t, m, &f, rk, masks, w)
 	// Pass 2: the matching items in order of service (a counting sort),
 	// so that each service's distinct values are counted once.
 	at := int32(0)
@@ -284,6 +258,100 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 	}
 	c.ordered = top.sorted()
 	return c
+}
+
+// gatherServices is collectServices' first pass: it notes in w each
+// service's best score and representative, its matching items and the bit
+// sets of their small dimensions (with masks). A large match set read in
+// the order of its groups is shared with a helper on another core when a
+// work slot is free (as evaluations are: see evalShared): each gathers
+// half of the groups in a workspace of its own, and the helper's is then
+// merged into w. A service's best score, representative (represents is a
+// total order), item count and bit sets do not depend on the order in
+// which its items are seen, nor does anything pass 2 makes of them.
+func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, masks bool, w *serviceWork) {
+	if len(m.groups) < sharedGatherMinGroups || ix.readsByRegion(t, m, f) || !takeFreeSlot(ix.evalSlots) {
+		ix.eachItem(t, m, f, w.visitor(t, rk, masks))
+		return
+	}
+	defer func() { <-ix.evalSlots }()
+	half := len(m.groups) / 2
+	hw := getServiceWork(len(t.Services.Vals))
+	defer hw.release()
+	var failure any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// A panic on the helper's goroutine is the search's own (below).
+		defer func() { failure = recover() }()
+		eachItemOf(t, m.groups[half:], f, hw.visitor(t, rk, masks))
+	}()
+	func() {
+		defer func() { <-done }()
+		eachItemOf(t, m.groups[:half], f, w.visitor(t, rk, masks))
+	}()
+	if failure != nil {
+		panic(failure)
+	}
+	w.merge(t, hw)
+}
+
+// sharedGatherMinGroups is the fewest matching groups gatherServices
+// shares with a helper: below it gathering them costs less than starting
+// one. (A variable so that the reference test shares its small ones.)
+var sharedGatherMinGroups = 16384
+
+// visitor returns the function that notes a matching item in w.
+func (w *serviceWork) visitor(t *table, rk ranking, masks bool) func(sg scoredGroup, g *group, i int) {
+	return func(sg scoredGroup, g *group, i int) {
+		region := g.Members[i].Region
+		cand := candidate{score: sg.score, tier: region == rk.tier, near: rk.nearOf(region), row: g.Members[i].Item}
+		s := g.Members[i].Svc
+		a := &w.acc[s]
+		if a.items == 0 {
+			w.touched = append(w.touched, s)
+			a.rep, a.best = cand, cand.score
+		} else {
+			a.best = max(a.best, cand.score)
+			if t.represents(cand, a.rep) {
+				a.rep = cand
+			}
+		}
+		a.items++
+		a.flags |= g.Members[i].Flags
+		if masks {
+			a.types |= 1 << g.Type
+			for _, au := range g.Audience {
+				a.audiences |= 1 << au
+			}
+			for _, th := range g.Themes {
+				a.themes |= 1 << th
+			}
+		}
+		w.hits = append(w.hits, svcHit{svc: s, group: sg.group, region: region, dept: g.Members[i].Dept})
+	}
+}
+
+// merge adds what o gathered to w, as if w had seen o's items too.
+func (w *serviceWork) merge(t *table, o *serviceWork) {
+	for _, s := range o.touched {
+		b, a := &o.acc[s], &w.acc[s]
+		if a.items == 0 {
+			w.touched = append(w.touched, s)
+			*a = *b
+			continue
+		}
+		a.best = max(a.best, b.best)
+		if t.represents(b.rep, a.rep) {
+			a.rep = b.rep
+		}
+		a.items += b.items
+		a.flags |= b.flags
+		a.types |= b.types
+		a.audiences |= b.audiences
+		a.themes |= b.themes
+	}
+	w.hits = append(w.hits, o.hits...)
 }
 
 // represents reports whether item a represents its service better than

@@ -617,7 +617,7 @@ func (e *evalSnapshot) evalShared(root *evalNode, per []matches) (shared bool, e
 		return false, nil
 	}
 	var helpers []*evalRun
-	for len(helpers) < len(e.run.segs)-1 && e.takeSlot() {
+	for len(helpers) < len(e.run.segs)-1 && takeFreeSlot(e.slots) {
 		helpers = append(helpers, e.run.helper())
 	}
 	if len(helpers) == 0 {
@@ -670,10 +670,11 @@ func (e *evalSnapshot) evalShared(root *evalNode, per []matches) (shared bool, e
 	return true, err
 }
 
-// takeSlot takes a free work slot, if there is one, without waiting.
-func (e *evalSnapshot) takeSlot() bool {
+// takeFreeSlot takes a free work slot of slots, if there is one, without
+// waiting: the caller gives it back (<-slots) when done.
+func takeFreeSlot(slots chan struct{}) bool {
 	select {
-	case e.slots <- struct{}{}:
+	case slots <- struct{}{}:
 		return true
 	default:
 		return false

@@ -123,38 +123,52 @@ func (l *groupLookup) find(g int32) int {
 // regions holding fewer items than m's groups hold, as far as the
 // catalogue's items per group tell, only their items are read.
 func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGroup, g *group, i int)) {
-	if f.regions != nil && m.large {
-		rr := ix.regionRows(t)
-		in := 0
-		for r, ok := range f.regions {
-			if ok {
-				in += int(rr.off[r+1] - rr.off[r])
-			}
+	if !ix.readsByRegion(t, m, f) {
+		eachItemOf(t, m.groups, f, fn)
+		return
+	}
+	rr := ix.regionRows(t)
+	l := m.lookup(t)
+	for r, ok := range f.regions {
+		if !ok {
+			continue
 		}
-		if in*max(t.liveGroups, 1) < len(m.groups)*t.live {
-			l := m.lookup(t)
-			for r, ok := range f.regions {
-				if !ok {
-					continue
-				}
-				for _, h := range rr.hits[rr.off[r]:rr.off[r+1]] {
-					at := l.find(h.group)
-					if at < 0 {
-						continue
-					}
-					g := &t.Groups[h.group]
-					if g.passes(f) && f.accepts(g, int(h.pos)) {
-						fn(m.groups[at], g, int(h.pos))
-					}
-				}
+		for _, h := range rr.hits[rr.off[r]:rr.off[r+1]] {
+			at := l.find(h.group)
+			if at < 0 {
+				continue
 			}
-			return
+			g := &t.Groups[h.group]
+			if g.passes(f) && f.accepts(g, int(h.pos)) {
+				fn(m.groups[at], g, int(h.pos))
+			}
 		}
 	}
-	groups, items := f.onGroups(), f.onItems()
-	for _, sg := range m.groups {
+}
+
+// readsByRegion reports whether eachItem reads m's items by region: a
+// region filter on a large match set, when its regions hold fewer items
+// than the set.
+func (ix *Index) readsByRegion(t *table, m *matchSet, f *filter) bool {
+	if f.regions == nil || !m.large {
+		return false
+	}
+	rr := ix.regionRows(t)
+	in := 0
+	for r, ok := range f.regions {
+		if ok {
+			in += int(rr.off[r+1] - rr.off[r])
+		}
+	}
+	return in*max(t.liveGroups, 1) < len(m.groups)*t.live
+}
+
+// eachItemOf calls fn with every item of the groups that passes f.
+func eachItemOf(t *table, groups []scoredGroup, f *filter, fn func(sg scoredGroup, g *group, i int)) {
+	items, onGroups := f.onItems(), f.onGroups()
+	for _, sg := range groups {
 		g := &t.Groups[sg.group]
-		if groups && !g.passes(f) {
+		if onGroups && !g.passes(f) {
 			continue
 		}
 		for i := range g.Members {

@@ -90,6 +90,8 @@ func TestReferenceSearch(t *testing.T) {
 	// as a large catalogue's do.
 	defer func(n int) { regionIndexMin = n }(regionIndexMin)
 	regionIndexMin = 1
+	evalMin, gatherMin := sharedEvalMinPostings, sharedGatherMinGroups
+	defer func() { sharedEvalMinPostings, sharedGatherMinGroups = evalMin, gatherMin }()
 	start := time.Now()
 	rf := newRefFixture(t, items, 18)
 	t.Logf("fixture: %d items, %d guide texts, %d regions with items, built in %v",
@@ -102,9 +104,13 @@ func TestReferenceSearch(t *testing.T) {
 		}
 	}
 	var st refStats
+	// Evaluations and collections are shared with helpers on other cores
+	// (evalShared, gatherServices) whatever their size; then, below, not.
+	sharedEvalMinPostings, sharedGatherMinGroups = 0, 1
 	for i, q := range queries {
 		t.Run(fmt.Sprintf("%02d_%s", i, q), func(t *testing.T) { rf.check(t, i, q, &st) })
 	}
+	sharedEvalMinPostings, sharedGatherMinGroups = evalMin, gatherMin
 	// Catalogues with many types or themes count them from the groups.
 	serviceMasks = false
 	for i := 0; i < len(queries); i += 5 {
