@@ -263,43 +263,49 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 // gatherServices is collectServices' first pass: it notes in w each
 // service's best score and representative, its matching items and the bit
 // sets of their small dimensions (with masks). A large match set read in
-// the order of its groups is shared with a helper on another core when a
-// work slot is free (as evaluations are: see evalShared): each gathers
-// half of the groups in a workspace of its own, and the helper's is then
-// merged into w. A service's best score, representative (represents is a
-// total order), item count and bit sets do not depend on the order in
-// which its items are seen, nor does anything pass 2 makes of them.
+// the order of its groups is cut into slices that helpers on idle cores
+// share (see shareOut), each helper gathering in a workspace of its own,
+// merged into w afterwards. A service's best score, representative
+// (represents is a total order), item count and bit sets do not depend on
+// the order in which its items are seen, nor does anything pass 2 makes
+// of them.
 func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, masks bool, w *serviceWork) {
-	if len(m.groups) < sharedGatherMinGroups || ix.readsByRegion(t, m, f) || !takeFreeSlot(ix.evalSlots) {
+	slices := len(m.groups) / max(1, sharedGatherMinGroups/2)
+	if slices < 2 || ix.readsByRegion(t, m, f) {
 		ix.eachItem(t, m, f, w.visitor(t, rk, masks))
 		return
 	}
-	defer func() { <-ix.evalSlots }()
-	half := len(m.groups) / 2
-	hw := getServiceWork(len(t.Services.Vals))
-	defer hw.release()
-	var failure any
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// A panic on the helper's goroutine is the search's own (below).
-		defer func() { failure = recover() }()
-		eachItemOf(t, m.groups[half:], f, hw.visitor(t, rk, masks))
+	slices = min(slices, maxGatherSlices)
+	works := []*serviceWork{w}
+	defer func() {
+		for _, hw := range works[1:] {
+			hw.release()
+		}
 	}()
-	func() {
-		defer func() { <-done }()
-		eachItemOf(t, m.groups[:half], f, w.visitor(t, rk, masks))
-	}()
-	if failure != nil {
-		panic(failure)
+	visitors := []func(scoredGroup, *group, int){w.visitor(t, rk, masks)}
+	_ = shareOut(ix.evalSlots, slices, func(workers int) {
+		for len(works) < workers {
+			hw := getServiceWork(len(t.Services.Vals))
+			works = append(works, hw)
+			visitors = append(visitors, hw.visitor(t, rk, masks))
+		}
+	}, func(wk, i int) error {
+		eachItemOf(t, m.groups[i*len(m.groups)/slices:(i+1)*len(m.groups)/slices], f, visitors[wk])
+		return nil
+	})
+	for _, hw := range works[1:] {
+		w.merge(t, hw)
 	}
-	w.merge(t, hw)
 }
 
 // sharedGatherMinGroups is the fewest matching groups gatherServices
-// shares with a helper: below it gathering them costs less than starting
-// one. (A variable so that the reference test shares its small ones.)
+// shares out, in slices of half as many or more: below it gathering them
+// costs less than starting a helper. (A variable so that the reference
+// test shares its small ones.)
 var sharedGatherMinGroups = 16384
+
+// maxGatherSlices bounds the slices a match set is gathered in.
+const maxGatherSlices = 16
 
 // visitor returns the function that notes a matching item in w.
 func (w *serviceWork) visitor(t *table, rk ranking, masks bool) func(sg scoredGroup, g *group, i int) {

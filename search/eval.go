@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -447,7 +446,7 @@ func (ix *Index) evaluateUnguarded(ctx context.Context, q query.Query) ([]scored
 		return nil, err
 	}
 	defer e.close()
-	per, err := e.eval(root)
+	per, err := e.eval(root, nil)
 	defer e.release(per)
 	if err != nil {
 		return nil, err
@@ -482,9 +481,8 @@ type evalSnapshot struct {
 	// someEmpty: some groups have no items, and whether a group has items
 	// is read (only then).
 	someEmpty bool
-	// slots are the index's work slots, of which a shared evaluation
-	// takes a free one (see evalShared); order the segments largest
-	// first.
+	// slots are the index's work slots, of which helpers take free ones
+	// (see shareOut); order is the segments, largest first.
 	slots chan struct{}
 	order []int
 }
@@ -536,8 +534,10 @@ func (e *evalSnapshot) docBase() ([]int, int) {
 
 // eval runs a compiled query over every segment and returns each
 // segment's matches, which the caller gives back with release (also
-// after an error).
-func (e *evalSnapshot) eval(root *evalNode) ([]matches, error) {
+// after an error). each, when not nil, is called with every segment's
+// matches as soon as they are made, on the goroutine that made them: at
+// once for different segments.
+func (e *evalSnapshot) eval(root *evalNode, each func(si int, m matches)) ([]matches, error) {
 	run := e.run
 	// The statistics of every term over the whole index, then the query
 	// norm: what bleve's term searchers compute when they are built. A
@@ -570,42 +570,47 @@ func (e *evalSnapshot) eval(root *evalNode) ([]matches, error) {
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
 	root.markTitleLevel()
 	per := make([]matches, len(run.segs))
-	if shared, err := e.evalShared(root, per); shared {
-		return per, err
+	var slots chan struct{}
+	if e.sharesEval(root) {
+		slots = e.slots
 	}
-	for si := range run.segs {
-		var err error
-		if per[si], err = run.eval(si, root, nil); err != nil {
-			return per, err
+	// Segment by segment, the largest first, on this core and on idle
+	// ones: each helper evaluates with a run of its own over the same
+	// snapshot (evalRun.helper).
+	order := e.largestFirst()
+	runs := []*evalRun{run}
+	defer func() {
+		for _, h := range runs[1:] {
+			h.done()
 		}
-	}
-	return per, nil
+	}()
+	err := shareOut(slots, len(order), func(workers int) {
+		for len(runs) < workers {
+			runs = append(runs, run.helper())
+		}
+	}, func(w, i int) error {
+		si := order[i]
+		var err error
+		if per[si], err = runs[w].eval(si, root, nil); err == nil && each != nil {
+			each(si, per[si])
+		}
+		return err
+	})
+	return per, err
 }
-
-// Sharing an evaluation. A query's segments are independent until their
-// matches are gathered, so when other work slots are free (no other
-// search is waiting for a core) helper runs on other cores evaluate some
-// of them: the segments are taken one at a time, the largest first, by
-// whichever run is free. On a server with idle cores the first search of
-// a broad word then takes a fraction of the time; under load every slot
-// is taken and each search reads its segments alone, as before. A helper
-// holds the slot it took, so that the workspaces alive at once stay one
-// per slot (see withSlot).
 
 // sharedEvalMinPostings is the fewest postings a query's terms of the
 // documents' own fields have in all (their document frequencies; the
-// name fields are matched over the names) for its evaluation to be
-// shared: below it reading them costs less than starting helpers. (A
-// variable so that tests share the evaluations of their small
+// name fields are matched over the names) for its segments to be shared
+// out (see shareOut): below it reading them costs less than starting
+// helpers. (A variable so that tests share the evaluations of their small
 // catalogues.)
 var sharedEvalMinPostings uint64 = 100_000
 
-// evalShared evaluates root over the segments into per with helper runs
-// when the query reads enough postings and work slots are free; shared
-// reports whether it did.
-func (e *evalSnapshot) evalShared(root *evalNode, per []matches) (shared bool, err error) {
-	if len(e.run.segs) < 2 || e.slots == nil {
-		return false, nil
+// sharesEval reports whether root's evaluation is worth sharing.
+func (e *evalSnapshot) sharesEval(root *evalNode) bool {
+	if len(e.run.segs) < 2 {
+		return false
 	}
 	postings := uint64(0)
 	root.terms(func(t *evalNode) {
@@ -613,72 +618,7 @@ func (e *evalSnapshot) evalShared(root *evalNode, per []matches) (shared bool, e
 			postings += t.df
 		}
 	})
-	if postings < sharedEvalMinPostings {
-		return false, nil
-	}
-	var helpers []*evalRun
-	for len(helpers) < len(e.run.segs)-1 && takeFreeSlot(e.slots) {
-		helpers = append(helpers, e.run.helper())
-	}
-	if len(helpers) == 0 {
-		return false, nil
-	}
-	order := e.largestFirst()
-	var next atomic.Int32
-	var stop atomic.Bool
-	work := func(r *evalRun) error {
-		for !stop.Load() {
-			i := int(next.Add(1)) - 1
-			if i >= len(order) {
-				return nil
-			}
-			var err error
-			if per[order[i]], err = r.eval(order[i], root, nil); err != nil {
-				stop.Store(true)
-				return err
-			}
-		}
-		return nil
-	}
-	errs := make([]error, len(helpers))
-	var wg sync.WaitGroup
-	for i, h := range helpers {
-		wg.Go(func() {
-			// A panic or memory fault on a helper's goroutine is
-			// returned as the caller's would be (see reading).
-			errs[i] = guard("search the index", func() error { return work(h) })
-		})
-	}
-	// The helpers are waited for also when the caller's part panics: the
-	// snapshot they read is closed after this returns.
-	defer func() {
-		stop.Store(true)
-		wg.Wait()
-		for _, h := range helpers {
-			h.done()
-			<-e.slots
-		}
-	}()
-	err = work(e.run)
-	stop.Store(true)
-	wg.Wait()
-	for _, herr := range errs {
-		if herr != nil && (err == nil || isFault(herr) && !isFault(err)) {
-			err = herr
-		}
-	}
-	return true, err
-}
-
-// takeFreeSlot takes a free work slot of slots, if there is one, without
-// waiting: the caller gives it back (<-slots) when done.
-func takeFreeSlot(slots chan struct{}) bool {
-	select {
-	case slots <- struct{}{}:
-		return true
-	default:
-		return false
-	}
+	return postings >= sharedEvalMinPostings
 }
 
 // largestFirst returns the snapshot's segment numbers, the segment with

@@ -47,7 +47,8 @@ func TestEvaluatorIsBleve(t *testing.T) {
 	}
 	t.Run("varied", func(t *testing.T) { compareEvaluator(t, rf.ix, texts) })
 	// The same evaluations shared by the segments' runs on other cores
-	// (evalShared): every query, whatever it reads, with three helpers.
+	// (shareOut): every query, whatever it reads, with a helper per
+	// segment but the first while slots are free.
 	t.Run("varied, shared", func(t *testing.T) {
 		defer func(n uint64) { sharedEvalMinPostings = n }(sharedEvalMinPostings)
 		sharedEvalMinPostings = 0

@@ -97,7 +97,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		}
 		defer e.close()
 		base, docs := e.docBase()
-		w = getGradedWork(docs, len(t.Groups))
+		w = getGradedWork(docs, len(base), len(t.Groups))
 		total, known, unknown, err = w.gather(e, base, p, groups)
 		return err
 	})
@@ -125,25 +125,26 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 			fullWeight |= 1 << (gi * fieldBits)
 		}
 	}
+	// Segment by segment, shared out among idle cores when there are many
+	// guides.
+	var slots chan struct{}
+	guides := 0
+	for _, l := range w.accLists {
+		guides += len(l)
+	}
+	if guides >= sharedGradedMinGuides {
+		slots = ix.evalSlots
+	}
+	_ = shareOut(slots, len(w.accLists), nil, func(_, si int) error {
+		w.candidates(si, fullWeight, total, !p.asked)
+		return nil
+	})
 	maxScore, bestCover := 0.0, 0.0
-	w.cands = w.cands[:0]
-	for _, d := range w.accList {
-		a := &w.accs[d]
-		maxScore = max(maxScore, a.score)
-		if a.fields>>2&fullWeight != 0 { // a full-weight group matched in the name or the ask-phrases
-			w.cover(a)
-			bestCover = max(bestCover, a.cover/total)
-			a.fields |= accNamed
-			if a.fields>>2&^a.fields&fullWeight != 0 {
-				a.fields |= accInName
-			}
-			w.cands = append(w.cands, d)
-		} else if !p.asked && w.isStrict[a.group] {
-			w.cands = append(w.cands, d)
-		}
+	for si := range w.accLists {
+		maxScore, bestCover = max(maxScore, w.maxScore[si]), max(bestCover, w.bestCover[si])
 	}
 	var out []scoredGroup
-	for _, d := range w.cands {
+	for _, d := range slices.Concat(w.cands...) {
 		a := &w.accs[d]
 		named, inName := a.fields&accNamed != 0, a.fields&accInName != 0
 		if (named || !p.asked) && w.isStrict[a.group] && (!onlyNamed || inName) {
@@ -163,6 +164,36 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		return cmp.Compare(a.group, b.group)
 	})
 	return out, nil
+}
+
+// sharedGradedMinGuides is the fewest guides graded matching noted for
+// their candidates to be picked on idle cores too (see shareOut). (A
+// variable so that the reference test shares its small ones.)
+var sharedGradedMinGuides = 1 << 16
+
+// candidates picks the guides of segment si that may be kept: those a
+// full-weight word names (in their name or ask-phrases), whose coverage
+// it sums, and with strictToo the strict matches. It notes the segment's
+// best score and best coverage (of total).
+func (w *gradedWorkspace) candidates(si int, fullWeight uint32, total float64, strictToo bool) {
+	maxScore, bestCover := 0.0, 0.0
+	cands := w.cands[si][:0]
+	for _, d := range w.accLists[si] {
+		a := &w.accs[d]
+		maxScore = max(maxScore, a.score)
+		if a.fields>>2&fullWeight != 0 { // a full-weight group matched in the name or the ask-phrases
+			w.cover(a)
+			bestCover = max(bestCover, a.cover/total)
+			a.fields |= accNamed
+			if a.fields>>2&^a.fields&fullWeight != 0 {
+				a.fields |= accInName
+			}
+			cands = append(cands, d)
+		} else if strictToo && w.isStrict[a.group] {
+			cands = append(cands, d)
+		}
+	}
+	w.cands[si], w.maxScore[si], w.bestCover[si] = cands, maxScore, bestCover
 }
 
 // gradedFields are the fields each group of a query is matched in, best
@@ -227,13 +258,16 @@ func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][
 			if root.kind == nodeNone {
 				continue
 			}
-			per, err := e.eval(root)
+			per, err := e.eval(root, func(si int, m matches) {
+				w.found[si], w.added[si] = w.addSegment(e, base[si], si, m, gi, f.code)
+			})
 			if err == nil {
-				found, added := w.addField(e, base, per, gi, f.code)
-				if found {
-					best = max(best, f.cover)
+				for si := range per {
+					if w.found[si] {
+						best = max(best, f.cover)
+					}
+					guides += w.added[si]
 				}
-				guides += added
 			}
 			e.release(per)
 			if err != nil {
@@ -256,34 +290,35 @@ func (w *gradedWorkspace) gather(e *evalSnapshot, base []int, p plan, groups [][
 	return total, known, unknown, nil
 }
 
-// addField notes one field's matches of group gi: a guide the group did
-// not match in a better field gets the field's code and adds its score.
-// It reports whether the field matched a guide, and how many guides it
-// was the group's best field for.
-func (w *gradedWorkspace) addField(e *evalSnapshot, base []int, per []matches, gi int, code uint32) (found bool, added int) {
+// addSegment notes one field's matches of group gi in segment si, whose
+// documents start at base: a guide the group did not match in a better
+// field gets the field's code and adds its score. It reports whether the
+// field matched a guide there, and how many guides it was the group's
+// best field for. Different segments' matches are noted at once (see
+// evalSnapshot.eval): each writes its own documents' entries and list.
+func (w *gradedWorkspace) addSegment(e *evalSnapshot, base, si int, m matches, gi int, code uint32) (found bool, added int) {
 	shift := uint(gi * fieldBits)
-	for si, m := range per {
-		groups := e.run.groups[si].groups
-		b := int32(base[si])
-		for i, d := range m.docs {
-			g := groups[d]
-			if !e.live(g) {
-				continue
-			}
-			found = true
-			doc := b + int32(d)
-			a := &w.accs[doc]
-			if a.fields == 0 {
-				a.group = g
-				w.accList = append(w.accList, doc)
-			}
-			if a.fields>>shift&fieldMask == 0 {
-				a.fields |= code << shift
-				a.score += m.scores[i]
-				added++
-			}
+	groups := e.run.groups[si].groups
+	list := w.accLists[si]
+	for i, d := range m.docs {
+		g := groups[d]
+		if !e.live(g) {
+			continue
+		}
+		found = true
+		doc := int32(base) + int32(d)
+		a := &w.accs[doc]
+		if a.fields == 0 {
+			a.group = g
+			list = append(list, doc)
+		}
+		if a.fields>>shift&fieldMask == 0 {
+			a.fields |= code << shift
+			a.score += m.scores[i]
+			added++
 		}
 	}
+	w.accLists[si] = list
 	return found, added
 }
 
@@ -311,19 +346,24 @@ type gradedAcc struct {
 // question's words may each match most guides of a varied catalogue, and
 // maps of them cost more than the matching.
 type gradedWorkspace struct {
-	accs     []gradedAcc
-	accList  []int32
-	cands    []int32   // the guides that may be kept
-	weights  []float64 // by group of the query
-	strict   []float64
-	isStrict []bool
+	accs []gradedAcc
+	// By segment: the documents with an entry, the guides that may be
+	// kept, the best score and coverage among them, and whether the field
+	// being noted matched a guide and for how many it was the best.
+	accLists, cands     [][]int32
+	maxScore, bestCover []float64
+	found               []bool
+	added               []int
+	weights             []float64 // by group of the query
+	strict              []float64
+	isStrict            []bool
 }
 
 var gradedWork sync.Pool
 
-// getGradedWork returns a cleared workspace for docs documents and groups
-// groups.
-func getGradedWork(docs, groups int) *gradedWorkspace {
+// getGradedWork returns a cleared workspace for docs documents in segs
+// segments and groups groups.
+func getGradedWork(docs, segs, groups int) *gradedWorkspace {
 	w, _ := gradedWork.Get().(*gradedWorkspace)
 	if w == nil {
 		w = &gradedWorkspace{}
@@ -331,6 +371,12 @@ func getGradedWork(docs, groups int) *gradedWorkspace {
 	if len(w.accs) < docs {
 		w.accs = make([]gradedAcc, docs)
 	}
+	for len(w.accLists) < segs {
+		w.accLists, w.cands = append(w.accLists, nil), append(w.cands, nil)
+	}
+	w.accLists, w.cands = w.accLists[:segs], w.cands[:segs]
+	w.maxScore, w.bestCover = make([]float64, segs), make([]float64, segs)
+	w.found, w.added = make([]bool, segs), make([]int, segs)
 	if len(w.strict) < groups {
 		w.strict, w.isStrict = make([]float64, groups), make([]bool, groups)
 	}
@@ -339,13 +385,15 @@ func getGradedWork(docs, groups int) *gradedWorkspace {
 
 // release clears what graded matching set and gives the workspace back.
 func (w *gradedWorkspace) release(strict []scoredGroup) {
-	for _, d := range w.accList {
-		w.accs[d] = gradedAcc{}
+	for si, l := range w.accLists {
+		for _, d := range l {
+			w.accs[d] = gradedAcc{}
+		}
+		w.accLists[si], w.cands[si] = l[:0], w.cands[si][:0]
 	}
 	for _, sg := range strict {
 		w.strict[sg.group], w.isStrict[sg.group] = 0, false
 	}
-	w.accList = w.accList[:0]
 	gradedWork.Put(w)
 }
 

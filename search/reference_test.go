@@ -90,8 +90,10 @@ func TestReferenceSearch(t *testing.T) {
 	// as a large catalogue's do.
 	defer func(n int) { regionIndexMin = n }(regionIndexMin)
 	regionIndexMin = 1
-	evalMin, gatherMin := sharedEvalMinPostings, sharedGatherMinGroups
-	defer func() { sharedEvalMinPostings, sharedGatherMinGroups = evalMin, gatherMin }()
+	evalMin, gatherMin, gradedMin := sharedEvalMinPostings, sharedGatherMinGroups, sharedGradedMinGuides
+	defer func() {
+		sharedEvalMinPostings, sharedGatherMinGroups, sharedGradedMinGuides = evalMin, gatherMin, gradedMin
+	}()
 	start := time.Now()
 	rf := newRefFixture(t, items, 18)
 	t.Logf("fixture: %d items, %d guide texts, %d regions with items, built in %v",
@@ -104,13 +106,14 @@ func TestReferenceSearch(t *testing.T) {
 		}
 	}
 	var st refStats
-	// Evaluations and collections are shared with helpers on other cores
-	// (evalShared, gatherServices) whatever their size; then, below, not.
-	sharedEvalMinPostings, sharedGatherMinGroups = 0, 1
+	// Evaluations, gatherings by service and graded candidates are shared
+	// out among idle cores (shareOut) whatever their size; then, below,
+	// not.
+	sharedEvalMinPostings, sharedGatherMinGroups, sharedGradedMinGuides = 0, 1, 0
 	for i, q := range queries {
 		t.Run(fmt.Sprintf("%02d_%s", i, q), func(t *testing.T) { rf.check(t, i, q, &st) })
 	}
-	sharedEvalMinPostings, sharedGatherMinGroups = evalMin, gatherMin
+	sharedEvalMinPostings, sharedGatherMinGroups, sharedGradedMinGuides = evalMin, gatherMin, gradedMin
 	// Catalogues with many types or themes count them from the groups.
 	serviceMasks = false
 	for i := 0; i < len(queries); i += 5 {
