@@ -283,7 +283,7 @@ func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, ma
 		}
 	}()
 	visitors := []func(scoredGroup, *group, int){w.visitor(t, rk, masks)}
-	_ = shareOut(ix.evalSlots, slices, func(workers int) {
+	_ = shareOut(ix.helperSlots(), slices, func(workers int) {
 		for len(works) < workers {
 			hw := getServiceWork(len(t.Services.Vals))
 			works = append(works, hw)

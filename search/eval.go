@@ -494,7 +494,7 @@ func (ix *Index) openEval(ctx context.Context) (*evalSnapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &evalSnapshot{snap: snap, run: ix.newRun(ctx, snap), t: ix.t, mapping: ix.bi.Mapping(), slots: ix.evalSlots}
+	e := &evalSnapshot{snap: snap, run: ix.newRun(ctx, snap), t: ix.t, mapping: ix.bi.Mapping(), slots: ix.helperSlots()}
 	if e.total, err = snap.DocCount(); err == nil {
 		e.run.titles, err = ix.titles(ix.t, ix.bi.Mapping())
 	}

@@ -133,7 +133,7 @@ func (ix *Index) graded(ctx context.Context, p plan, strict []scoredGroup) ([]sc
 		guides += len(l)
 	}
 	if guides >= sharedGradedMinGuides {
-		slots = ix.evalSlots
+		slots = ix.helperSlots()
 	}
 	_ = shareOut(slots, len(w.accLists), nil, func(_, si int) error {
 		w.candidates(si, fullWeight, total, !p.asked)

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -211,6 +212,7 @@ type Index struct {
 	titleIdx  titleHolder      // the name index of the live table (titles.go)
 	byRegion  regionRowsHolder // the live table's items by region (match_regions.go)
 	evalSlots chan struct{}    // the work slots, one per core (see withSlot)
+	working   atomic.Int32     // searches the result cache did not answer, in flight (see helperSlots)
 	vocab     vocabHolder
 	notify    chan struct{}
 }

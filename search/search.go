@@ -163,6 +163,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.TookMS = ms(time.Since(start))
 		return &out, nil
 	}
+	ix.working.Add(1)
+	defer ix.working.Add(-1)
 	m, err := ix.match(ctx, r.Q)
 	if err != nil {
 		return nil, err

@@ -10,8 +10,8 @@ import (
 // (see withSlot), and there is a slot per core. Parts of a search are
 // independent tasks — each segment's evaluation, each slice of the
 // matching groups gathered by service, each segment's graded entries — so
-// when other slots are free (no other search is waiting for a core),
-// helpers on those cores take some of the tasks. On a server with idle
+// when other slots are free and fewer searches are at work than there are
+// slots (see helperSlots), helpers on those cores take some of the tasks. On a server with idle
 // cores the first search of a broad word then takes a fraction of the
 // time; under load every slot is taken and each search does its own work
 // alone, as before. A helper holds the slot it took while it works, so
@@ -86,6 +86,18 @@ func shareOut(slots chan struct{}, n int, prepare func(workers int), task func(w
 		}
 	}
 	return nil
+}
+
+// helperSlots returns the work slots helpers may take free ones of: none
+// while as many searches are at work as there are slots, so that on a
+// loaded server a search does not take a slot that another is about to
+// wait for (sharing then costs throughput: a helper repeats some work,
+// such as the matching over the names).
+func (ix *Index) helperSlots() chan struct{} {
+	if int(ix.working.Load()) >= cap(ix.evalSlots) {
+		return nil
+	}
+	return ix.evalSlots
 }
 
 // takeFreeSlot takes a free work slot of slots, if there is one, without
