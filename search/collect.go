@@ -270,12 +270,12 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 // the order in which its items are seen, nor does anything pass 2 makes
 // of them.
 func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, masks bool, w *serviceWork) {
-	slices := len(m.groups) / max(1, sharedGatherMinGroups/2)
-	if slices < 2 || ix.readsByRegion(t, m, f) {
+	parts := len(m.groups) / max(1, sharedGatherMinGroups/2)
+	if parts < 2 || ix.readsByRegion(t, m, f) {
 		ix.eachItem(t, m, f, w.visitor(t, rk, masks))
 		return
 	}
-	slices = min(slices, maxGatherSlices)
+	parts = min(parts, maxGatherSlices)
 	works := []*serviceWork{w}
 	defer func() {
 		for _, hw := range works[1:] {
@@ -283,14 +283,14 @@ func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, ma
 		}
 	}()
 	visitors := []func(scoredGroup, *group, int){w.visitor(t, rk, masks)}
-	_ = shareOut(ix.helperSlots(), slices, func(workers int) {
+	_ = shareOut(ix.helperSlots(), parts, func(workers int) {
 		for len(works) < workers {
 			hw := getServiceWork(len(t.Services.Vals))
 			works = append(works, hw)
 			visitors = append(visitors, hw.visitor(t, rk, masks))
 		}
 	}, func(wk, i int) error {
-		eachItemOf(t, m.groups[i*len(m.groups)/slices:(i+1)*len(m.groups)/slices], f, visitors[wk])
+		eachItemOf(t, m.groups[i*len(m.groups)/parts:(i+1)*len(m.groups)/parts], f, visitors[wk])
 		return nil
 	})
 	for _, hw := range works[1:] {
