@@ -290,7 +290,7 @@ func (ix *Index) gatherServices(t *table, m *matchSet, f *filter, rk ranking, ma
 			visitors = append(visitors, hw.visitor(t, rk, masks))
 		}
 	}, func(wk, i int) error {
-		eachItemOf(t, m.groups[i*len(m.groups)/parts:(i+1)*len(m.groups)/parts], f, visitors[wk])
+		eachItemOf(t, m, m.groups[i*len(m.groups)/parts:(i+1)*len(m.groups)/parts], f, visitors[wk])
 		return nil
 	})
 	for _, hw := range works[1:] {

@@ -421,15 +421,12 @@ func unknownWeight(w string) float64 {
 // data/enforcement.txt): citizens apply for services.
 const exOfficioWeight = 0.6
 
-// lowerExOfficio ranks the ex-officio groups of a match lower.
-func (t *table) lowerExOfficio(groups []scoredGroup) {
+// exOfficioTypes marks by type number the ex-officio types, whose groups
+// rank lower for a query not about enforcement (see matchSet.scoreOf).
+func (t *table) exOfficioTypes() []bool {
 	exOfficio := make([]bool, len(t.Types.Vals))
 	for i, typ := range t.Types.Vals {
 		exOfficio[i] = !catalog.OnApplication(typ)
 	}
-	for i := range groups {
-		if exOfficio[t.Groups[groups[i].group].Type] {
-			groups[i].score *= exOfficioWeight
-		}
-	}
+	return exOfficio
 }

@@ -119,12 +119,12 @@ func (l *groupLookup) find(g int32) int {
 }
 
 // eachItem calls fn for every matching item of m that passes the filter f
-// (a nil f.regions: all of them), with its group and score. When f names
+// (a nil f.regions: all of them), with its group and score (scoreOf). When f names
 // regions holding fewer items than m's groups hold, as far as the
 // catalogue's items per group tell, only their items are read.
 func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGroup, g *group, i int)) {
 	if !ix.readsByRegion(t, m, f) {
-		eachItemOf(t, m.groups, f, fn)
+		eachItemOf(t, m, m.groups, f, fn)
 		return
 	}
 	rr := ix.regionRows(t)
@@ -140,7 +140,7 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 			}
 			g := &t.Groups[h.group]
 			if g.passes(f) && f.accepts(g, int(h.pos)) {
-				fn(m.groups[at], g, int(h.pos))
+				fn(m.scoreOf(m.groups[at], g), g, int(h.pos))
 			}
 		}
 	}
@@ -163,14 +163,15 @@ func (ix *Index) readsByRegion(t *table, m *matchSet, f *filter) bool {
 	return in*max(t.liveGroups, 1) < len(m.groups)*t.live
 }
 
-// eachItemOf calls fn with every item of the groups that passes f.
-func eachItemOf(t *table, groups []scoredGroup, f *filter, fn func(sg scoredGroup, g *group, i int)) {
+// eachItemOf calls fn with every item of the groups (of m) that passes f.
+func eachItemOf(t *table, m *matchSet, groups []scoredGroup, f *filter, fn func(sg scoredGroup, g *group, i int)) {
 	items, onGroups := f.onItems(), f.onGroups()
 	for _, sg := range groups {
 		g := &t.Groups[sg.group]
 		if onGroups && !g.passes(f) {
 			continue
 		}
+		sg = m.scoreOf(sg, g)
 		for i := range g.Members {
 			if !items || f.accepts(g, i) {
 				fn(sg, g, i)

@@ -257,6 +257,19 @@ type matchSet struct {
 	// far as the catalogue's items per group tell: a region filter may
 	// read them by region.
 	large bool
+	// exOfficio marks by type number the types whose scores count
+	// exOfficioWeight of themselves (the ex-officio ones), applied as the
+	// items are read (scoreOf); nil for a query about enforcement.
+	exOfficio []bool
+}
+
+// scoreOf returns a matching group's score as collecting counts it: an
+// ex-officio group's lowered, unless the query is about enforcement.
+func (m *matchSet) scoreOf(sg scoredGroup, g *group) scoredGroup {
+	if int(g.Type) < len(m.exOfficio) && m.exOfficio[g.Type] {
+		sg.score *= exOfficioWeight
+	}
+	return sg
 }
 
 type scoredGroup struct {
@@ -307,7 +320,7 @@ func (ix *Index) matchText(ctx context.Context, q string) (*matchSet, error) {
 			}
 		}
 		if !m.plan.enforcement {
-			t.lowerExOfficio(m.groups)
+			m.exOfficio = t.exOfficioTypes()
 		}
 		// In group order, collecting reads the table in its order.
 		sortByGroup(m.groups, len(t.Groups))
