@@ -170,7 +170,16 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 	// The values of the small dimensions a service's matching items have
 	// are gathered as bit sets in pass 1, while the items are read in
 	// the order of their groups; else pass 2 reads them from the groups.
-	masks := serviceMasks && len(t.Types.Vals) <= 64 && len(t.Audiences.Vals) <= 32 && len(t.Themes.Vals) <= 64
+	masks := serviceMasks && fitsMasks(t)
+	// Without filters, and without a region to rank by, the services
+	// that match with all their items are counted from their totals
+	// (whole_services.go).
+	if masks && !f.onItems() && !f.onGroups() && rk.tier < 0 && rk.near == nil && rk.up != nil {
+		if st := ix.serviceTotals(t, rk.up); st != nil && wholeServices(t, m, st, w, c) {
+			return c
+		}
+		w.reset()
+	}
 	// Pass 1: each service's best score and representative, and its
 	// matching items.
 	ix.gatherServices(t, m, &f, rk, masks, w)
@@ -460,14 +469,19 @@ func (w *serviceWork) nextMark() uint32 {
 // release resets what the collection touched and gives the work back to
 // the pool; oversized lists are dropped rather than kept.
 func (w *serviceWork) release() {
-	for _, s := range w.touched {
-		w.acc[s] = serviceAcc{}
-	}
-	w.touched, w.hits, w.sorted = w.touched[:0], w.hits[:0], w.sorted[:0]
+	w.reset()
 	if cap(w.hits) > maxPooledHits {
 		w.hits, w.sorted = nil, nil
 	}
 	serviceWorks.Put(w)
+}
+
+// reset clears what a collection noted in w.
+func (w *serviceWork) reset() {
+	for _, s := range w.touched {
+		w.acc[s] = serviceAcc{}
+	}
+	w.touched, w.hits, w.sorted = w.touched[:0], w.hits[:0], w.sorted[:0]
 }
 
 // maxPooledHits bounds the item lists a pooled serviceWork keeps.

@@ -209,10 +209,11 @@ type Index struct {
 	// (eval.go).
 	groupMaps groupMaps
 	postings  *postingsCache
-	titleIdx  titleHolder      // the name index of the live table (titles.go)
-	byRegion  regionRowsHolder // the live table's items by region (match_regions.go)
-	evalSlots chan struct{}    // the work slots, one per core (see withSlot)
-	working   atomic.Int32     // searches the result cache did not answer, in flight (see helperSlots)
+	titleIdx  titleHolder         // the name index of the live table (titles.go)
+	byRegion  regionRowsHolder    // the live table's items by region (match_regions.go)
+	totals    serviceTotalsHolder // the live table's services' totals (whole_services.go)
+	evalSlots chan struct{}       // the work slots, one per core (see withSlot)
+	working   atomic.Int32        // searches the result cache did not answer, in flight (see helperSlots)
 	vocab     vocabHolder
 	notify    chan struct{}
 }

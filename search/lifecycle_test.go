@@ -601,12 +601,7 @@ func TestRegionFilterAfterItemsMove(t *testing.T) {
 	regionIndexMin = 1
 	st, dir, items := smallStore(t, 1)
 	counties := []string{"610921", "610922", "610923", "610924", "610925", "610926"}
-	copyIn := func(i int, region string) catalog.Item {
-		c := items[0]
-		c.Code = fmt.Sprintf("%s-%d", items[0].Code, i)
-		c.Region = region
-		return c
-	}
+	copyIn := func(i int, region string) catalog.Item { return countyCopy(items[0], i, region) }
 	var copies []catalog.Item
 	for i, r := range counties {
 		copies = append(copies, copyIn(i, r))
@@ -640,6 +635,14 @@ func TestRegionFilterAfterItemsMove(t *testing.T) {
 			t.Errorf("in %s the live index finds %v, a fresh build %v", r, live, built)
 		}
 	}
+}
+
+// countyCopy returns the i-th copy of item it in another region, under a
+// code of its own.
+func countyCopy(it catalog.Item, i int, region string) catalog.Item {
+	it.Code = fmt.Sprintf("%s-%d", it.Code, i)
+	it.Region = region
+	return it
 }
 
 // catchUpAndRebuild brings the live index ix up to the store st and

@@ -37,7 +37,8 @@ func (ix *Index) warmVocabulary() {
 
 // warmLookups prepares what every search of the live generation reads:
 // the groups of each segment's documents (segmentGroups), the postings
-// index of the names (titles) and the items by region (regionRows).
+// index of the names (titles), the items by region (regionRows) and the
+// services' totals (serviceTotals).
 func (ix *Index) warmLookups() {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -56,6 +57,7 @@ func (ix *Index) warmLookups() {
 		defer snap.Close()
 		ix.segmentGroups(snap.Segments())
 		ix.regionRows(ix.t)
+		ix.serviceTotals(ix.t, ix.regionsAbove(ix.t))
 		return nil
 	})
 }
