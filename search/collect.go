@@ -171,11 +171,10 @@ func (ix *Index) collectServices(t *table, m *matchSet, f filter, rk ranking, k 
 	// are gathered as bit sets in pass 1, while the items are read in
 	// the order of their groups; else pass 2 reads them from the groups.
 	masks := serviceMasks && fitsMasks(t)
-	// Without filters, and without a region to rank by, the services
-	// that match with all their items are counted from their totals
-	// (whole_services.go).
-	if masks && !f.onItems() && !f.onGroups() && rk.tier < 0 && rk.near == nil && rk.up != nil {
-		if st := ix.serviceTotals(t, rk.up); st != nil && wholeServices(t, m, st, w, c) {
+	// Without filters, the services that match with all their items are
+	// counted from their totals (whole_services.go).
+	if masks && !f.onItems() && !f.onGroups() && rk.up != nil {
+		if st := ix.serviceTotals(t, rk.up); st != nil && ix.wholeServices(t, m, rk, st, w, c) {
 			return c
 		}
 		w.reset()

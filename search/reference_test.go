@@ -894,6 +894,7 @@ func (rf *refFixture) filters(i int, matched []*refItem, topService string) []re
 		{"region " + regions[(i+1)%4] + " + flag 网上办", Request{Region: regions[(i+1)%4], Flags: []string{catalog.FlagOnline}}},
 		{"theme " + theme, Request{Theme: theme}},
 		{"audience " + audiences[i%2] + ", prefer " + prefers[i%3], Request{Audience: audiences[i%2], Prefer: prefers[i%3]}},
+		{"prefer " + prefers[(i+1)%3], Request{Prefer: prefers[(i+1)%3]}},
 		{"service " + service, Request{Service: service}},
 		{"type " + typ + " + flags 即办件 最多跑一次", Request{Type: typ, Flags: []string{catalog.FlagImmediate, catalog.FlagOneVisit}}},
 		{"page 2", Request{Page: 2}},

@@ -187,11 +187,27 @@ func newServiceTotals(t *table, up [][]int32) *serviceTotals {
 }
 
 // wholeServices is collectServices for a request without filters, when
-// every matching service matches with all its items and the query names
-// no region to rank by (nor the request one to be near): each matching
-// group is read from st, and each service counted from its totals. It
-// reports false, having counted nothing, when that does not hold.
-func wholeServices(t *table, m *matchSet, st *serviceTotals, w *serviceWork, c *collection) bool {
+// every matching service matches with all its items: each matching group
+// is read from st, and each service counted from its totals. Without a
+// region to rank by, a service's best scored item represents it. With
+// one (the query names a region, or the request prefers one), an item of
+// the region, of one above it or below it comes first: the items of those
+// regions are read from the table's items by region (regionRows), and when
+// they are more than the matching items the collection counts item by
+// item instead. It reports false, having counted nothing in c, when it
+// does not count the collection.
+func (ix *Index) wholeServices(t *table, m *matchSet, rk ranking, st *serviceTotals, w *serviceWork, c *collection) bool {
+	var near []int32 // the regions nearer than others, when there is a region to rank by
+	nearItems := 0
+	if rk.near != nil {
+		rr := ix.regionRows(t)
+		for r, n := range rk.near {
+			if n != nearOther || int32(r) == rk.tier {
+				near = append(near, int32(r))
+				nearItems += int(rr.off[r+1] - rr.off[r])
+			}
+		}
+	}
 	for _, sg := range m.groups {
 		if int(sg.group) >= len(st.groups) {
 			return false
@@ -218,9 +234,33 @@ func wholeServices(t *table, m *matchSet, st *serviceTotals, w *serviceWork, c *
 		}
 		a.items += int32(gs.items)
 	}
+	matched := 0
 	for _, s := range w.touched {
 		if w.acc[s].items != st.items[s] {
 			return false
+		}
+		matched += int(st.items[s])
+	}
+	if nearItems > matched {
+		return false
+	}
+	// The items of the nearer regions (every one of them matched, with
+	// its service) represent their services before the others.
+	if len(near) > 0 {
+		rr, l := ix.regionRows(t), m.lookup(t)
+		for _, r := range near {
+			for _, h := range rr.hits[rr.off[r]:rr.off[r+1]] {
+				at := l.find(h.group)
+				if at < 0 {
+					continue
+				}
+				g := &t.Groups[h.group]
+				mb := g.Members[h.pos]
+				cand := candidate{score: m.scoreOf(m.groups[at], g).score, tier: r == rk.tier, near: rk.near[r], row: mb.Item}
+				if a := &w.acc[mb.Svc]; t.represents(cand, a.rep) {
+					a.rep = cand
+				}
+			}
 		}
 	}
 	top := topK{k: c.k, t: t}
