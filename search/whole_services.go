@@ -1,6 +1,7 @@
 package search
 
 import (
+	"log/slog"
 	"math/bits"
 	"sync"
 	"time"
@@ -94,11 +95,22 @@ func (ix *Index) serviceTotals(t *table, up [][]int32) *serviceTotals {
 func (ix *Index) rebuildServiceTotals(t *table) {
 	began := time.Now()
 	var st *serviceTotals
-	ix.mu.RLock()
-	if ix.t == t {
-		st = newServiceTotals(t, ix.regionsAbove(t))
-	}
-	ix.mu.RUnlock()
+	failed := false
+	func() {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		// A search asked for them: a fault here must not end the process.
+		// The collections count item by item meanwhile, as they do.
+		defer func() {
+			if r := recover(); r != nil {
+				st, failed = nil, true
+				slog.Error("search: the services' totals were not made", "panic", r)
+			}
+		}()
+		if ix.t == t {
+			st = newServiceTotals(t, ix.regionsAbove(t))
+		}
+	}()
 	h := &ix.totals
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -106,7 +118,14 @@ func (ix *Index) rebuildServiceTotals(t *table) {
 		h.st = st
 	}
 	h.building, h.next = false, time.Now().Add(totalsPause*time.Since(began))
+	if failed {
+		h.next = time.Now().Add(totalsRetry)
+	}
 }
+
+// totalsRetry is how long a failed rebuild of the services' totals waits
+// before the next.
+const totalsRetry = time.Minute
 
 // fitsMasks reports whether the values of a table's small dimensions fit
 // the bit sets of a grouped collection.
