@@ -140,7 +140,7 @@ func (ix *Index) eachItem(t *table, m *matchSet, f *filter, fn func(sg scoredGro
 			}
 			g := &t.Groups[h.group]
 			if g.passes(f) && f.accepts(g, int(h.pos)) {
-				fn(m.scoreOf(m.groups[at], g), g, int(h.pos))
+				fn(m.scoreOf(m.groups[at], g.Type), g, int(h.pos))
 			}
 		}
 	}
@@ -171,7 +171,7 @@ func eachItemOf(t *table, m *matchSet, groups []scoredGroup, f *filter, fn func(
 		if onGroups && !g.passes(f) {
 			continue
 		}
-		sg = m.scoreOf(sg, g)
+		sg = m.scoreOf(sg, g.Type)
 		for i := range g.Members {
 			if !items || f.accepts(g, i) {
 				fn(sg, g, i)

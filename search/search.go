@@ -264,9 +264,10 @@ type matchSet struct {
 }
 
 // scoreOf returns a matching group's score as collecting counts it: an
-// ex-officio group's lowered, unless the query is about enforcement.
-func (m *matchSet) scoreOf(sg scoredGroup, g *group) scoredGroup {
-	if int(g.Type) < len(m.exOfficio) && m.exOfficio[g.Type] {
+// ex-officio group's (of type typ) lowered, unless the query is about
+// enforcement.
+func (m *matchSet) scoreOf(sg scoredGroup, typ int32) scoredGroup {
+	if int(typ) < len(m.exOfficio) && m.exOfficio[typ] {
 		sg.score *= exOfficioWeight
 	}
 	return sg

@@ -238,9 +238,7 @@ func (ix *Index) wholeServices(t *table, m *matchSet, rk ranking, st *serviceTot
 			}
 			return false
 		}
-		if int(gs.typ) < len(m.exOfficio) && m.exOfficio[gs.typ] {
-			sg.score *= exOfficioWeight
-		}
+		sg = m.scoreOf(sg, int32(gs.typ))
 		// Without a region to rank by, the best scored item represents
 		// its service, of equal ones the one with the smallest code (see
 		// represents).
@@ -275,7 +273,7 @@ func (ix *Index) wholeServices(t *table, m *matchSet, rk ranking, st *serviceTot
 				}
 				g := &t.Groups[h.group]
 				mb := g.Members[h.pos]
-				cand := candidate{score: m.scoreOf(m.groups[at], g).score, tier: r == rk.tier, near: rk.near[r], row: mb.Item}
+				cand := candidate{score: m.scoreOf(m.groups[at], g.Type).score, tier: r == rk.tier, near: rk.near[r], row: mb.Item}
 				if a := &w.acc[mb.Svc]; t.represents(cand, a.rep) {
 					a.rep = cand
 				}
