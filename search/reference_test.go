@@ -186,6 +186,11 @@ var refQueries = []string{
 	"汉阴 身份证",
 	"在紫阳县办营业执照",
 	"商洛 公积金",
+	"岚皋 驾驶证",
+	"平利县 社保",
+	"宁陕 户口",
+	"镇坪县营业执照",
+	"白河 公积金",
 	// Browsing, and queries that find nothing.
 	"",
 	"今天天气怎么样",

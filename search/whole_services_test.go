@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhinan/catalog"
+	"zhinan/seeds"
 )
 
 // TestServiceTotalsFollowItems moves a service's items between counties
@@ -65,4 +66,66 @@ func TestServiceTotalsFollowItems(t *testing.T) {
 	}
 	ix.clearCaches()
 	compare("with the totals made anew")
+}
+
+// TestNamedRegionFirstFromTotals: a grouped search without filters whose
+// query names a county counts the services from their totals, and the
+// services with an item in that county still come first, even where a
+// service without one scores higher: the seed catalogue's best match of
+// 身份证 loses its item in 汉阴县.
+func TestNamedRegionFirstFromTotals(t *testing.T) {
+	const county = "610921" // 汉阴县
+	ctx := context.Background()
+	cat, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, dir := emptyStore(t)
+	importItems(t, st, cat.Items...)
+	ix := openIndex(t, dir, st)
+	top, err := ix.Search(ctx, Request{Q: "身份证", Size: 1})
+	if err != nil || len(top.Hits) == 0 {
+		t.Fatalf("身份证: %v, %+v", err, top)
+	}
+	best := top.Hits[0].Service
+	var others []catalog.Item
+	for _, it := range cat.Items {
+		if serviceKey(it.BaseCode, it.Name) != best || it.Region != county {
+			others = append(others, it)
+		}
+	}
+	st, dir = emptyStore(t)
+	importItems(t, st, others...)
+	ix = openIndex(t, dir, st)
+	ix.Warm(ctx)
+	var hits []Hit
+	for page := 1; ; page++ {
+		res, err := ix.Search(ctx, Request{Q: "汉阴 身份证", Size: MaxSize, Page: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Region != county {
+			t.Fatalf("汉阴 身份证: the query's region is %q, want %s", res.Region, county)
+		}
+		hits = append(hits, res.Hits...)
+		if len(res.Hits) < MaxSize {
+			break
+		}
+	}
+	first, at := 0, -1
+	for i, h := range hits {
+		if h.Service == best {
+			at = i
+		}
+		if h.Region != county {
+			continue
+		}
+		if first != i {
+			t.Fatalf("hit %d (%s) is of 汉阴县, after hit %d of another region", i, h.Name, first)
+		}
+		first++
+	}
+	if first == 0 || at < first || hits[at].Score <= hits[0].Score {
+		t.Fatalf("%s, the best match of 身份证, is hit %d; %d hits of 汉阴县 come first; want it after them, scoring higher", best, at, first)
+	}
 }
