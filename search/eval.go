@@ -774,7 +774,7 @@ func (r *evalRun) decoded(si int, field string, term []byte, positions bool) (*d
 // decode reads a postings list.
 func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPostings, error) {
 	n := int(pl.Count())
-	d := &decodedPostings{docs: make([]uint32, 0, n), norm: make([]float32, 0, n)}
+	d := &decodedPostings{docs: make([]uint32, 0, n)}
 	var ps []uint32
 	it := pl.Iterator(true, true, positions, nil)
 	if zit, ok := it.(*zap.PostingsIterator); ok && !positions {
@@ -793,7 +793,7 @@ func (r *evalRun) decode(pl segment.PostingsList, positions bool) (*decodedPosti
 				return nil, err
 			}
 		}
-		d.add(p.Number(), p.Frequency(), postingNorm(p), n)
+		d.addPosting(p, n)
 		if positions {
 			ps = ps[:0]
 			for _, l := range p.Locations() {
@@ -826,54 +826,20 @@ func (r *evalRun) decodeZap(it *zap.PostingsIterator, d *decodedPostings, n int)
 		if !ok {
 			return nil, fmt.Errorf("search: zap posting of type %T", p)
 		}
-		d.add(zp.Number(), zp.Frequency(), zapNorm(zp), n)
+		d.add(zp.Number(), zp.Frequency(), zp.NormUint64(), n)
 	}
 }
 
-// add appends a posting to a list decoded from one of n postings. The
-// frequencies are kept once one is not 1 (most terms occur once in a
-// field).
-func (d *decodedPostings) add(doc, freq uint64, norm float32, n int) {
-	if freq != 1 && d.freq == nil {
-		d.freq = make([]uint32, len(d.docs), n)
-		for i := range d.freq {
-			d.freq[i] = 1
-		}
-	}
-	if d.freq != nil {
-		d.freq = append(d.freq, uint32(min(freq, math.MaxUint32)))
-	}
-	d.docs = append(d.docs, uint32(doc))
-	d.norm = append(d.norm, norm)
-}
-
-// postingNorm returns a posting's field norm as bleve's Norm gives it
-// (float32(1/√length)). A posting of the segments this release writes
-// (zap v17) holds the field's length, and short lengths' norms are read
-// from a table instead of taking a square root per posting.
-func postingNorm(p segment.Posting) float32 {
+// addPosting appends p to d, a list of n postings: packed when p holds
+// its field's length, as a zap posting does (see decodedPostings), else
+// with the norm it gives.
+func (d *decodedPostings) addPosting(p segment.Posting, n int) {
 	if zp, ok := p.(*zap.Posting); ok {
-		return zapNorm(zp)
+		d.add(zp.Number(), zp.Frequency(), zp.NormUint64(), n)
+		return
 	}
-	return float32(p.Norm())
+	d.addNorm(p.Number(), p.Frequency(), float32(p.Norm()), n)
 }
-
-// zapNorm is postingNorm of a zap posting.
-func zapNorm(p *zap.Posting) float32 {
-	if n := p.NormUint64(); n < uint64(len(normTable)) {
-		return normTable[n]
-	}
-	return float32(p.Norm())
-}
-
-// normTable holds float32(1/√n) for field lengths n below its size.
-var normTable = func() []float32 {
-	t := make([]float32, 1024)
-	for n := range t {
-		t[n] = float32(1.0 / math.Sqrt(float64(n)))
-	}
-	return t
-}()
 
 // phraseFields are the fields queried by phrase (with positions); the
 // others are matched by term.
@@ -957,15 +923,7 @@ func (r *evalRun) term(si int, n *evalNode, pos *positions, within []uint32) (ma
 		return matches{}, err
 	}
 	score := func(i int) float64 {
-		var tf float64
-		if d.freq == nil {
-			tf = 1
-		} else if f := d.freq[i]; int(f) < len(sqrtCache) {
-			tf = sqrtCache[f]
-		} else {
-			tf = math.Sqrt(float64(f))
-		}
-		s := tf * float64(d.norm[i]) * n.idf
+		s := d.tfNorm(i) * n.idf
 		if n.qweight != 1.0 {
 			s *= n.qweight
 		}
@@ -1028,16 +986,6 @@ func (r *evalRun) term(si int, n *evalNode, pos *positions, within []uint32) (ma
 	}
 	return m, nil
 }
-
-// sqrtCache is bleve's table of square roots of small frequencies (the
-// same values math.Sqrt gives).
-var sqrtCache = func() []float64 {
-	c := make([]float64, 64)
-	for i := range c {
-		c[i] = math.Sqrt(float64(i))
-	}
-	return c
-}()
 
 // conj intersects the children's matches and adds up their scores,
 // reading the children from the narrowest (by document frequency) on,

@@ -302,10 +302,10 @@ func TestTextTakenAgain(t *testing.T) {
 	}
 }
 
-// The norms a decoded posting keeps are bleve's, read from the table for
-// the segments this release writes: every posting of every body term of
-// the seed index, and the table against the square root for every length
-// it holds.
+// The norms and frequencies a decoded posting keeps are bleve's: √frequency
+// × norm of every posting of every body term of the seed index, packed
+// and wide, against what the zap posting gives, and the table against
+// the square root for every length it holds.
 func TestPostingNormIsBleves(t *testing.T) {
 	for n, got := range normTable {
 		if want := float32(1.0 / math.Sqrt(float64(n))); got != want && !(math.IsInf(float64(got), 1) && math.IsInf(float64(want), 1)) {
@@ -327,14 +327,24 @@ func TestPostingNormIsBleves(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var packed, wide decodedPostings
+			var want []float64
 			pi := pl.Iterator(true, true, false, nil)
 			for p, err := pi.Next(); p != nil && err == nil; p, err = pi.Next() {
 				all++
 				if _, ok := p.(*zap.Posting); ok {
 					fast++
 				}
-				if got, want := postingNorm(p), float32(p.Norm()); got != want {
-					t.Fatalf("term %q, document %d: norm %v, want %v", de.Term, p.Number(), got, want)
+				packed.addPosting(p, 0)
+				wide.addNorm(p.Number(), p.Frequency(), float32(p.Norm()), 0)
+				want = append(want, math.Sqrt(float64(p.Frequency()))*p.Norm())
+			}
+			if packed.wide != nil && len(want) > 0 {
+				t.Fatalf("term %q: the postings are not packed", de.Term)
+			}
+			for i, w := range want {
+				if got, gotWide := packed.tfNorm(i), wide.tfNorm(i); got != w || gotWide != w {
+					t.Fatalf("term %q, document %d: √frequency × norm %v packed, %v wide, want %v", de.Term, packed.docs[i], got, gotWide, w)
 				}
 			}
 		}

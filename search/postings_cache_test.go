@@ -13,7 +13,7 @@ import (
 // postings of segments no longer in use are dropped.
 func TestPostingsCacheBudget(t *testing.T) {
 	list := func(n int) *decodedPostings {
-		return &decodedPostings{docs: make([]uint32, n), norm: make([]float32, n)}
+		return &decodedPostings{docs: make([]uint32, n), stats: make([]uint32, n)}
 	}
 	one := list(1000)
 	size := one.bytes() + 200 // about what an entry of a short term costs

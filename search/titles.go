@@ -1,7 +1,6 @@
 package search
 
 import (
-	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -128,7 +127,6 @@ func (ti *titleIndex) add(n int32, title string, m mapping.IndexMapping) error {
 		if len(tokens) == 0 {
 			continue
 		}
-		norm := float32(1 / math.Sqrt(float64(len(tokens))))
 		positions := phraseFields[field]
 		type termAt struct {
 			freq uint32
@@ -154,9 +152,7 @@ func (ti *titleIndex) add(n int32, title string, m mapping.IndexMapping) error {
 				d = &decodedPostings{}
 				ti.postings[key] = d
 			}
-			d.docs = append(d.docs, uint32(n))
-			d.norm = append(d.norm, norm)
-			d.freq = append(d.freq, ta.freq)
+			d.add(uint64(n), uint64(ta.freq), uint64(len(tokens)), 0)
 			if positions {
 				d.pos.add(ta.pos)
 			}
