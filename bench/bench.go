@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +92,15 @@ type FTS struct {
 	LatencyFirst  Latency `json:"latency_first_pass"`
 	ZhinanFirst   Latency `json:"zhinan_latency_first_pass"`
 	P50RatioFirst float64 `json:"p50_ratio_first_pass"`
+	// The first pass again, split by whether FTS5 returns a row for the
+	// text (an everyday question, pinyin or a typo it finds nothing for
+	// is answered at once): both engines on the texts FTS5 finds
+	// something for, then on the others.
+	FoundTexts       int     `json:"found_texts"`
+	FoundFirst       Latency `json:"latency_first_pass_found"`
+	ZhinanFoundFirst Latency `json:"zhinan_latency_first_pass_found"`
+	EmptyFirst       Latency `json:"latency_first_pass_empty"`
+	ZhinanEmptyFirst Latency `json:"zhinan_latency_first_pass_empty"`
 	// Recall@10 over the judged queries with a grade-3 name, results
 	// collapsed to distinct names.
 	Judged       int     `json:"judged"`
@@ -274,7 +284,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	ix.Warm(ctx)
 	rep.WarmSeconds = time.Since(t).Seconds()
 	logf("in-process search and suggest")
-	err = inProcess(ctx, o, rep, ix, queries, regions, judged)
+	zhinanFirst, err := inProcess(ctx, o, rep, ix, queries, regions, judged)
 	ix.Close()
 	st.Close()
 	if err != nil {
@@ -289,7 +299,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ftsBaseline(ctx, o, rep, tmp, dec.Records, regions, queries, judged); err != nil {
+	if err := ftsBaseline(ctx, o, rep, tmp, dec.Records, regions, queries, judged, zhinanFirst); err != nil {
 		return nil, err
 	}
 	dec = catalog.Decoded{}
@@ -488,7 +498,9 @@ func queryTexts(queries []query) []string {
 // in the FTS5 comparison.
 const textPasses = 5
 
-func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, queries []query, regions []catalog.Region, judged []judgedQuery) error {
+// inProcess returns zhinan's first pass over the query texts, text by
+// text in queryTexts' order, for ftsBaseline.
+func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, queries []query, regions []catalog.Region, judged []judgedQuery) ([]time.Duration, error) {
 	// zhinan's side of the FTS5 comparison: the query texts alone, timed
 	// first, while nothing is cached; passes after the first repeat the
 	// same requests, which the result cache answers (as SQLite's page
@@ -499,7 +511,7 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 		for _, q := range texts {
 			t := time.Now()
 			if _, err := ix.Search(ctx, search.Request{Q: q, Size: search.DefaultSize}); err != nil {
-				return fmt.Errorf("search %q: %w", q, err)
+				return nil, fmt.Errorf("search %q: %w", q, err)
 			}
 			d := time.Since(t)
 			all = append(all, d)
@@ -508,6 +520,7 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 			}
 		}
 	}
+	byText := slices.Clone(first)
 	rep.FTS.Zhinan, rep.FTS.ZhinanFirst = summarize(all), summarize(first)
 	rep.FTS.Texts = len(texts)
 
@@ -523,7 +536,7 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 		}
 		t := time.Now()
 		if _, err := ix.Search(ctx, q.Req); err != nil {
-			return fmt.Errorf("search %q: %w", q.Line, err)
+			return nil, fmt.Errorf("search %q: %w", q.Line, err)
 		}
 		ds = append(ds, time.Since(t))
 	}
@@ -547,7 +560,7 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 		for _, p := range prefixes {
 			t := time.Now()
 			if _, err := ix.Suggest(ctx, p); err != nil {
-				return fmt.Errorf("suggest %q: %w", p, err)
+				return nil, fmt.Errorf("suggest %q: %w", p, err)
 			}
 			ds = append(ds, time.Since(t))
 		}
@@ -562,7 +575,7 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 		q := &judged[i]
 		res, err := ix.Search(ctx, search.Request{Q: q.Q, Region: q.Params.Region, Flags: q.Params.Flag, Size: search.MaxSize})
 		if err != nil {
-			return fmt.Errorf("judged %q: %w", q.Q, err)
+			return nil, fmt.Errorf("judged %q: %w", q.Q, err)
 		}
 		hits := make([]hitName, len(res.Hits))
 		for j, h := range res.Hits {
@@ -577,13 +590,15 @@ func inProcess(ctx context.Context, o Options, rep *Report, ix *search.Index, qu
 	if n > 0 {
 		rep.FTS.RecallZhinan = sum / float64(n)
 	}
-	return nil
+	return byText, nil
 }
 
 // ftsLimit is how many FTS5 rows are read to collapse into distinct names.
 const ftsLimit = 200
 
-func ftsBaseline(ctx context.Context, o Options, rep *Report, dir string, recs []catalog.Record, regions []catalog.Region, queries []query, judged []judgedQuery) error {
+// ftsBaseline runs the FTS5 side; zhinanFirst is zhinan's first pass by
+// text (inProcess).
+func ftsBaseline(ctx context.Context, o Options, rep *Report, dir string, recs []catalog.Record, regions []catalog.Region, queries []query, judged []judgedQuery, zhinanFirst []time.Duration) error {
 	t := time.Now()
 	f, n, err := buildFTS(ctx, dir, recs, regions)
 	if err != nil {
@@ -604,19 +619,33 @@ func ftsBaseline(ctx context.Context, o Options, rep *Report, dir string, recs [
 		}
 	}
 	var first, all []time.Duration
+	var found, empty, zhinanFound, zhinanEmpty []time.Duration
 	for pass := range textPasses {
-		for _, q := range texts {
+		for i, q := range texts {
 			t := time.Now()
-			if _, err := f.search(ctx, ftsQuery{Q: q, Limit: 10}); err != nil {
+			hits, err := f.search(ctx, ftsQuery{Q: q, Limit: 10})
+			if err != nil {
 				return err
 			}
 			d := time.Since(t)
 			all = append(all, d)
-			if pass == 0 {
-				first = append(first, d)
+			if pass > 0 {
+				continue
+			}
+			first = append(first, d)
+			if i >= len(zhinanFirst) {
+				continue
+			}
+			if len(hits) > 0 {
+				found, zhinanFound = append(found, d), append(zhinanFound, zhinanFirst[i])
+			} else {
+				empty, zhinanEmpty = append(empty, d), append(zhinanEmpty, zhinanFirst[i])
 			}
 		}
 	}
+	rep.FTS.FoundTexts = len(found)
+	rep.FTS.FoundFirst, rep.FTS.ZhinanFoundFirst = summarize(found), summarize(zhinanFound)
+	rep.FTS.EmptyFirst, rep.FTS.ZhinanEmptyFirst = summarize(empty), summarize(zhinanEmpty)
 	rep.FTS.Latency, rep.FTS.LatencyFirst = summarize(all), summarize(first)
 	if rep.FTS.Zhinan.P50 > 0 {
 		rep.FTS.P50Ratio = rep.FTS.Latency.P50 / rep.FTS.Zhinan.P50

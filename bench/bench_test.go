@@ -63,6 +63,13 @@ func TestRunSmall(t *testing.T) {
 	if rep.FTS.RecallZhinan > 1 || rep.FTS.RecallFTS > 1 || rep.FTS.Judged < 50 || rep.FTS.Texts == 0 {
 		t.Errorf("fts %+v", rep.FTS)
 	}
+	// The first pass split by whether FTS5 finds rows: every text on one
+	// side, both engines timed on the same texts.
+	if f := rep.FTS; f.FoundFirst.N+f.EmptyFirst.N != f.Texts || f.ZhinanFoundFirst.N != f.FoundFirst.N ||
+		f.ZhinanEmptyFirst.N != f.EmptyFirst.N || f.FoundTexts != f.FoundFirst.N || f.FoundTexts == 0 {
+		t.Errorf("first pass split: %d texts, %d found (%d, zhinan %d), %d empty (zhinan %d)",
+			f.Texts, f.FoundTexts, f.FoundFirst.N, f.ZhinanFoundFirst.N, f.EmptyFirst.N, f.ZhinanEmptyFirst.N)
+	}
 	if len(rep.Checks) != 10 { // every target of issue 7 at 100k, and the uncached FTS5 ratio
 		t.Errorf("%d checks, want 10", len(rep.Checks))
 	}

@@ -116,6 +116,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	p("  first pass only, FTS5", lat(r.FTS.LatencyFirst))
 	p("  first pass only, zhinan", lat(r.FTS.ZhinanFirst)+"  (no answer cached, the index warmed as serve warms it)")
 	p("  first pass p50 ratio", fmt.Sprintf("%.1f×", r.FTS.P50RatioFirst))
+	p(fmt.Sprintf("  texts FTS5 finds rows for (%d), FTS5", r.FTS.FoundTexts), lat(r.FTS.FoundFirst))
+	p("    the same texts, zhinan", lat(r.FTS.ZhinanFoundFirst))
+	p(fmt.Sprintf("  texts FTS5 finds nothing for (%d), FTS5", r.FTS.Texts-r.FTS.FoundTexts), lat(r.FTS.EmptyFirst))
+	p("    the same texts, zhinan", lat(r.FTS.ZhinanEmptyFirst))
 	p("recall@10 (judged)", fmt.Sprintf("zhinan %.3f  FTS5 %.3f  (%d queries with a grade-3 name)", r.FTS.RecallZhinan, r.FTS.RecallFTS, r.FTS.Judged))
 	p("total run time", f1(r.TotalSeconds)+" s")
 	if r.CPUProfile != "" {
