@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -48,5 +49,33 @@ func TestPostingsCacheBudget(t *testing.T) {
 	c.keepSegments(map[segment.Segment]bool{seg: false})
 	if c.size() != 0 {
 		t.Errorf("%d bytes left after every segment went", c.size())
+	}
+}
+
+// TestPostingsWidenMidList: a list that meets a frequency or a field
+// length too large to pack after packed postings keeps every posting's
+// √frequency × norm, those before as those after.
+func TestPostingsWidenMidList(t *testing.T) {
+	type posting struct{ freq, length uint64 }
+	for _, tc := range []struct {
+		name  string
+		posts []posting
+	}{
+		{"frequency over 255", []posting{{1, 12}, {3, 900}, {2, 5000}, {300, 40}, {1, 7}}},
+		{"field over 2²⁴ tokens", []posting{{2, 30}, {1, maxStatLen + 1}, {4, 2}}},
+	} {
+		var d decodedPostings
+		for i, p := range tc.posts {
+			d.add(uint64(i), p.freq, p.length, len(tc.posts))
+		}
+		if d.wide == nil {
+			t.Fatalf("%s: the list stayed packed", tc.name)
+		}
+		for i, p := range tc.posts {
+			want := math.Sqrt(float64(p.freq)) * float64(float32(1/math.Sqrt(float64(p.length))))
+			if got := d.tfNorm(i); d.docs[i] != uint32(i) || got != want {
+				t.Errorf("%s: posting %d (document %d): √frequency × norm %v, want %v", tc.name, i, d.docs[i], got, want)
+			}
+		}
 	}
 }
